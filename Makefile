@@ -1,0 +1,74 @@
+# syschain: every target a newcomer or CI needs. Nothing is assumed installed
+# but Go, make and apt; targets that need a Debian package install it.
+
+GO      ?= go
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the tests use: qemu-user-static runs the cross-arch tests,
+# linux-source is the kernel tree tables are regenerated from, the rest
+# build and boot the sys_chain guest kernel.
+APT_PKGS := qemu-user-static qemu-system-x86 linux-source seccomp \
+	bc flex bison libelf-dev libssl-dev cpio xz-utils gcc make
+
+.PHONY: all demo test deps vet fmt-check generate generate-check tables \
+	tables-check bench fuzz kernel kernel-test clean
+
+all: test
+
+# demo: the README's first command — run a real chain and print its trace.
+demo:
+	$(GO) run ./cmd/syschain run 'openat(AT_FDCWD, "/etc/os-release", O_RDONLY, 0); read($$0, buf[4096], 4096); write(1, buf, $$1); close($$0)'
+
+# deps: install the Debian packages the tests need (skipped when present).
+deps:
+	@missing=; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# test: the README's test command and what CI runs.
+test: deps fmt-check vet generate-check
+	$(GO) test -count=1 ./...
+
+# generate: regenerate generated/ from tables/.
+generate:
+	$(GO) generate ./generated/
+
+# generate-check: generated code must match the generator.
+generate-check: generate
+	@git diff --exit-code -- generated/ || { echo "generated/ is not up to date: run 'make generate' and commit"; exit 1; }
+
+KERNEL_TARBALL = $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
+KTREE ?= $(HOME)/.cache/syschain/linux-source
+
+# tables: regenerate tables/ from Debian's linux-source tree.
+tables: deps
+	./tables/extract-kernel.sh "$(KTREE)"
+	$(GO) run ./cmd/syschain-gen tables -kernel "$(KTREE)" -out tables/
+
+# tables-check: regenerating tables/ reproduces the committed files.
+tables-check: tables
+	@git diff --exit-code -- tables/ || { echo "tables/ differ from a regeneration: run 'make tables' and commit"; exit 1; }
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./runtime/ | tee bench.out
+
+FUZZTIME ?= 10m
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./runtime/
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./cmd/syschain/
+
+kernel: deps
+	./kernel/build.sh
+
+kernel-test: kernel
+	./kernel/test.sh
+
+clean:
+	rm -f bench.out
