@@ -1,0 +1,507 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Limits of the wire format (docs/wire-format.md, "Limits").
+const (
+	MaxSteps = 256
+	MaxWords = 8192
+	maxArgs  = 6
+	maxConds = 7
+)
+
+// wstep is a step as the wire format sees it. Values are machine words
+// held zero-extended in a uint64; a symbolic argument or condition value
+// holds the step index. Fields past nargs/nconds are zero, so two wsteps
+// compare equal with == exactly when they encode to the same words.
+type wstep struct {
+	nr        uint64
+	nargs     uint8
+	nconds    uint8
+	symmask   uint8 // bit k: args[k] is a step index
+	condsym   uint8 // bit j: vals[j] is a step index
+	boundmask uint8 // bit k: args[k] must be <= bounds[k], unsigned
+	action    Action
+	errstop   bool
+	noblock   bool
+	target    uint64 // the jump target when action == Jump
+	args      [maxArgs]uint64
+	cmps      [maxConds]Cmp
+	vals      [maxConds]uint64
+	bounds    [maxArgs]uint64
+}
+
+// stepMeta is what the builder knows beyond the wire: names, kinds and Go
+// values for printing, and buffer lengths for the length checks.
+type stepMeta struct {
+	sig       *Sig // nil when unknown: slots print as integers
+	name      string
+	strs      [maxArgs]string   // KindString slots: the Go string
+	lists     [][]string        // KindStrings slots, indexed by slot; nil if none
+	bufLen    [maxArgs]uint64   // the Go length of a buffer or pointed-to value in the slot
+	bufMask   uint8             // bit k: bufLen[k] is known
+	strMask   uint8             // bit k: strs[k] is set
+	lenOf     [maxArgs]int8     // ArgLen: bufSlot+1 of the buffer slot k measures; 0 if none
+	actionSet bool              // Continue or Goto was called
+}
+
+type step struct {
+	w wstep
+	m stepMeta
+}
+
+// Chain is a chain under construction and, once built, a runnable chain.
+// The zero value is an empty chain. Building methods record the first
+// error (returned by Err and by the Run methods) instead of panicking.
+//
+// A Chain may be run from many goroutines at once; it must not be changed
+// while it runs. Do not copy a Chain after first use.
+type Chain struct {
+	steps []step
+	pins  []unsafe.Pointer // Go memory the words point into: kept alive, pinned while running
+	err   error
+	prog  atomic.Pointer[Program] // the compiled form; nil after any change
+}
+
+// Err returns the first error recorded while building, or the first
+// validation error of the whole chain (a jump out of range, a literal
+// length over its buffer, ...).
+func (c *Chain) Err() error {
+	_, err := c.Program()
+	return err
+}
+
+// Len returns the number of steps.
+func (c *Chain) Len() int { return len(c.steps) }
+
+// changed drops the compiled form; every building method calls it.
+func (c *Chain) changed() { c.prog.Store(nil) }
+
+func (c *Chain) fail(s int, field string, rule Rule, format string, a ...any) {
+	c.changed()
+	if c.err != nil {
+		return
+	}
+	name := ""
+	if s >= 0 && s < len(c.steps) {
+		name = c.steps[s].m.name
+	}
+	c.err = &BuildError{Step: s, Name: name, Field: field, Rule: rule, Detail: fmt.Sprintf(format, a...)}
+}
+
+// last returns the last step, or records RuleNoStep for method and
+// returns nil.
+func (c *Chain) last(method string) *step {
+	if len(c.steps) == 0 {
+		c.fail(-1, method, RuleNoStep, "%s applies to the last step, and the chain has none", method)
+		return nil
+	}
+	c.changed()
+	return &c.steps[len(c.steps)-1]
+}
+
+func (c *Chain) cur() int { return len(c.steps) - 1 }
+
+// Begin starts a step for sig with len(sig.Params) slots, all 0. The step
+// stops the chain on an error return unless AllowError is called.
+func (c *Chain) Begin(sig *Sig) *Chain {
+	c.changed()
+	if sig == nil {
+		c.fail(len(c.steps)-1, "Begin", RuleNilSig, "pass the syscall's Sig")
+		return c
+	}
+	c.steps = append(c.steps, step{})
+	s := &c.steps[len(c.steps)-1]
+	s.m.sig, s.m.name = sig, sig.Name
+	s.w.nr = uint64(sig.Nr)
+	s.w.errstop = true
+	if len(sig.Params) > maxArgs {
+		c.fail(c.cur(), "params", RuleTooManyArgs, "%s has %d parameters", sig.Name, len(sig.Params))
+		return c
+	}
+	s.w.nargs = uint8(len(sig.Params))
+	return c
+}
+
+// slot checks that the last step has slot k and returns the step.
+func (c *Chain) slot(k int, method string) *step {
+	s := c.last(method)
+	if s == nil {
+		return nil
+	}
+	if k < 0 || k >= int(s.w.nargs) {
+		c.fail(c.cur(), "arg["+strconv.Itoa(k)+"]", RuleBadSlot, "%s has %d argument slots (%s)", s.m.name, s.w.nargs, method)
+		return nil
+	}
+	// A slot set twice must not keep the meaning of its first value.
+	bit := uint8(1) << k
+	s.w.symmask &^= bit
+	s.m.bufMask &^= bit
+	s.m.strMask &^= bit
+	s.m.lenOf[k] = 0
+	s.m.strs[k] = ""
+	if s.m.lists != nil {
+		s.m.lists[k] = nil
+	}
+	return s
+}
+
+// toWord converts an integer to a machine word of this arch, held
+// zero-extended.
+func toWord(v int64) (uint64, bool) {
+	if strconv.IntSize == 64 {
+		return uint64(v), true
+	}
+	if v < math.MinInt32 || v > math.MaxUint32 {
+		return 0, false
+	}
+	return uint64(uint32(v)), true
+}
+
+// ArgInt sets an integer, fd or address slot. A Ret(j) value becomes a
+// symbolic argument: step j's result.
+func (c *Chain) ArgInt(slot int, v int64) {
+	s := c.slot(slot, "ArgInt")
+	if s == nil {
+		return
+	}
+	c.setInt(s, slot, v)
+}
+
+func (c *Chain) setInt(s *step, slot int, v int64) {
+	field := "arg[" + strconv.Itoa(slot) + "]"
+	if j, ok := IsRet(v); ok {
+		if j >= c.cur() {
+			c.fail(c.cur(), field, RuleBackRef, "Ret(%d) in step %d; a step can only use earlier results", j, c.cur())
+			return
+		}
+		s.w.symmask |= 1 << slot
+		s.w.args[slot] = uint64(j)
+		return
+	}
+	w, ok := toWord(v)
+	if !ok {
+		c.fail(c.cur(), field, RuleWordRange, "%d does not fit in %d bits", v, strconv.IntSize)
+		return
+	}
+	s.w.args[slot] = w
+}
+
+// ArgStr sets a const char * slot to a NUL-terminated copy of s, kept alive
+// by the chain. A string containing NUL is an error: the kernel would
+// silently see only its first part.
+func (c *Chain) ArgStr(slot int, str string) {
+	s := c.slot(slot, "ArgStr")
+	if s == nil {
+		return
+	}
+	if i := strings.IndexByte(str, 0); i >= 0 {
+		c.fail(c.cur(), "arg["+strconv.Itoa(slot)+"]", RuleBadArg, "string %q has a NUL byte at %d; the kernel would see only %q", str, i, str[:i])
+		return
+	}
+	s.w.args[slot] = uint64(uintptr(c.cstr(str)))
+	s.m.strs[slot] = str
+	s.m.strMask |= 1 << slot
+}
+
+// cstr makes a NUL-terminated copy, keeps it and returns its address.
+func (c *Chain) cstr(str string) unsafe.Pointer {
+	b := make([]byte, len(str)+1)
+	copy(b, str)
+	p := unsafe.Pointer(&b[0])
+	c.pins = append(c.pins, p)
+	return p
+}
+
+// ArgStrs sets a char *const[] slot (argv style) to a NULL-terminated array
+// of NUL-terminated copies, all kept alive and pinned.
+func (c *Chain) ArgStrs(slot int, ss []string) {
+	s := c.slot(slot, "ArgStrs")
+	if s == nil {
+		return
+	}
+	for i, str := range ss {
+		if j := strings.IndexByte(str, 0); j >= 0 {
+			c.fail(c.cur(), "arg["+strconv.Itoa(slot)+"]", RuleBadArg, "string %d (%q) has a NUL byte at %d", i, str, j)
+			return
+		}
+	}
+	arr := make([]*byte, len(ss)+1)
+	for i, str := range ss {
+		arr[i] = (*byte)(c.cstr(str))
+	}
+	p := unsafe.Pointer(&arr[0])
+	c.pins = append(c.pins, p)
+	s.w.args[slot] = uint64(uintptr(p))
+	if s.m.lists == nil {
+		s.m.lists = make([][]string, maxArgs)
+	}
+	s.m.lists[slot] = append([]string(nil), ss...)
+}
+
+// ArgBuf sets a buffer slot to the address of p's data (0 if p is empty).
+// p is kept alive and pinned while the chain runs; its length bounds the
+// slot's ArgLen, if any.
+func (c *Chain) ArgBuf(slot int, p []byte) {
+	s := c.slot(slot, "ArgBuf")
+	if s == nil {
+		return
+	}
+	s.m.bufLen[slot] = uint64(len(p))
+	s.m.bufMask |= 1 << slot
+	if len(p) == 0 {
+		s.w.args[slot] = 0
+		return
+	}
+	ptr := unsafe.Pointer(unsafe.SliceData(p))
+	c.pins = append(c.pins, ptr)
+	s.w.args[slot] = uint64(uintptr(ptr))
+}
+
+// ArgLen sets the length of the buffer in bufSlot. A literal n is checked
+// against the buffer's length when the chain is built; a Ret(j) is bounded
+// by it at run time, so the step does not run (the chain ends with Bound)
+// if step j's result exceeds the buffer.
+func (c *Chain) ArgLen(slot int, n int64, bufSlot int) {
+	s := c.slot(slot, "ArgLen")
+	if s == nil {
+		return
+	}
+	if bufSlot < 0 || bufSlot >= int(s.w.nargs) || bufSlot == slot {
+		c.fail(c.cur(), "arg["+strconv.Itoa(slot)+"]", RuleBadSlot, "the length's buffer slot %d is not another slot of %s", bufSlot, s.m.name)
+		return
+	}
+	c.setInt(s, slot, n)
+	s.m.lenOf[slot] = int8(bufSlot + 1)
+}
+
+// ArgPtr sets a pointer slot to p (nil allowed), a Go value of size bytes,
+// kept alive and pinned while the chain runs. size bounds a length slot
+// that names this slot in ArgLen.
+func (c *Chain) ArgPtr(slot int, p unsafe.Pointer, size uintptr) {
+	s := c.slot(slot, "ArgPtr")
+	if s == nil {
+		return
+	}
+	s.m.bufLen[slot] = uint64(size)
+	s.m.bufMask |= 1 << slot
+	if p == nil {
+		s.m.bufLen[slot] = 0
+		s.w.args[slot] = 0
+		return
+	}
+	c.pins = append(c.pins, p)
+	s.w.args[slot] = uint64(uintptr(p))
+}
+
+// ArgSplit64 sets a 64-bit value over two 32-bit slots: lo gets the low
+// half, hi the high half. A reference cannot be split, so Ret is an error.
+func (c *Chain) ArgSplit64(lo, hi int, v int64) {
+	s := c.slot(lo, "ArgSplit64")
+	if s == nil {
+		return
+	}
+	if c.slot(hi, "ArgSplit64") == nil {
+		return
+	}
+	if j, ok := IsRet(v); ok {
+		c.fail(c.cur(), "arg["+strconv.Itoa(lo)+"]", RuleRetSplit, "Ret(%d) cannot be split into two 32-bit slots; read the value in Go and build a new chain", j)
+		return
+	}
+	s.w.args[lo] = uint64(uint32(v))
+	s.w.args[hi] = uint64(uint32(uint64(v) >> 32))
+}
+
+// Syscall adds a step for syscall nr with up to 6 arguments: integers of
+// any Go integer type (a Ret(j) in any of them is a reference), nil (0),
+// string (a NUL-terminated copy), []string (argv style), []byte and other
+// slices (the address of their data), unsafe.Pointer and other pointers.
+// Every Go value the step points to is kept alive and pinned while the
+// chain runs. The step stops the chain on an error return unless
+// AllowError is called.
+func (c *Chain) Syscall(nr uintptr, args ...any) *Chain {
+	c.changed()
+	c.steps = append(c.steps, step{})
+	s := &c.steps[len(c.steps)-1]
+	s.w.nr = uint64(nr)
+	s.w.errstop = true
+	s.m.name = sysName(nr)
+	if sig := LookupSig(nr); sig != nil && len(sig.Params) == len(args) {
+		s.m.sig = sig
+	}
+	if len(args) > maxArgs {
+		c.fail(c.cur(), "args", RuleTooManyArgs, "%s got %d arguments", s.m.name, len(args))
+		return c
+	}
+	s.w.nargs = uint8(len(args))
+	for k, a := range args {
+		c.setAny(k, a)
+	}
+	return c
+}
+
+func (c *Chain) setAny(k int, a any) {
+	switch v := a.(type) {
+	case nil:
+		c.ArgInt(k, 0)
+	case int:
+		c.ArgInt(k, int64(v))
+	case int8:
+		c.ArgInt(k, int64(v))
+	case int16:
+		c.ArgInt(k, int64(v))
+	case int32:
+		c.ArgInt(k, int64(v))
+	case int64:
+		c.ArgInt(k, v)
+	case uint:
+		c.ArgInt(k, int64(v))
+	case uint8:
+		c.ArgInt(k, int64(v))
+	case uint16:
+		c.ArgInt(k, int64(v))
+	case uint32:
+		c.ArgInt(k, int64(v))
+	case uint64:
+		c.ArgInt(k, int64(v))
+	case uintptr:
+		c.ArgInt(k, int64(v))
+	case string:
+		c.ArgStr(k, v)
+	case []string:
+		c.ArgStrs(k, v)
+	case []byte:
+		c.ArgBuf(k, v)
+	case unsafe.Pointer:
+		c.ArgPtr(k, v, 0)
+	default:
+		rv := reflect.ValueOf(a)
+		switch rv.Kind() {
+		case reflect.Pointer:
+			c.ArgPtr(k, rv.UnsafePointer(), rv.Type().Elem().Size())
+			return
+		case reflect.Slice:
+			var p unsafe.Pointer
+			if rv.Len() > 0 {
+				p = rv.UnsafePointer()
+			}
+			c.ArgPtr(k, p, uintptr(rv.Len())*rv.Type().Elem().Size())
+			return
+		}
+		c.fail(c.cur(), "arg["+strconv.Itoa(k)+"]", RuleBadArg, "a %T; pass an integer, string, []string, a slice or a pointer", a)
+	}
+}
+
+// Bound makes the last step's argument arg bounded: if at run time it
+// exceeds max (unsigned), the step does not run and the chain ends with
+// Bound. ArgLen sets this up itself; Bound is for raw Syscall steps.
+func (c *Chain) Bound(arg int, max uint64) *Chain {
+	s := c.last("Bound")
+	if s == nil {
+		return c
+	}
+	if arg < 0 || arg >= int(s.w.nargs) {
+		c.fail(c.cur(), "arg["+strconv.Itoa(arg)+"]", RuleBadSlot, "%s has %d arguments (Bound)", s.m.name, s.w.nargs)
+		return c
+	}
+	s.w.boundmask |= 1 << arg
+	s.w.bounds[arg] = max
+	return c
+}
+
+// When adds a condition to the last step: it is true when the step's result
+// compares with v by cmp. v may be Ret(j), an earlier step's result. What a
+// true condition does is the step's action: Stop (the default), Continue
+// or Goto. Conditions are ORed; a step has at most 7.
+func (c *Chain) When(cmp Cmp, v int) *Chain {
+	s := c.last("When")
+	if s == nil {
+		return c
+	}
+	field := "cond[" + strconv.Itoa(int(s.w.nconds)) + "]"
+	if s.w.nconds >= maxConds {
+		c.fail(c.cur(), field, RuleTooManyConds, "%s already has 7", s.m.name)
+		return c
+	}
+	if cmp >= numCmp {
+		c.fail(c.cur(), field, RuleBadCond, "code %d", cmp)
+		return c
+	}
+	j := s.w.nconds
+	if r, ok := IsRet(int64(v)); ok {
+		if r >= c.cur() {
+			c.fail(c.cur(), field, RuleBackRef, "Ret(%d) in step %d; a condition can only use earlier results", r, c.cur())
+			return c
+		}
+		s.w.condsym |= 1 << j
+		s.w.vals[j] = uint64(r)
+	} else {
+		w, ok := toWord(int64(v))
+		if !ok {
+			c.fail(c.cur(), field, RuleWordRange, "%d does not fit in %d bits", v, strconv.IntSize)
+			return c
+		}
+		s.w.vals[j] = w
+	}
+	s.w.cmps[j] = cmp
+	s.w.nconds++
+	return c
+}
+
+func (c *Chain) setAction(a Action, target uint64, method string) *Chain {
+	s := c.last(method)
+	if s == nil {
+		return c
+	}
+	if s.m.actionSet && (s.w.action != a || s.w.target != target) {
+		c.fail(c.cur(), "action", RuleBadAction, "%s already has action %s; a step has one action for all its conditions", s.m.name, s.w.action)
+		return c
+	}
+	s.m.actionSet = true
+	s.w.action, s.w.target = a, target
+	return c
+}
+
+// Continue makes a true condition of the last step go on with the next
+// step instead of stopping the chain.
+func (c *Chain) Continue() *Chain { return c.setAction(Continue, 0, "Continue") }
+
+// Goto makes a true condition of the last step jump forward to step (a
+// later step, or Len() of the final chain to end it).
+func (c *Chain) Goto(step int) *Chain {
+	if step < 0 {
+		s := c.last("Goto")
+		if s != nil {
+			c.fail(c.cur(), "goto", RuleJumpRange, "target %d", step)
+		}
+		return c
+	}
+	return c.setAction(Jump, uint64(step), "Goto")
+}
+
+// AllowError makes an error return of the last step not stop the chain
+// (by default it does, as Go code would).
+func (c *Chain) AllowError() *Chain {
+	if s := c.last("AllowError"); s != nil {
+		s.w.errstop = false
+	}
+	return c
+}
+
+// NoBlock marks the last step as never blocking: the interpreter may run
+// it with RawSyscall, which is faster but holds the Go scheduler's P for
+// the call. Mark only calls that cannot block (x/sys/unix's //sysnb ones).
+func (c *Chain) NoBlock() *Chain {
+	if s := c.last("NoBlock"); s != nil {
+		s.w.noblock = true
+	}
+	return c
+}

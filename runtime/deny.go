@@ -1,0 +1,47 @@
+package runtime
+
+import "golang.org/x/sys/unix"
+
+// denied is one entry of the deny list (docs/wire-format.md, "Validation").
+type denied struct {
+	nr   uintptr
+	name string
+}
+
+// denyList holds the syscalls every Linux arch has; the build-tagged
+// deny_*.go files add the ones only some arches have, by their unix.SYS_*
+// numbers, so each arch refuses exactly its own numbers.
+var denyList = []denied{
+	{unix.SYS_CLONE, "clone"},
+	{unix.SYS_CLONE3, "clone3"},
+	{unix.SYS_EXECVE, "execve"},
+	{unix.SYS_EXECVEAT, "execveat"},
+	{unix.SYS_EXIT, "exit"},
+	{unix.SYS_EXIT_GROUP, "exit_group"},
+	{unix.SYS_RT_SIGRETURN, "rt_sigreturn"},
+	{unix.SYS_RESTART_SYSCALL, "restart_syscall"},
+	{unix.SYS_RT_SIGSUSPEND, "rt_sigsuspend"},
+	{unix.SYS_PPOLL, "ppoll"},
+	{unix.SYS_PSELECT6, "pselect6"},
+	{unix.SYS_EPOLL_PWAIT, "epoll_pwait"},
+	{unix.SYS_EPOLL_PWAIT2, "epoll_pwait2"},
+}
+
+// isDenied returns the deny-list name of nr on this arch, or "".
+func isDenied(nr uint64) string {
+	for _, d := range denyList {
+		if uint64(d.nr) == nr {
+			return d.name
+		}
+	}
+	return ""
+}
+
+// DeniedSyscalls returns the deny list of this arch: number → name.
+func DeniedSyscalls() map[uintptr]string {
+	m := make(map[uintptr]string, len(denyList))
+	for _, d := range denyList {
+		m[d.nr] = d.name
+	}
+	return m
+}

@@ -1,0 +1,10 @@
+//go:build linux && (386 || arm || mips || mipsle || ppc64 || ppc64le || s390x)
+
+package runtime
+
+import "golang.org/x/sys/unix"
+
+// The old (non-rt) signal calls, where the arch still has them.
+func init() {
+	denyList = append(denyList, denied{unix.SYS_SIGRETURN, "sigreturn"}, denied{unix.SYS_SIGSUSPEND, "sigsuspend"})
+}

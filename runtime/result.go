@@ -1,0 +1,186 @@
+package runtime
+
+import (
+	"fmt"
+	goruntime "runtime"
+
+	"golang.org/x/sys/unix"
+)
+
+// Result is the outcome of one run: every step's value, how many steps ran
+// and why the chain ended. A Result may be reused with RunInto to re-run a
+// chain without allocating; it must not be shared by concurrent runs.
+type Result struct {
+	Steps   int    // how many steps ran
+	Why     Why    // why the chain ended
+	Backend string // the backend that ran it
+
+	prog   *Program
+	raw    []uintptr // per step: the raw return value, or -ECANCELED
+	pinner goruntime.Pinner
+}
+
+// Len returns the number of steps of the chain.
+func (r *Result) Len() int { return len(r.raw) }
+
+// Ret returns step i's result: its return value (a negative errno on
+// failure), or -ECANCELED if it did not run (-EOVERFLOW for the step a
+// bound stopped). Out of range, it returns -ECANCELED.
+func (r *Result) Ret(i int) int64 {
+	if i < 0 || i >= len(r.raw) {
+		return -int64(unix.ECANCELED)
+	}
+	return int64(intptr(r.raw[i]))
+}
+
+// Errno returns step i's errno, or 0 if it succeeded (or did not run).
+func (r *Result) Errno(i int) unix.Errno {
+	if i < 0 || i >= len(r.raw) || !r.Ran(i) || !isErrno(r.raw[i]) {
+		return 0
+	}
+	return unix.Errno(-r.raw[i])
+}
+
+// Ran reports whether step i ran, by replaying the control flow (the wire
+// format needs no list of executed steps).
+func (r *Result) Ran(i int) bool {
+	ran := false
+	r.replay(func(j int) { ran = ran || j == i })
+	return ran
+}
+
+// Last returns the index of the last step that ran, or -1.
+func (r *Result) Last() int {
+	last := -1
+	r.replay(func(j int) { last = j })
+	return last
+}
+
+// replay calls f with each step that ran, in order, and returns where
+// control went after the last one (len for the end).
+func (r *Result) replay(f func(int)) int {
+	if r.prog == nil {
+		return 0
+	}
+	xs := r.prog.x
+	i := 0
+	for n := 0; n < r.Steps && i < len(xs); n++ {
+		f(i)
+		s := &xs[i]
+		if s.nconds != 0 && s.firstTrue(r.raw[i], r.raw) >= 0 && s.action == Jump {
+			i = s.target
+		} else {
+			i++
+		}
+	}
+	return i
+}
+
+// Err returns the run's error: nil if the chain reached its end, else a
+// *StepError saying which step stopped it and why.
+func (r *Result) Err() error {
+	if r.Why == End || r.prog == nil {
+		return nil
+	}
+	next := -1
+	last := -1
+	next = r.replay(func(j int) { last = j })
+	e := &StepError{Step: last, Why: r.Why, Cond: -1, Arg: -1}
+	if r.Why == Bound {
+		e.Step = next
+	}
+	if e.Step < 0 || e.Step >= len(r.raw) {
+		return fmt.Errorf("syschain: backend %s ended the chain with %s after %d steps, which the chain's control flow does not allow", r.Backend, r.Why, r.Steps)
+	}
+	e.Name = r.prog.meta[e.Step].name
+	v := r.raw[e.Step]
+	e.Value = int64(intptr(v))
+	if isErrno(v) {
+		e.Errno = unix.Errno(-v)
+	}
+	s := &r.prog.x[e.Step]
+	switch r.Why {
+	case CondStop:
+		e.Cond = s.firstTrue(v, r.raw)
+	case Bound:
+		a := s.args
+		for k := range a {
+			if s.symmask&(1<<k) != 0 {
+				a[k] = r.raw[a[k]]
+			}
+			if s.boundmask&(1<<k) != 0 && a[k] > s.bounds[k] {
+				e.Arg = k
+				break
+			}
+		}
+	}
+	return e
+}
+
+// finish turns a backend's status word into the Result, checking it.
+func (r *Result) finish(st uintptr) error {
+	ran, why := int(st&0xFFFF), Why(st>>16&0xF)
+	if st>>20 != 0 || why >= numWhy || ran > len(r.raw) {
+		r.Steps, r.Why = 0, End
+		return fmt.Errorf("syschain: backend %s returned a malformed status word %#x for a %d-step chain", r.Backend, st, len(r.raw))
+	}
+	r.Steps, r.Why = ran, why
+	return r.Err()
+}
+
+// RunInto runs the chain on b (the default backend if b is nil), reusing
+// r's storage: re-running a built chain this way allocates nothing when
+// it succeeds. The error is a build error, a backend's refusal, or the
+// run's *StepError (r is filled in then too).
+func (c *Chain) RunInto(b Backend, r *Result) error {
+	p, err := c.Program()
+	if err != nil {
+		return err
+	}
+	return p.RunInto(b, r)
+}
+
+// RunInto runs the program on b (the default backend if nil) into r.
+func (p *Program) RunInto(b Backend, r *Result) error {
+	if b == nil {
+		b = DefaultBackend(p)
+	}
+	n := len(p.x)
+	if cap(r.raw) < n {
+		r.raw = make([]uintptr, n)
+	}
+	r.raw = r.raw[:n]
+	r.prog, r.Backend, r.Steps, r.Why = p, b.Name(), 0, End
+	for _, ptr := range p.pins {
+		r.pinner.Pin(ptr)
+	}
+	st, err := b.Exec(p, r.raw)
+	r.pinner.Unpin()
+	// The words hold addresses of the program's buffers as integers only.
+	goruntime.KeepAlive(p)
+	if err != nil {
+		for i := range r.raw {
+			r.raw[i] = negECANCELED
+		}
+		return err
+	}
+	return r.finish(st)
+}
+
+// Run runs the chain on the best available backend. The Result is non-nil
+// whenever the chain ran, also when err is a *StepError.
+func (c *Chain) Run() (*Result, error) { return c.RunOn(nil) }
+
+// RunOn runs the chain on b (the default backend if b is nil).
+func (c *Chain) RunOn(b Backend) (*Result, error) {
+	p, err := c.Program()
+	if err != nil {
+		return nil, err
+	}
+	r := new(Result)
+	err = p.RunInto(b, r)
+	if _, ok := err.(*StepError); err != nil && !ok {
+		return nil, err // refused, or a backend fault: no results to show
+	}
+	return r, err
+}

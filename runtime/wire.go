@@ -1,0 +1,297 @@
+package runtime
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+	"strconv"
+	"unsafe"
+)
+
+// Bitmap fields (docs/wire-format.md, "The bitmap").
+const (
+	bmSymShift     = 0
+	bmNcondsShift  = 6
+	bmNargsShift   = 9
+	bmCondsymShift = 12
+	bmActionShift  = 19
+	bmErrstop      = 1 << 21
+	bmNoblock      = 1 << 22
+	bmBoundShift   = 23
+	bmUsedBits     = 29 // bits 29 and up must be 0
+)
+
+// words returns the number of words the step takes.
+func (s *wstep) words() int {
+	n := 2 + int(s.nargs) + 1 + int(s.nconds) + bits.OnesCount8(s.boundmask)
+	if s.nconds > 0 {
+		n++
+	}
+	if s.action == Jump {
+		n++
+	}
+	return n
+}
+
+func (s *wstep) bitmap() uint64 {
+	bm := uint64(s.symmask)<<bmSymShift |
+		uint64(s.nconds)<<bmNcondsShift |
+		uint64(s.nargs)<<bmNargsShift |
+		uint64(s.condsym)<<bmCondsymShift |
+		uint64(s.action)<<bmActionShift |
+		uint64(s.boundmask)<<bmBoundShift
+	if s.errstop {
+		bm |= bmErrstop
+	}
+	if s.noblock {
+		bm |= bmNoblock
+	}
+	return bm
+}
+
+// validate checks the whole chain against the wire format's rules and the
+// builder's length checks, and returns the first violation. Decoded chains
+// pass through it too, so what Decode accepts, Encode accepts.
+func validate(steps []step) error {
+	n := len(steps)
+	if n == 0 {
+		return &BuildError{Step: -1, Rule: RuleEmpty, Detail: "add a step with Syscall or a generated method"}
+	}
+	if n > MaxSteps {
+		return &BuildError{Step: -1, Rule: RuleTooManySteps, Detail: fmt.Sprintf("this one has %d; split it", n)}
+	}
+	nwords := 0
+	for i := range steps {
+		s, m := &steps[i].w, &steps[i].m
+		fail := func(field string, rule Rule, format string, a ...any) error {
+			return &BuildError{Step: i, Name: m.name, Field: field, Rule: rule, Detail: fmt.Sprintf(format, a...)}
+		}
+		if s.nargs > maxArgs {
+			return fail("nargs", RuleTooManyArgs, "%d", s.nargs)
+		}
+		if s.nconds > maxConds {
+			return fail("nconds", RuleTooManyConds, "%d", s.nconds)
+		}
+		if s.action >= numAction {
+			return fail("action", RuleBadAction, "%d", s.action)
+		}
+		if s.symmask>>s.nargs != 0 || s.boundmask>>s.nargs != 0 || s.condsym>>s.nconds != 0 {
+			return fail("bitmap", RuleMaskBit, "symmask %#x, boundmask %#x for %d args; condsym %#x for %d conditions", s.symmask, s.boundmask, s.nargs, s.condsym, s.nconds)
+		}
+		for k := 0; k < int(s.nargs); k++ {
+			if s.symmask&(1<<k) != 0 && s.args[k] >= uint64(i) {
+				return fail("arg["+strconv.Itoa(k)+"]", RuleBackRef, "refers to step %d", s.args[k])
+			}
+		}
+		for j := 0; j < int(s.nconds); j++ {
+			if s.cmps[j] >= numCmp {
+				return fail("cond["+strconv.Itoa(j)+"]", RuleBadCond, "code %d", s.cmps[j])
+			}
+			if s.condsym&(1<<j) != 0 && s.vals[j] >= uint64(i) {
+				return fail("cond["+strconv.Itoa(j)+"]", RuleBackRef, "refers to step %d", s.vals[j])
+			}
+		}
+		if s.action == Jump && (s.target <= uint64(i) || s.target > uint64(n)) {
+			return fail("goto", RuleJumpRange, "target %d from step %d; a jump goes to a step in %d..%d (%d ends the chain)", s.target, i, i+1, n, n)
+		}
+		// Buffer lengths: a literal is checked now; a reference gets the
+		// buffer's length as its run-time bound.
+		for k := 0; k < int(s.nargs); k++ {
+			b := int(m.lenOf[k]) - 1
+			if b < 0 || m.bufMask&(1<<b) == 0 || s.symmask&(1<<b) != 0 {
+				continue // no Go buffer known at that slot
+			}
+			if s.symmask&(1<<k) == 0 && s.args[k] > m.bufLen[b] {
+				return fail("arg["+strconv.Itoa(k)+"]", RuleBufLen, "length %d > %d bytes of the buffer in arg[%d]; pass at most len(buf)", int64(s.args[k]), m.bufLen[b], b)
+			}
+		}
+		nwords += s.words()
+	}
+	if nwords > MaxWords {
+		return &BuildError{Step: -1, Rule: RuleTooManyWords, Detail: fmt.Sprintf("this one has %d; split it", nwords)}
+	}
+	for i := range steps {
+		if name := isDenied(steps[i].w.nr); name != "" {
+			return &DeniedError{Step: i, Nr: uintptr(steps[i].w.nr), Name: name}
+		}
+	}
+	return nil
+}
+
+// withBounds returns the step with its ArgLen bounds applied: a symbolic
+// length may not exceed the buffer it describes.
+func withBounds(s *step) wstep {
+	w := s.w
+	for k := 0; k < int(w.nargs); k++ {
+		b := int(s.m.lenOf[k]) - 1
+		if b < 0 || w.symmask&(1<<k) == 0 {
+			continue
+		}
+		var limit uint64 // an empty or missing buffer: nothing may be written
+		if s.m.bufMask&(1<<b) != 0 && w.symmask&(1<<b) == 0 {
+			limit = s.m.bufLen[b]
+		} else if w.symmask&(1<<b) != 0 || w.args[b] != 0 {
+			continue // an address the chain does not own: no Go slice to protect
+		}
+		if w.boundmask&(1<<k) == 0 || w.bounds[k] > limit {
+			w.boundmask |= 1 << k
+			w.bounds[k] = limit
+		}
+	}
+	return w
+}
+
+// encode appends the words of the steps at the given width (32 or 64).
+func encode(dst []uint64, steps []wstep, width int) ([]uint64, error) {
+	for i := range steps {
+		s := &steps[i]
+		start := len(dst)
+		dst = append(dst, s.nr, s.bitmap())
+		dst = append(dst, s.args[:s.nargs]...)
+		dst = append(dst, 0) // error-function word
+		if s.nconds > 0 {
+			var code uint64
+			for j := 0; j < int(s.nconds); j++ {
+				code |= uint64(s.cmps[j]) << (4 * j)
+			}
+			dst = append(dst, code)
+			dst = append(dst, s.vals[:s.nconds]...)
+		}
+		for k := 0; k < int(s.nargs); k++ {
+			if s.boundmask&(1<<k) != 0 {
+				dst = append(dst, s.bounds[k])
+			}
+		}
+		if s.action == Jump {
+			dst = append(dst, s.target)
+		}
+		if width == 32 {
+			for w := start; w < len(dst); w++ {
+				v := dst[w]
+				switch v >> 32 {
+				case 0:
+				case 0xFFFFFFFF: // a negative value from a 64-bit host: its 32-bit form
+					dst[w] = uint64(uint32(v))
+				default:
+					return nil, &BuildError{Step: i, Name: sysName(uintptr(s.nr)), Field: "word " + strconv.Itoa(w), Rule: RuleWordRange, Detail: fmt.Sprintf("%#x does not fit in 32 bits", v)}
+				}
+			}
+		}
+	}
+	return dst, nil
+}
+
+// Encode validates the chain and returns its words at width 32 or 64
+// (docs/wire-format.md). Pointer arguments are the addresses of the chain's
+// own copies and buffers, valid while the chain is reachable.
+func Encode(c *Chain, width int) ([]uint64, error) {
+	if width != 32 && width != 64 {
+		return nil, fmt.Errorf("syschain: Encode: width %d; use 32 or 64", width)
+	}
+	p, err := c.Program()
+	if err != nil {
+		return nil, err
+	}
+	return encode(nil, p.steps, width)
+}
+
+// Program is a validated, compiled chain: what backends execute. It is
+// immutable and safe for concurrent use.
+type Program struct {
+	steps []wstep     // with ArgLen bounds applied
+	meta  []stepMeta  // for printing
+	x     []xstep     // the native, pre-decoded form the executors loop over
+	words []uintptr   // the native encoding, for executors that take words
+	pins  []unsafe.Pointer
+}
+
+// Len returns the number of steps.
+func (p *Program) Len() int { return len(p.steps) }
+
+// Words returns the chain's words at this arch's width: what sys_chain
+// takes. The slice is shared; do not modify it.
+func (p *Program) Words() []uintptr { return p.words }
+
+// xstep is a step in native words, laid out for the executor loop.
+type xstep struct {
+	nr        uintptr
+	args      [maxArgs]uintptr
+	vals      [maxConds]uintptr
+	bounds    [maxArgs]uintptr
+	target    int
+	cmps      [maxConds]Cmp
+	nconds    uint8
+	symmask   uint8
+	condsym   uint8
+	boundmask uint8
+	action    Action
+	errstop   bool
+	noblock   bool
+}
+
+// Program returns the chain's compiled form, compiling it on first use
+// after a change. It returns the first build error, if any.
+func (c *Chain) Program() (*Program, error) {
+	if p := c.prog.Load(); p != nil {
+		return p, nil
+	}
+	if c.err != nil {
+		return nil, c.err
+	}
+	p, err := compile(c.steps, c.pins)
+	if err != nil {
+		return nil, err
+	}
+	// Concurrent first runs may each compile; they store equal programs.
+	c.prog.Store(p)
+	return p, nil
+}
+
+func compile(steps []step, pins []unsafe.Pointer) (*Program, error) {
+	if err := validate(steps); err != nil {
+		return nil, err
+	}
+	p := &Program{
+		steps: make([]wstep, len(steps)),
+		meta:  make([]stepMeta, len(steps)),
+		x:     make([]xstep, len(steps)),
+	}
+	for i := range steps {
+		p.steps[i] = withBounds(&steps[i])
+		p.meta[i] = steps[i].m
+		w, x := &p.steps[i], &p.x[i]
+		x.nr = uintptr(w.nr)
+		for k := range w.args {
+			x.args[k] = uintptr(w.args[k])
+			x.bounds[k] = uintptr(w.bounds[k])
+		}
+		for j := range w.vals {
+			x.vals[j] = uintptr(w.vals[j])
+		}
+		x.target = int(w.target)
+		x.cmps = w.cmps
+		x.nconds, x.symmask, x.condsym, x.boundmask = w.nconds, w.symmask, w.condsym, w.boundmask
+		x.action, x.errstop, x.noblock = w.action, w.errstop, w.noblock
+	}
+	ws, err := encode(nil, p.steps, int(unsafe.Sizeof(uintptr(0)))*8)
+	if err != nil {
+		return nil, err
+	}
+	p.words = make([]uintptr, len(ws))
+	for i, v := range ws {
+		p.words[i] = uintptr(v)
+	}
+	// Pin each object once per run, however many slots point into it.
+	p.pins = slices.Clone(pins)
+	slices.SortFunc(p.pins, func(a, b unsafe.Pointer) int {
+		switch {
+		case uintptr(a) < uintptr(b):
+			return -1
+		case uintptr(a) > uintptr(b):
+			return 1
+		}
+		return 0
+	})
+	p.pins = slices.Compact(p.pins)
+	return p, nil
+}
