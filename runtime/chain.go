@@ -44,13 +44,13 @@ type wstep struct {
 type stepMeta struct {
 	sig       *Sig // nil when unknown: slots print as integers
 	name      string
-	strs      [maxArgs]string   // KindString slots: the Go string
-	lists     [][]string        // KindStrings slots, indexed by slot; nil if none
-	bufLen    [maxArgs]uint64   // the Go length of a buffer or pointed-to value in the slot
-	bufMask   uint8             // bit k: bufLen[k] is known
-	strMask   uint8             // bit k: strs[k] is set
-	lenOf     [maxArgs]int8     // ArgLen: bufSlot+1 of the buffer slot k measures; 0 if none
-	actionSet bool              // Continue or Goto was called
+	strs      [maxArgs]string // KindString slots: the Go string
+	lists     [][]string      // KindStrings slots, indexed by slot; nil if none
+	bufLen    [maxArgs]uint64 // the Go length of a buffer or pointed-to value in the slot
+	bufMask   uint8           // bit k: bufLen[k] is known
+	strMask   uint8           // bit k: strs[k] is set
+	lenOf     [maxArgs]int8   // ArgLen: bufSlot+1 of the buffer slot k measures; 0 if none
+	actionSet bool            // Continue or Goto was called
 }
 
 type step struct {

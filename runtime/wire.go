@@ -198,10 +198,10 @@ func Encode(c *Chain, width int) ([]uint64, error) {
 // Program is a validated, compiled chain: what backends execute. It is
 // immutable and safe for concurrent use.
 type Program struct {
-	steps []wstep     // with ArgLen bounds applied
-	meta  []stepMeta  // for printing
-	x     []xstep     // the native, pre-decoded form the executors loop over
-	words []uintptr   // the native encoding, for executors that take words
+	steps []wstep    // with ArgLen bounds applied
+	meta  []stepMeta // for printing
+	x     []xstep    // the native, pre-decoded form the executors loop over
+	words []uintptr  // the native encoding, for executors that take words
 	pins  []unsafe.Pointer
 }
 
