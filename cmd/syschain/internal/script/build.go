@@ -19,34 +19,28 @@ type Built struct {
 // rules (a literal length larger than its buffer, a denied syscall, a
 // reference in a split 64-bit value …) come back as an *Error at the
 // argument, condition or step they are about.
+//
+// The chain is compiled once, at the end: checking it after each step
+// would validate a partial chain (a forward jump would be out of range).
 func Build(p *Program) (*Built, error) {
 	b := &Built{Chain: new(runtime.Chain), Buffers: make([][]byte, len(p.Buffers))}
 	for _, buf := range p.Buffers {
 		b.Buffers[buf.Index] = make([]byte, buf.Size)
 	}
 	c := b.Chain
-	for i, call := range p.Calls {
+	for _, call := range p.Calls {
 		st := call.Step
 		sig := Sig(call.Sys, len(call.Args))
 		c.Begin(sig)
-		if err := p.runtimeErr(c, i, st.Pos); err != nil {
-			return nil, err
-		}
-		for k, v := range call.Args {
+		for k := range call.Args {
 			setArg(c, call, sig, k, b.Buffers)
-			if err := p.runtimeErr(c, i, v.Pos); err != nil {
-				return nil, err
-			}
 		}
-		for j, cd := range call.Conds {
+		for _, cd := range call.Conds {
 			cv := int(cd.Value.Int)
 			if cd.Value.Kind == ValRef {
 				cv = runtime.Ret(cd.Value.Step)
 			}
 			c.When(runtime.Cmp(cd.Op), cv)
-			if err := p.runtimeErr(c, i, st.Conds[j].Pos); err != nil {
-				return nil, err
-			}
 		}
 		switch st.Action {
 		case ActContinue:
@@ -60,9 +54,12 @@ func Build(p *Program) (*Built, error) {
 		if st.NoBlock {
 			c.NoBlock()
 		}
-		if err := p.runtimeErr(c, i, st.ActionPos); err != nil {
-			return nil, err
-		}
+	}
+	// The chain records the first building error; compiling it also
+	// validates the whole (the deny list, jump ranges). Either names the
+	// step and field, which posErr maps back to the source.
+	if _, err := c.Program(); err != nil {
+		return nil, p.posErr(err, Pos{})
 	}
 	return b, nil
 }
@@ -129,16 +126,24 @@ func setArg(c *runtime.Chain, call *Call, sig *runtime.Sig, k int, bufs [][]byte
 // goMemory reports whether v is passed as Go memory of a known size.
 func goMemory(v Value) bool { return v.Kind == ValBuf || v.Kind == ValStr }
 
-// runtimeErr turns the chain's first error, if any, into an *Error at pos
-// (or, when the runtime names a field, at that field's place).
-func (p *Program) runtimeErr(c *runtime.Chain, step int, pos Pos) error {
-	err := c.Err()
-	if err == nil {
-		return nil
-	}
-	var be *runtime.BuildError
-	if errors.As(err, &be) && be.Step >= 0 && be.Step < len(p.Calls) {
+// posErr places a runtime build error in the source: at the step and
+// field it names, else at pos.
+func (p *Program) posErr(err error, pos Pos) error {
+	var (
+		be *runtime.BuildError
+		de *runtime.DeniedError
+		fe *runtime.FormatError
+	)
+	switch {
+	case errors.As(err, &be) && be.Step >= 0 && be.Step < len(p.Calls):
 		pos = p.fieldPos(be.Step, be.Field, pos)
+	case errors.As(err, &de) && de.Step >= 0 && de.Step < len(p.Calls):
+		pos = p.Calls[de.Step].Step.Pos
+	case errors.As(err, &fe) && fe.Step >= 0 && fe.Step < len(p.Calls):
+		pos = p.fieldPos(fe.Step, fe.Field, pos)
+	}
+	if pos == (Pos{}) {
+		pos = p.Calls[0].Step.Pos
 	}
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "syschain: ")

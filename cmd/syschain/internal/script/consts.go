@@ -1,5 +1,7 @@
 package script
 
+import "sort"
+
 //go:generate go run mkconsts.go
 
 // u64 turns a constant above MaxInt64 (RLIM_INFINITY) into the int64 with
@@ -23,5 +25,15 @@ func Const(name string) (int64, bool) {
 	return v, ok
 }
 
-// ConstNames returns the number of known constant names.
-func numConsts() int { return len(unixConsts) + len(extraConsts) }
+// ConstNames returns every constant name Const knows, sorted.
+func ConstNames() []string {
+	names := make([]string, 0, len(unixConsts)+len(extraConsts))
+	for n := range unixConsts {
+		names = append(names, n)
+	}
+	for n := range extraConsts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
