@@ -93,8 +93,14 @@ func (e *FormatError) Error() string {
 	return s
 }
 
-// Is makes errors.Is(err, unix.EINVAL) true, as the kernel would report it.
-func (e *FormatError) Is(target error) bool { return target == unix.EINVAL }
+// Is makes errors.Is(err, unix.EINVAL) true (unix.E2BIG for a chain over
+// MaxWords), as the kernel would report it.
+func (e *FormatError) Is(target error) bool {
+	if e.Rule == RuleTooManyWords {
+		return target == unix.E2BIG
+	}
+	return target == unix.EINVAL
+}
 
 // BuildError reports a chain the builder refused: the step, its syscall,
 // the field and the rule, and what to do about it.

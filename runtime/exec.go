@@ -154,6 +154,9 @@ type Interp struct{}
 func (Interp) Name() string { return "interp" }
 
 func (Interp) Exec(p *Program, results []uintptr) (uintptr, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
 	return execute(p, results, nil), nil
 }
 
@@ -172,6 +175,9 @@ type DryRun struct {
 func (*DryRun) Name() string { return "dryrun" }
 
 func (d *DryRun) Exec(p *Program, results []uintptr) (uintptr, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
 	return execute(p, results, d), nil
 }
 

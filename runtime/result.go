@@ -145,7 +145,7 @@ func (p *Program) RunInto(b Backend, r *Result) error {
 	if b == nil {
 		b = DefaultBackend(p)
 	}
-	n := len(p.x)
+	n := p.n
 	if cap(r.raw) < n {
 		r.raw = make([]uintptr, n)
 	}

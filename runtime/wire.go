@@ -203,10 +203,40 @@ type Program struct {
 	x     []xstep    // the native, pre-decoded form the executors loop over
 	words []uintptr  // the native encoding, for executors that take words
 	pins  []unsafe.Pointer
+	n     int   // results a backend gets: len(steps), or an upper bound for a raw program
+	err   error // a RawProgram's validation error
 }
 
-// Len returns the number of steps.
-func (p *Program) Len() int { return len(p.steps) }
+// Len returns the number of steps (for a RawProgram that failed
+// validation, an upper bound: every step takes at least 3 words).
+func (p *Program) Len() int { return p.n }
+
+// RawProgram wraps words as they are, without the builder, to test an
+// executor's own validation: the conformance suite hands malformed and
+// denied chains to every backend. Words that validate yield a normal
+// program. Otherwise Validate returns the *FormatError or *DeniedError;
+// interp and dryrun return it from Exec, as sys_chain returns -EINVAL,
+// -E2BIG or -EPERM for the same words.
+func RawProgram(words []uintptr) *Program {
+	ws := make([]uint64, len(words))
+	for i, w := range words {
+		ws[i] = uint64(w)
+	}
+	c, err := Decode(ws, int(unsafe.Sizeof(uintptr(0)))*8)
+	if err == nil {
+		var p *Program
+		if p, err = c.Program(); err == nil {
+			return p
+		}
+	}
+	n := len(words)/3 + 1
+	return &Program{words: slices.Clone(words), n: n, err: err}
+}
+
+// Validate returns nil for a valid program, else the error that an
+// executor must refuse it with (RawProgram only; compiled chains are
+// always valid).
+func (p *Program) Validate() error { return p.err }
 
 // Words returns the chain's words at this arch's width: what sys_chain
 // takes. The slice is shared; do not modify it.
@@ -255,6 +285,7 @@ func compile(steps []step, pins []unsafe.Pointer) (*Program, error) {
 		steps: make([]wstep, len(steps)),
 		meta:  make([]stepMeta, len(steps)),
 		x:     make([]xstep, len(steps)),
+		n:     len(steps),
 	}
 	for i := range steps {
 		p.steps[i] = withBounds(&steps[i])

@@ -1,0 +1,111 @@
+package runtime
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// KernelPriority is the kernel backend's registration priority: above
+// interp (0), because one kernel entry per chain is never slower than one
+// per step.
+const KernelPriority = 100
+
+// ErrNoKernel is returned (wrapped) by the kernel backend on a kernel
+// without sys_chain.
+var ErrNoKernel = errors.New("syschain: this kernel has no sys_chain (syscall 500 returned ENOSYS); boot a kernel with the patches in kernel/patches (make kernel-test shows how), or use the interp backend")
+
+// Kernel is the sys_chain backend: the whole chain runs in one syscall,
+// in a kernel built with kernel/patches. It hands Program.Words to the
+// kernel as is and returns the kernel's results and status word, which
+// shared code turns into the same Result and *StepError as interp's.
+//
+// The kernel refuses chains for tasks under ptrace syscall tracing or
+// syscall audit (EPERM), since those would see only the chain; Exec
+// reports that refusal as an error naming the cause.
+type Kernel struct{}
+
+func init() { RegisterBackend(Kernel{}, KernelPriority) }
+
+// Name returns "kernel".
+func (Kernel) Name() string { return "kernel" }
+
+// Available probes for sys_chain once (the registry keeps the answer).
+// The probe is a real one-step chain, getpid(), so a kernel that gives
+// number 500 to something else is not mistaken for sys_chain. A task
+// under a seccomp filter is not probed: an unknown syscall may kill it
+// there; such a task can still use Kernel{} explicitly.
+func (Kernel) Available() error {
+	if filtered() {
+		return errors.New("syschain: the kernel backend is not probed under a seccomp filter (an unknown syscall may be fatal there); pass runtime.Kernel{} explicitly if the filter allows syscall 500")
+	}
+	words := [3]uintptr{unix.SYS_GETPID, 0, 0} // getpid(), no conditions
+	var res [1]uintptr
+	st, _, e := unix.RawSyscall6(SysChain, uintptr(len(words)), uintptr(unsafe.Pointer(&words[0])),
+		uintptr(unsafe.Pointer(&res[0])), 0, 0, 0)
+	switch {
+	case e == unix.ENOSYS:
+		return ErrNoKernel
+	case e != 0:
+		return fmt.Errorf("syschain: probing sys_chain (syscall %d) failed: %w; the kernel backend is unavailable", SysChain, e)
+	case st != 1 || res[0] != uintptr(os.Getpid()):
+		return fmt.Errorf("syschain: syscall %d is not sys_chain on this kernel (a getpid chain returned status %#x, result %d); the kernel backend is unavailable", SysChain, st, res[0])
+	}
+	return nil
+}
+
+// filtered reports whether the calling thread runs under a seccomp filter.
+func filtered() bool {
+	b, err := os.ReadFile("/proc/thread-self/status")
+	if err != nil {
+		return false
+	}
+	i := bytes.Index(b, []byte("\nSeccomp:"))
+	if i < 0 {
+		return false
+	}
+	f := bytes.Fields(b[i+len("\nSeccomp:"):])
+	return len(f) > 0 && string(f[0]) != "0"
+}
+
+// Exec runs p in one sys_chain call.
+func (Kernel) Exec(p *Program, results []uintptr) (uintptr, error) {
+	w := p.Words()
+	if len(w) == 0 || len(results) < p.Len() {
+		return 0, fmt.Errorf("syschain: kernel backend: %d words and %d result slots for a %d-step chain", len(w), len(results), p.Len())
+	}
+	// NoBlock steps need nothing special: the chain is one syscall either
+	// way, and Syscall6 lets the Go scheduler run other goroutines if a
+	// step blocks.
+	st, _, e := unix.Syscall6(SysChain, uintptr(len(w)), uintptr(unsafe.Pointer(&w[0])),
+		uintptr(unsafe.Pointer(&results[0])), 0, 0, 0)
+	if e != 0 {
+		return 0, kernelRefusal(e)
+	}
+	return st, nil
+}
+
+// kernelRefusal explains why sys_chain refused a chain the Go validator
+// accepted. The errno stays matchable with errors.Is.
+func kernelRefusal(e unix.Errno) error {
+	var why string
+	switch e {
+	case unix.ENOSYS:
+		return ErrNoKernel
+	case unix.EPERM:
+		why = "the task is under ptrace syscall tracing or syscall audit (the kernel refuses chains it cannot report step by step; run without strace/audit or use interp), or a seccomp filter denies syscall 500"
+	case unix.EINVAL, unix.E2BIG:
+		why = "the kernel and the Go validator disagree about this chain's words; this is a bug, please report it with the chain's String()"
+	case unix.EFAULT:
+		why = "the chain's words or results were not readable/writable by the kernel"
+	case unix.ENOMEM:
+		why = "the kernel could not allocate the chain's copy"
+	default:
+		why = "unexpected error"
+	}
+	return fmt.Errorf("syschain: kernel backend: sys_chain refused the chain: %s: %w", why, e)
+}
