@@ -3,9 +3,14 @@
 //
 // The data files (linux_<goarch>.tbl beside this file) are embedded; they
 // are produced by `syschain-gen tables -kernel PATH -out tables/` from a
-// Linux source tree plus the hand-kept overlay, and must not be edited by
-// hand (edit the overlay and regenerate).
+// Linux source tree plus the hand-kept overlay (overlay.txt), and must not
+// be edited by hand (edit the overlay and regenerate). The file format is
+// described in format.go; `syschain-gen list -arch ARCH` prints a table.
 package tables
+
+import (
+	"strings"
+)
 
 // Arch is one Linux GOARCH's syscall table.
 type Arch struct {
@@ -14,6 +19,9 @@ type Arch struct {
 	Bits      int    // register width: 32 or 64
 	BigEndian bool
 	Syscalls  []Syscall // sorted by number; unimplemented numbers included
+
+	byName map[string]int // index into Syscalls, built by Parse
+	byNr   map[int]int
 }
 
 // Syscall is one row of a table.
@@ -30,6 +38,9 @@ type Syscall struct {
 	// one-to-one syscall slot k carries Params[k] whole.
 	Slots  []Slot
 	Source string // where the row's facts come from, e.g. "arch/arm/tools/syscall.tbl" or "overlay.txt:12"
+	// Note says why a row has no signature (or anything else a reader of
+	// the row must know); "" for most rows.
+	Note string
 }
 
 // Param is one C parameter.
@@ -52,4 +63,112 @@ const (
 type Slot struct {
 	Param int // index into Syscall.Params; -1 for Pad
 	Part  SlotPart
+}
+
+// Implemented reports whether the kernel has an entry point for the number.
+func (s *Syscall) Implemented() bool { return s.Entry != "" }
+
+// NRegs is the number of argument registers the call takes (0 when the
+// signature is unknown).
+func (s *Syscall) NRegs() int { return len(s.Slots) }
+
+// OneToOne reports whether slot k carries Params[k] whole for every k.
+func (s *Syscall) OneToOne() bool {
+	if len(s.Slots) != len(s.Params) {
+		return false
+	}
+	for i, sl := range s.Slots {
+		if sl.Param != i || sl.Part != Whole {
+			return false
+		}
+	}
+	return true
+}
+
+// SlotName names register slot i for people: the parameter's name, with
+// "_lo"/"_hi" for half of a 64-bit value, or "pad".
+func (s *Syscall) SlotName(i int) string {
+	sl := s.Slots[i]
+	switch sl.Part {
+	case Pad:
+		return "pad"
+	case Lo:
+		return s.Params[sl.Param].Name + "_lo"
+	case Hi:
+		return s.Params[sl.Param].Name + "_hi"
+	}
+	return s.Params[sl.Param].Name
+}
+
+// SlotNames returns SlotName for every slot.
+func (s *Syscall) SlotNames() []string {
+	names := make([]string, len(s.Slots))
+	for i := range s.Slots {
+		names[i] = s.SlotName(i)
+	}
+	return names
+}
+
+// Signature is the C parameter list, e.g. "unsigned int fd, loff_t pos";
+// "void" for none and "?" when unknown.
+func (s *Syscall) Signature() string {
+	if !s.HasSig {
+		return "?"
+	}
+	if len(s.Params) == 0 {
+		return "void"
+	}
+	var b strings.Builder
+	for i, p := range s.Params {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(joinDecl(p.Type, p.Name))
+	}
+	return b.String()
+}
+
+// joinDecl writes a C declaration: "char __user *" + "buf" is
+// "char __user *buf", "int" + "fd" is "int fd".
+func joinDecl(typ, name string) string {
+	if strings.HasSuffix(typ, "*") {
+		return typ + name
+	}
+	return typ + " " + name
+}
+
+// Lookup finds a syscall by its table name, e.g. "pread64".
+func (a *Arch) Lookup(name string) (*Syscall, bool) {
+	if a.byName == nil {
+		a.index()
+	}
+	i, ok := a.byName[name]
+	if !ok {
+		return nil, false
+	}
+	return &a.Syscalls[i], true
+}
+
+// ByNr finds a syscall by number (as the kernel numbers it, e.g. 4003 for
+// mips o32 read).
+func (a *Arch) ByNr(nr int) (*Syscall, bool) {
+	if a.byNr == nil {
+		a.index()
+	}
+	i, ok := a.byNr[nr]
+	if !ok {
+		return nil, false
+	}
+	return &a.Syscalls[i], true
+}
+
+// index builds the lookup maps; Parse calls it, and Lookup/ByNr call it
+// for an Arch built by hand.
+func (a *Arch) index() {
+	a.byName = make(map[string]int, len(a.Syscalls))
+	a.byNr = make(map[int]int, len(a.Syscalls))
+	for i := range a.Syscalls {
+		a.byName[a.Syscalls[i].Name] = i
+		a.byNr[a.Syscalls[i].Nr] = i
+	}
 }
