@@ -108,7 +108,11 @@ var cmpText = [...]string{"==", "!=", ">", ">u", "<", "<u", ">=", ">=u", "<=", "
 
 // describe spells out the bitmap of step words sw.
 func (f bitmap) describe(name string, sw []uint64) string {
-	parts := []string{fmt.Sprintf("%s: %d arg%s", name, f.nargs, map[bool]string{true: "s"}[f.nargs != 1])}
+	args := "args"
+	if f.nargs == 1 {
+		args = "arg"
+	}
+	parts := []string{fmt.Sprintf("%s: %d %s", name, f.nargs, args)}
 	for k := 0; k < f.nargs; k++ {
 		if f.symmask&(1<<k) != 0 {
 			parts = append(parts, fmt.Sprintf("arg %d = $%d", k, sw[2+k]))

@@ -82,7 +82,11 @@ type checker struct {
 	arch  *tables.Arch
 	bufs  map[string]*Buffer
 	order []*Buffer
+	total int // bytes of all buffers declared so far
 }
+
+// MaxBuffers is the most memory all buffers of a script may take together.
+const MaxBuffers = 256 << 20
 
 func (c *checker) errorf(pos Pos, format string, args ...any) *Error {
 	return errorAt(c.s.name, c.s.src, pos, format, args...)
@@ -167,6 +171,10 @@ func (c *checker) value(i int, e Expr, arg bool) (Value, error) {
 		if _, ok := Const(e.Name); ok {
 			return Value{}, c.errorf(e.Pos, "%s is a constant: give the buffer another name", e.Name)
 		}
+		if c.total+e.Size > MaxBuffers {
+			return Value{}, c.errorf(e.Pos, "buffer %s brings the buffers' total to %d bytes, over the limit of %d", e.Name, c.total+e.Size, MaxBuffers)
+		}
+		c.total += e.Size
 		b := &Buffer{Name: e.Name, Size: e.Size, Pos: e.Pos, Index: len(c.order)}
 		c.bufs[e.Name] = b
 		c.order = append(c.order, b)
