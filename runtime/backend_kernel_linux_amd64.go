@@ -17,7 +17,7 @@ const KernelPriority = 100
 
 // ErrNoKernel is returned (wrapped) by the kernel backend on a kernel
 // without sys_chain.
-var ErrNoKernel = errors.New("syschain: this kernel has no sys_chain (syscall 500 returned ENOSYS); boot a kernel with the patches in kernel/patches (make kernel-test shows how), or use the interp backend")
+var ErrNoKernel = errors.New("syschain: this kernel has no sys_chain (syscall 500); boot a kernel with the patches in kernel/patches (make kernel-test shows how), or use the interp backend")
 
 // Kernel is the sys_chain backend: the whole chain runs in one syscall,
 // in a kernel built with kernel/patches. It hands Program.Words to the
@@ -49,7 +49,7 @@ func (Kernel) Available() error {
 		uintptr(unsafe.Pointer(&res[0])), 0, 0, 0)
 	switch {
 	case e == unix.ENOSYS:
-		return ErrNoKernel
+		return fmt.Errorf("%w (%w)", ErrNoKernel, e)
 	case e != 0:
 		return fmt.Errorf("syschain: probing sys_chain (syscall %d) failed: %w; the kernel backend is unavailable", SysChain, e)
 	case st != 1 || res[0] != uintptr(os.Getpid()):
@@ -95,7 +95,7 @@ func kernelRefusal(e unix.Errno) error {
 	var why string
 	switch e {
 	case unix.ENOSYS:
-		return ErrNoKernel
+		return fmt.Errorf("%w (%w)", ErrNoKernel, e)
 	case unix.EPERM:
 		why = "the task is under ptrace syscall tracing or syscall audit (the kernel refuses chains it cannot report step by step; run without strace/audit or use interp), or a seccomp filter denies syscall 500"
 	case unix.EINVAL, unix.E2BIG:

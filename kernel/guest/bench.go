@@ -1,0 +1,159 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	goruntime "runtime"
+	"time"
+	"unsafe"
+
+	"github.com/syschain/syschain/runtime"
+	"golang.org/x/sys/unix"
+)
+
+// The comparison the seed asked for, measured in this boot: per-step cost
+// of K getppid as K direct syscalls vs one chain, and open → read → write
+// → close as four syscalls vs interp vs the kernel backend. Each figure is
+// the best of several rounds (the least disturbed by the emulator and the
+// Go runtime); under TCG they are emulated nanoseconds, so the ratios are
+// what carries over, not the absolute values.
+
+const (
+	benchSteps  = 100000 // getppid calls per round
+	benchRounds = 5
+	benchOps    = 20000 // open/read/write/close sequences per round
+)
+
+// best runs f rounds times and returns the least ns per unit.
+func best(units int, f func()) float64 {
+	b := 0.0
+	for r := 0; r < benchRounds; r++ {
+		t0 := time.Now()
+		f()
+		ns := float64(time.Since(t0).Nanoseconds()) / float64(units)
+		if r == 0 || ns < b {
+			b = ns
+		}
+	}
+	return b
+}
+
+func testBench(s *section) {
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
+	label := accel()
+	fmt.Printf("  comparison, %s, Go %s:\n", label, goruntime.Version())
+
+	direct := best(benchSteps, func() {
+		for i := 0; i < benchSteps; i++ {
+			unix.RawSyscall(unix.SYS_GETPPID, 0, 0, 0)
+		}
+	})
+	fmt.Printf("  %-4s %14s %14s %8s\n", "K", "direct ns/call", "chain ns/step", "ratio")
+	var ratio8 float64
+	for _, k := range []int{1, 2, 4, 8, 16, 64} {
+		var steps []step
+		for range k {
+			steps = append(steps, step{nr: unix.SYS_GETPPID})
+		}
+		w := enc(steps...)
+		res := make([]uintptr, k)
+		calls := benchSteps / k
+		wp, rp := unsafe.Pointer(&w[0]), unsafe.Pointer(&res[0])
+		if st, e := call(uintptr(len(w)), wp, rp, 0); e != 0 || ran(st) != k {
+			s.errorf("K=%d: status %#x errno %v", k, st, e)
+			continue
+		}
+		chain := best(calls*k, func() {
+			for i := 0; i < calls; i++ {
+				call(uintptr(len(w)), wp, rp, 0)
+			}
+		})
+		ratio := direct / chain
+		if k == 8 {
+			ratio8 = ratio
+		}
+		fmt.Printf("  %-4d %14.1f %14.1f %7.2fx\n", k, direct, chain, ratio)
+		goruntime.KeepAlive(w)
+		goruntime.KeepAlive(res)
+	}
+	// The target is 2.5x at K=8 under TCG. Emulated timings vary
+	// with the host, so the hard check is only that a chain is not
+	// slower than direct calls; the target is reported.
+	target := "met"
+	if ratio8 < 2.5 {
+		target = "MISSED"
+	}
+	s.logf("K=8: chain %.2fx faster per step than direct calls (target 2.5x: %s)", ratio8, target)
+	s.check(ratio8 > 1, "a chain of 8 getppid is not faster than 8 direct calls (%.2fx)", ratio8)
+
+	benchFile(s)
+}
+
+// benchFile: open → read → write → close of a small file, to /dev/null.
+func benchFile(s *section) {
+	const path = "/tmp/bench.txt"
+	if err := os.WriteFile(path, []byte("syschain: one kernel entry for a whole chain\n"), 0o644); err != nil {
+		s.errorf("write %s: %v", path, err)
+		return
+	}
+	null, err := unix.Open("/dev/null", unix.O_WRONLY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		s.errorf("open /dev/null: %v", err)
+		return
+	}
+	defer unix.Close(null)
+	buf := make([]byte, 256)
+	pathb := []byte(path + "\x00")
+
+	cwd := unix.AT_FDCWD
+	four := best(benchOps, func() {
+		for i := 0; i < benchOps; i++ {
+			fd, _, _ := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(cwd), uintptr(unsafe.Pointer(&pathb[0])), unix.O_RDONLY, 0, 0, 0)
+			n, _, _ := unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
+			unix.RawSyscall(unix.SYS_WRITE, uintptr(null), uintptr(unsafe.Pointer(&buf[0])), n)
+			unix.RawSyscall(unix.SYS_CLOSE, fd, 0, 0)
+		}
+	})
+
+	var c runtime.Chain
+	c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, path, unix.O_RDONLY, 0).NoBlock().
+		Syscall(unix.SYS_READ, runtime.Ret(0), buf, len(buf)).NoBlock().
+		Syscall(unix.SYS_WRITE, null, buf, runtime.Ret(1)).NoBlock().
+		Syscall(unix.SYS_CLOSE, runtime.Ret(0)).NoBlock()
+	p, err := c.Program()
+	if err != nil {
+		s.errorf("build the file chain: %v", err)
+		return
+	}
+	var r runtime.Result
+	timeOn := func(b runtime.Backend) float64 {
+		if err := p.RunInto(b, &r); err != nil || r.Steps != 4 {
+			s.errorf("file chain on %s: %v (%d steps)", b.Name(), err, r.Steps)
+			return 0
+		}
+		return best(benchOps, func() {
+			for i := 0; i < benchOps; i++ {
+				p.RunInto(b, &r)
+			}
+		})
+	}
+	interp := timeOn(runtime.Interp{})
+	kernel := timeOn(runtime.Kernel{})
+	// The same words straight to sys_chain: the runtime's own overhead
+	// (pinning, result bookkeeping) is the difference to "kernel".
+	w := p.Words()
+	res := make([]uintptr, 4)
+	raw := best(benchOps, func() {
+		for i := 0; i < benchOps; i++ {
+			call(uintptr(len(w)), unsafe.Pointer(&w[0]), unsafe.Pointer(&res[0]), 0)
+		}
+	})
+	fmt.Printf("  open→read→write→close, ns per sequence (%s):\n", accel())
+	fmt.Printf("  %-28s %10.0f %8s\n", "4 direct syscalls", four, "1.00x")
+	fmt.Printf("  %-28s %10.0f %7.2fx\n", "runtime, interp backend", interp, four/interp)
+	fmt.Printf("  %-28s %10.0f %7.2fx\n", "runtime, kernel backend", kernel, four/kernel)
+	fmt.Printf("  %-28s %10.0f %7.2fx\n", "sys_chain, words direct", raw, four/raw)
+	goruntime.KeepAlive(buf)
+	goruntime.KeepAlive(pathb)
+}

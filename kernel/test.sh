@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# test.sh: boot the sys_chain kernel under QEMU with the guest test program
+# as /init, print its output and exit with its verdict.
+#
+# The guest (kernel/guest) runs the runtime's conformance suite on the
+# kernel backend and on interp, the kernel ABI tests (validation, seccomp,
+# ptrace, hostile input) and the comparison table, then reports PASS/FAIL
+# through QEMU's isa-debug-exit device. The console log must also be free
+# of BUG/WARNING/Oops/Call Trace.
+#
+# Uses KVM when the CPU has hardware virtualization (vmx/svm) and
+# /dev/kvm is usable, TCG (emulation) otherwise; SYSCHAIN_ACCEL=tcg|kvm
+# overrides. Environment: QEMU_TIMEOUT (seconds, default 600).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+img=$("$here/build.sh")
+timeout_s=${QEMU_TIMEOUT:-600}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "test.sh: building the guest program (static, CGO_ENABLED=0)"
+(cd "$root" && CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go build -trimpath -o "$work/init" ./kernel/guest)
+
+cat >"$work/initramfs.list" <<LIST
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+nod /dev/null 0666 0 0 c 1 3
+nod /dev/port 0600 0 0 c 1 4
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+dir /tmp 1777 0 0
+file /init $work/init 0755 0 0
+LIST
+"$img/gen_init_cpio" "$work/initramfs.list" >"$work/initramfs.cpio"
+
+accel=${SYSCHAIN_ACCEL:-}
+if [ -z "$accel" ]; then
+	if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then accel=kvm; else accel=tcg; fi
+fi
+case $accel in
+kvm) accel_args=(-accel kvm -cpu host); label=KVM ;;
+tcg) accel_args=(-accel tcg -cpu max); label="TCG (emulated)" ;;
+*) echo "test.sh: SYSCHAIN_ACCEL must be kvm or tcg, not $accel" >&2; exit 2 ;;
+esac
+echo "test.sh: booting $img/bzImage under $label"
+
+log=$work/console.log
+set +e
+timeout "$timeout_s" qemu-system-x86_64 "${accel_args[@]}" -m 512 -smp 1 \
+	-kernel "$img/bzImage" -initrd "$work/initramfs.cpio" \
+	-append "console=ttyS0 panic=-1 oops=panic quiet syschain.accel=$accel" \
+	-nographic -no-reboot -monitor none -serial stdio \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+
+fail=0
+if [ "$rc" = 124 ]; then
+	echo "test.sh: FAIL: the guest did not finish within ${timeout_s}s (QEMU_TIMEOUT)"
+	fail=1
+elif [ "$rc" != 1 ]; then
+	# isa-debug-exit exits with (byte<<1)|1: the guest writes 0 for PASS.
+	echo "test.sh: FAIL: QEMU exited with $rc (guest verdict byte $(( (rc - 1) / 2 )); 1 = tests failed, other = no verdict)"
+	fail=1
+fi
+if grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' "$log"; then
+	echo "test.sh: FAIL: the kernel log shows the lines above"
+	fail=1
+fi
+if ! grep -q '^VERDICT: PASS' "$log"; then
+	echo "test.sh: FAIL: no 'VERDICT: PASS' line from the guest"
+	fail=1
+fi
+[ $fail = 0 ] && echo "test.sh: PASS ($label)"
+exit $fail
