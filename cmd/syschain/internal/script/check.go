@@ -94,6 +94,10 @@ func (c *checker) errorf(pos Pos, format string, args ...any) *Error {
 
 func (c *checker) step(i int, st *Step) (*Call, error) {
 	sys, ok := c.arch.Lookup(st.Name)
+	args := st.Args
+	if st.Name == "syscall" && (!ok || !sys.Implemented()) {
+		return c.rawStep(i, st)
+	}
 	if !ok || !sys.Implemented() {
 		msg := fmt.Sprintf("unknown syscall %q on linux/%s", st.Name, c.arch.GoArch)
 		if ok {
@@ -104,18 +108,48 @@ func (c *checker) step(i int, st *Step) (*Call, error) {
 		}
 		return nil, c.errorf(st.Pos, "%s", msg)
 	}
+	return c.finish(i, st, sys, args)
+}
+
+// rawStep checks the escape hatch syscall(NR, ARG...): a syscall by
+// number, for one the table lacks. A number the table knows is checked
+// like a call by name.
+func (c *checker) rawStep(i int, st *Step) (*Call, error) {
+	if len(st.Args) == 0 {
+		return nil, c.errorf(st.Rparen, "syscall needs the syscall number first, as in syscall(39)")
+	}
+	nr, err := c.value(i, st.Args[0], false)
+	if err != nil {
+		return nil, err
+	}
+	if nr.Kind != ValInt || nr.Int < 0 || nr.Int > 1<<20 {
+		return nil, c.errorf(nr.Pos, "syscall's first argument is the syscall number, a non-negative integer")
+	}
+	if sys, ok := c.arch.ByNr(int(nr.Int)); ok && sys.Implemented() && sys.HasSig {
+		return c.finish(i, st, sys, st.Args[1:])
+	}
+	sys := &tables.Syscall{Nr: int(nr.Int), Name: fmt.Sprintf("syscall_%d", nr.Int), Entry: "?", Source: "command line"}
+	if known, ok := c.arch.ByNr(int(nr.Int)); ok && known.Implemented() {
+		sys.Name = known.Name
+	}
+	return c.finish(i, st, sys, st.Args[1:])
+}
+
+// finish checks the arguments, conditions and action of step i, a call of
+// sys with args.
+func (c *checker) finish(i int, st *Step, sys *tables.Syscall, args []Expr) (*Call, error) {
 	call := &Call{Step: st, Sys: sys}
-	if sys.HasSig && len(st.Args) != len(sys.Params) {
-		want := fmt.Sprintf("%s takes %d argument%s (%s)", st.Name, len(sys.Params), plural(len(sys.Params)), sys.Signature())
-		if len(st.Args) < len(sys.Params) {
-			return nil, c.errorf(st.Rparen, "%s, got %d: missing %s", want, len(st.Args), sys.Params[len(st.Args)].Name)
+	if sys.HasSig && len(args) != len(sys.Params) {
+		want := fmt.Sprintf("%s takes %d argument%s (%s)", sys.Name, len(sys.Params), plural(len(sys.Params)), sys.Signature())
+		if len(args) < len(sys.Params) {
+			return nil, c.errorf(st.Rparen, "%s, got %d: missing %s", want, len(args), sys.Params[len(args)].Name)
 		}
-		return nil, c.errorf(st.Args[len(sys.Params)].Start(), "%s, got %d", want, len(st.Args))
+		return nil, c.errorf(args[len(sys.Params)].Start(), "%s, got %d", want, len(args))
 	}
-	if !sys.HasSig && len(st.Args) > 6 {
-		return nil, c.errorf(st.Args[6].Start(), "a syscall takes at most 6 arguments, got %d", len(st.Args))
+	if !sys.HasSig && len(args) > 6 {
+		return nil, c.errorf(args[6].Start(), "a syscall takes at most 6 arguments, got %d", len(args))
 	}
-	for k, a := range st.Args {
+	for k, a := range args {
 		v, err := c.value(i, a, true)
 		if err != nil {
 			return nil, err
@@ -125,7 +159,7 @@ func (c *checker) step(i int, st *Step) (*Call, error) {
 			if v.Kind == ValBuf {
 				what = "buffer " + v.Buf.Name
 			}
-			return nil, c.errorf(v.Pos, "%s's parameter %s is %q, not a pointer: %s cannot go there", st.Name, sys.Params[k].Name, sys.Params[k].Type, what)
+			return nil, c.errorf(v.Pos, "%s's parameter %s is %q, not a pointer: %s cannot go there", sys.Name, sys.Params[k].Name, sys.Params[k].Type, what)
 		}
 		call.Args = append(call.Args, v)
 	}

@@ -85,6 +85,11 @@ func TestCheckErrors(t *testing.T) {
 		{`getpid(); frobnicate()`, `1:11: unknown syscall "frobnicate" on linux/amd64`},
 		{`create_module()`, `1:1: syscall "create_module" (number 174) is not implemented on linux/amd64`},
 		{`openat(AT_FDCWD, "/x", O_RDONLY)`, `1:32: openat takes 4 arguments (int dfd, const char __user *filename, int flags, umode_t mode), got 3: missing mode`},
+		{`syscall()`, `1:9: syscall needs the syscall number first, as in syscall(39)`},
+		{`syscall(-1)`, `1:9: syscall's first argument is the syscall number, a non-negative integer`},
+		{`syscall("x")`, `1:9: syscall's first argument is the syscall number`},
+		{`syscall(3, 1, 2)`, `1:15: close takes 1 argument (unsigned int fd), got 2`},
+		{`syscall(400, 1, 2, 3, 4, 5, 6, 7)`, `1:32: a syscall takes at most 6 arguments, got 7`},
 		{`close(1, 2)`, `1:10: close takes 1 argument (unsigned int fd), got 2`},
 		{`getpid(0)`, `1:8: getpid takes 0 arguments (void), got 1`},
 		{`mystery(1, 2, 3, 4, 5, 6, 7)`, `1:27: a syscall takes at most 6 arguments, got 7`},
@@ -115,6 +120,28 @@ func TestCheckErrors(t *testing.T) {
 	}
 }
 
+// TestCheckRaw checks the escape hatch syscall(NR, ...): a number the
+// table knows becomes that call, checked as such; another is passed raw.
+func TestCheckRaw(t *testing.T) {
+	p, err := checkSrc(t, `syscall(3, 7); syscall(174); syscall(400, "x", b[8], $0)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []struct {
+		name   string
+		hasSig bool
+		nargs  int
+	}{{"close", true, 1}, {"syscall_174", false, 0}, {"syscall_400", false, 3}} {
+		c := p.Calls[i]
+		if c.Sys.Name != want.name || c.Sys.HasSig != want.hasSig || len(c.Args) != want.nargs {
+			t.Errorf("step %d: %s (sig %v) with %d args; want %+v", i, c.Sys.Name, c.Sys.HasSig, len(c.Args), want)
+		}
+	}
+	if a := p.Calls[0].Args[0]; a.Int != 7 {
+		t.Errorf("syscall(3, 7): fd %d, want 7", a.Int)
+	}
+}
+
 func TestCheckGotoEnd(t *testing.T) {
 	// goto N where N is the number of steps is the same as goto end.
 	p, err := checkSrc(t, "getpid() if < 0 goto 2\ngetpid() if < 0 goto end")
@@ -141,7 +168,7 @@ func TestSigKinds(t *testing.T) {
 		{"getpid", nil},
 	} {
 		sys, _ := a.Lookup(tc.name)
-		sig := Sig(sys, 0)
+		sig := classify(sys, 0)
 		var got []runtime.Kind
 		for _, p := range sig.Params {
 			got = append(got, p.Kind)

@@ -1,12 +1,19 @@
 package script
 
 import (
+	"bytes"
+	"os"
+	"os/exec"
 	"reflect"
 	goruntime "runtime"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
+	"github.com/syschain/syschain/runtime"
 	"github.com/syschain/syschain/tables"
 )
 
@@ -116,4 +123,87 @@ func stripExpr(e Expr) Expr {
 		return o
 	}
 	return e
+}
+
+// knownKindDiffs are the slots where the runtime's hand-written built-in
+// Sigs and the generator's C rules (which classify follows) disagree. Sig
+// uses the runtime's; the list keeps the disagreement visible until the
+// two are reconciled.
+var knownKindDiffs = map[string]bool{
+	"lseek.whence": true, "fcntl.cmd": true, "fcntl.arg": true, "umask.mask": true, "faccessat.mode": true,
+}
+
+// TestKindsMatchRuntime holds the C→Kind rules (kinds.go) to the runtime's
+// built-in signatures: for each syscall the runtime knows by heart, the
+// host table's C signature must give the same slot kinds (but for
+// knownKindDiffs), and Sig must return the runtime's.
+func TestKindsMatchRuntime(t *testing.T) {
+	arch := hostArch(t)
+	n := 0
+	for i := range arch.Syscalls {
+		sys := &arch.Syscalls[i]
+		rt := runtime.LookupSigName(sys.Name)
+		if rt == nil || !sys.HasSig || uintptr(sys.Nr) != rt.Nr {
+			continue
+		}
+		n++
+		if Sig(sys, 0) != rt {
+			t.Errorf("%s: Sig does not return the runtime's registered Sig", sys.Name)
+		}
+		got := classify(sys, 0)
+		if len(got.Params) != len(rt.Params) {
+			t.Errorf("%s: %d slots, the runtime has %d", sys.Name, len(got.Params), len(rt.Params))
+			continue
+		}
+		for k := range got.Params {
+			if got.Params[k].Kind != rt.Params[k].Kind && !knownKindDiffs[sys.Name+"."+got.Params[k].Name] {
+				t.Errorf("%s slot %d (%s): kind %v, the runtime says %v", sys.Name, k, got.Params[k].Name, got.Params[k].Kind, rt.Params[k].Kind)
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("compared only %d syscalls with the runtime's built-in Sigs", n)
+	}
+}
+
+// TestConstsUpToDate regenerates zconsts.go in memory and compares: the
+// file must be what mkconsts.go makes from the x/sys version in go.mod.
+func TestConstsUpToDate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go run")
+	}
+	out, err := exec.Command("go", "run", "mkconsts.go", "-o", "-").Output()
+	if err != nil {
+		t.Skipf("cannot run mkconsts.go here: %v", err)
+	}
+	have, err := os.ReadFile("zconsts.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out, have) {
+		t.Errorf("zconsts.go is stale: run go generate ./cmd/syschain/internal/script/ and commit")
+	}
+}
+
+// TestConsts spot-checks values against x/sys/unix, including the typed
+// families and a value above MaxInt64.
+func TestConsts(t *testing.T) {
+	for name, want := range map[string]int64{
+		"O_RDONLY": unix.O_RDONLY, "O_CLOEXEC": unix.O_CLOEXEC, "AT_FDCWD": unix.AT_FDCWD,
+		"SEEK_END": unix.SEEK_END, "PROT_READ": unix.PROT_READ, "MAP_PRIVATE": unix.MAP_PRIVATE,
+		"S_IRUSR": unix.S_IRUSR, "F_GETFL": unix.F_GETFL, "FD_CLOEXEC": unix.FD_CLOEXEC,
+		"CLOCK_MONOTONIC": unix.CLOCK_MONOTONIC, "ENOENT": int64(unix.ENOENT),
+		"SIGKILL": int64(unix.SIGKILL), "RLIM_INFINITY": -1, "NULL": 0,
+	} {
+		if got, ok := Const(name); !ok || got != want {
+			t.Errorf("Const(%s) = %d, %v; want %d", name, got, ok, want)
+		}
+	}
+	if _, ok := Const("SizeofStat_t"); ok {
+		t.Error("Const knows SizeofStat_t, which is not in a constant family")
+	}
+	names := ConstNames()
+	if len(names) < 500 || !sort.StringsAreSorted(names) {
+		t.Errorf("ConstNames: %d names, sorted %v", len(names), sort.StringsAreSorted(names))
+	}
 }

@@ -114,9 +114,20 @@ func paramKind(sys *tables.Syscall, i int) runtime.Kind {
 }
 
 // Sig returns the runtime signature of sys: one Param per register slot.
+// A Sig registered with the runtime (its built-ins, or generated code's)
+// for the same number and slot count wins, so the command prints a call
+// exactly as Go code would; otherwise the kinds come from the C signature.
 // A syscall without a known signature gets n hex slots (n = the number of
 // arguments written).
 func Sig(sys *tables.Syscall, n int) *runtime.Sig {
+	if rt := runtime.LookupSigName(sys.Name); rt != nil && rt.Nr == uintptr(sys.Nr) && sys.HasSig && len(rt.Params) == len(sys.Slots) {
+		return rt
+	}
+	return classify(sys, n)
+}
+
+// classify derives a Sig from the table row alone.
+func classify(sys *tables.Syscall, n int) *runtime.Sig {
 	sig := &runtime.Sig{Nr: uintptr(sys.Nr), Name: sys.Name}
 	if !sys.HasSig {
 		for k := range n {
