@@ -52,6 +52,8 @@ The syntax:
 	NAME    a syscall of this arch's table, e.g. openat, read, pread64;
 	        it takes exactly the arguments of its C signature (see
 	        syschain syscalls NAME), 64-bit ones as one argument.
+	        syscall(NR, ARG...) calls a syscall by number, for one the
+	        table lacks (up to 6 arguments, passed as written).
 	ARG     42  0x2a  0644 (octal)  0o644  0b101  -1    integers, 64 bits
 	        O_WRONLY|O_CREAT|O_TRUNC                     constants, ORed
 	        -ENOENT                                      a negated constant

@@ -114,21 +114,18 @@ func (p *parser) step() (*Step, error) {
 
 // modifiers parses allow-error, noblock and one if-clause, in any order.
 func (p *parser) modifiers(st *Step) error {
-	var seenAE, seenNB bool
 	for p.tok.kind == tIdent {
 		t := p.tok
 		switch t.text {
 		case "allow-error", "noblock":
-			seen := &seenAE
+			flag := &st.AllowError
 			if t.text == "noblock" {
-				seen = &seenNB
+				flag = &st.NoBlock
 			}
-			if *seen {
+			if *flag {
 				return p.errorf(t.pos, "%s given twice", t.text)
 			}
-			*seen = true
-			st.AllowError = st.AllowError || t.text == "allow-error"
-			st.NoBlock = st.NoBlock || t.text == "noblock"
+			*flag = true
 			if err := p.advance(); err != nil {
 				return err
 			}
