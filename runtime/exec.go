@@ -28,7 +28,7 @@ func isErrno(r uintptr) bool { return r >= negMaxErrno }
 
 // caller is a stand-in for the syscall instruction (dryrun's scripts).
 type caller interface {
-	call(step int, nr uintptr, args *[maxArgs]uintptr) uintptr
+	call(step int, nr uintptr, args [maxArgs]uintptr) uintptr
 }
 
 // execute is the wire format's executor loop (docs/wire-format.md,
@@ -64,7 +64,7 @@ func execute(p *Program, res []uintptr, fake caller) uintptr {
 		var r uintptr
 		switch {
 		case fake != nil:
-			r = fake.call(i, s.nr, &a)
+			r = fake.call(i, s.nr, a)
 		case s.noblock:
 			r1, _, e := unix.RawSyscall6(s.nr, a[0], a[1], a[2], a[3], a[4], a[5])
 			r = r1
@@ -181,9 +181,9 @@ func (d *DryRun) Exec(p *Program, results []uintptr) (uintptr, error) {
 	return execute(p, results, d), nil
 }
 
-func (d *DryRun) call(step int, nr uintptr, a *[maxArgs]uintptr) uintptr {
+func (d *DryRun) call(step int, nr uintptr, a [maxArgs]uintptr) uintptr {
 	if d.Func != nil {
-		return uintptr(d.Func(step, nr, *a))
+		return uintptr(d.Func(step, nr, a))
 	}
 	if step < len(d.Results) {
 		return uintptr(d.Results[step])

@@ -1,0 +1,282 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// refCmp is the spec's comparison table on int64/uint64, written apart
+// from the executor's.
+func refCmp(c Cmp, r, v int64) bool {
+	ur, uv := uint64(r), uint64(v)
+	return map[Cmp]bool{EQ: r == v, NE: r != v, GT: r > v, GTU: ur > uv, LT: r < v, LTU: ur < uv, GE: r >= v, GEU: ur >= uv, LE: r <= v, LEU: ur <= uv}[c]
+}
+
+// TestDryRunComparisons: every comparison on scripted results that no
+// syscall returns (MinInt64, MaxUint64 = -1, ...), against literal and
+// symbolic values.
+func TestDryRunComparisons(t *testing.T) {
+	edges := []int64{math.MinInt64, -4096, -4095, -1, 0, 1, math.MaxInt64}
+	for c := EQ; c < numCmp; c++ {
+		for _, r := range edges {
+			for _, v := range edges {
+				var lit Chain
+				lit.Syscall(unix.SYS_GETPID).When(c, int(v))
+				lit.Syscall(unix.SYS_GETPID)
+				res, _ := lit.RunOn(&DryRun{Results: []int64{r, 7}})
+				var sym Chain
+				sym.Syscall(unix.SYS_GETPID).AllowError()
+				sym.Syscall(unix.SYS_GETPID).AllowError().When(c, Ret(0))
+				sym.Syscall(unix.SYS_GETPID)
+				sres, _ := sym.RunOn(&DryRun{Results: []int64{v, r, 7}})
+				want := refCmp(c, r, v)
+				// r in the errno range stops the literal chain first (errstop).
+				if isErrno(uintptr(r)) {
+					if res.Why != ErrStop {
+						t.Errorf("%s r=%d: why %s, want error stop", c, r, res.Why)
+					}
+				} else if got := res.Why == CondStop; got != want {
+					t.Errorf("%s r=%d v=%d literal: stopped=%v, want %v", c, r, v, got, want)
+				}
+				if got := sres.Why == CondStop; got != want {
+					t.Errorf("%s r=%d v=$0=%d symbolic: stopped=%v, want %v", c, r, v, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestDryRunRefsEveryPosition: a reference resolves in each of the six
+// argument slots, and literals stay as they are.
+func TestDryRunRefsEveryPosition(t *testing.T) {
+	for k := 0; k < 6; k++ {
+		args := []any{10, 11, 12, 13, 14, 15}
+		args[k] = Ret(1)
+		var c Chain
+		c.Syscall(unix.SYS_GETPID)
+		c.Syscall(unix.SYS_GETPPID)
+		c.Syscall(unix.SYS_COPY_FILE_RANGE, args...)
+		var got [6]uintptr
+		d := &DryRun{Func: func(step int, nr uintptr, a [6]uintptr) int64 {
+			if step == 2 {
+				got = a
+			}
+			return int64(100 + step)
+		}}
+		if _, err := c.RunOn(d); err != nil {
+			t.Fatal(err)
+		}
+		for j := 0; j < 6; j++ {
+			want := uintptr(10 + j)
+			if j == k {
+				want = 101
+			}
+			if got[j] != want {
+				t.Errorf("ref in slot %d: slot %d = %d, want %d", k, j, got[j], want)
+			}
+		}
+	}
+}
+
+func TestDryRunIntr(t *testing.T) {
+	for _, r := range []int64{-4 /* EINTR */, -512, -513, -514, -516} {
+		var c Chain
+		c.Syscall(unix.SYS_GETPID).AllowError()
+		c.Syscall(unix.SYS_GETPID)
+		res, err := c.RunOn(&DryRun{Results: []int64{r}})
+		if res.Why != Intr || res.Steps != 1 || res.Ret(0) != -int64(unix.EINTR) || !errors.Is(err, ErrInterrupted) || !errors.Is(err, unix.EINTR) {
+			t.Errorf("result %d: why %s ran %d ret %d err %v", r, res.Why, res.Steps, res.Ret(0), err)
+		}
+	}
+	// -515 (ENOIOCTLCMD) is not a restart code.
+	var c Chain
+	c.Syscall(unix.SYS_GETPID)
+	if res, _ := c.RunOn(&DryRun{Results: []int64{-515}}); res.Why != ErrStop || res.Ret(0) != -515 {
+		t.Errorf("-515: why %s ret %d", res.Why, res.Ret(0))
+	}
+}
+
+// TestDryRunFlow: jumps, continue, ECANCELED and the Result's replay.
+func TestDryRunFlow(t *testing.T) {
+	var c Chain
+	c.Syscall(unix.SYS_GETPID).When(EQ, 1).Goto(3)                   // 0: r=1 -> 3
+	c.Syscall(unix.SYS_GETPID)                                       // 1: skipped
+	c.Syscall(unix.SYS_GETPID)                                       // 2: skipped
+	c.Syscall(unix.SYS_GETPID).AllowError().When(EQ, Ret(1)).Goto(5) // 3: r == $1 (-ECANCELED) -> 5
+	c.Syscall(unix.SYS_GETPID)                                       // 4: skipped
+	c.Syscall(unix.SYS_GETPID).When(GT, 0).Continue()                // 5
+	c.Syscall(unix.SYS_GETPID).AllowError().When(LT, 0)              // 6: r=-2 stops
+	c.Syscall(unix.SYS_GETPID)                                       // 7: not run
+	seen := []int{}
+	d := &DryRun{Func: func(step int, nr uintptr, a [6]uintptr) int64 {
+		seen = append(seen, step)
+		return map[int]int64{0: 1, 3: -125, 5: 9, 6: -2}[step]
+	}}
+	res, err := c.RunOn(d)
+	if fmt.Sprint(seen) != "[0 3 5 6]" {
+		t.Errorf("ran steps %v, want [0 3 5 6]", seen)
+	}
+	var se *StepError
+	if !errors.As(err, &se) || se.Step != 6 || se.Why != CondStop || se.Errno != unix.ENOENT || se.Cond != 0 {
+		t.Errorf("error %#v", err)
+	}
+	if res.Steps != 4 || res.Last() != 6 || !res.Ran(5) || res.Ran(4) || res.Ret(4) != -125 || res.Ret(7) != -125 {
+		t.Errorf("steps %d last %d ran(5) %v ran(4) %v ret4 %d", res.Steps, res.Last(), res.Ran(5), res.Ran(4), res.Ret(4))
+	}
+	if res.Errno(6) != unix.ENOENT || res.Errno(5) != 0 || res.Errno(7) != 0 {
+		t.Errorf("Errno: %v %v %v", res.Errno(6), res.Errno(5), res.Errno(7))
+	}
+}
+
+func TestDryRunBound(t *testing.T) {
+	buf := make([]byte, 10)
+	var c Chain
+	c.Syscall(unix.SYS_GETPID)
+	c.Begin(LookupSigName("read"))
+	c.ArgInt(0, 0)
+	c.ArgBuf(1, buf)
+	c.ArgLen(2, int64(Ret(0)), 1)
+	for _, tc := range []struct {
+		r    int64
+		why  Why
+		ran  int
+		ret1 int64
+	}{{10, End, 2, 0}, {11, Bound, 1, -int64(unix.EOVERFLOW)}, {0, End, 2, 0}} {
+		res, err := c.RunOn(&DryRun{Results: []int64{tc.r}})
+		if res.Why != tc.why || res.Steps != tc.ran || res.Ret(1) != tc.ret1 {
+			t.Errorf("len %d: why %s ran %d ret %d (%v)", tc.r, res.Why, res.Steps, res.Ret(1), err)
+		}
+		var se *StepError
+		if tc.why == Bound && (!errors.As(err, &se) || se.Step != 1 || se.Arg != 2 || !errors.Is(err, unix.EOVERFLOW)) {
+			t.Errorf("bound error %#v", err)
+		}
+	}
+	// An empty buffer bounds a symbolic length at 0.
+	var e Chain
+	e.Syscall(unix.SYS_GETPID)
+	e.Begin(LookupSigName("read"))
+	e.ArgBuf(1, nil)
+	e.ArgLen(2, int64(Ret(0)), 1)
+	if res, _ := e.RunOn(&DryRun{Results: []int64{1}}); res.Why != Bound {
+		t.Errorf("empty buffer, length 1: why %s", res.Why)
+	}
+}
+
+// badBackend returns a status word its chain cannot produce.
+type badBackend struct{ st uintptr }
+
+func (badBackend) Name() string                                    { return "bad" }
+func (b badBackend) Exec(p *Program, r []uintptr) (uintptr, error) { return b.st, nil }
+
+func TestMalformedStatus(t *testing.T) {
+	var c Chain
+	c.Syscall(unix.SYS_GETPID)
+	for _, st := range []uintptr{2, 1 << 20, 9 << 16, status(0, ErrStop)} {
+		if _, err := c.RunOn(badBackend{st}); err == nil || isStepErr(err) {
+			t.Errorf("status %#x: %v, want a backend fault", st, err)
+		}
+	}
+}
+
+func isStepErr(err error) bool { var se *StepError; return errors.As(err, &se) }
+
+func TestInterpErrno(t *testing.T) {
+	var c Chain
+	c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, "/nonexistent/syschain", unix.O_RDONLY, 0)
+	c.Syscall(unix.SYS_CLOSE, Ret(0))
+	res, err := c.Run()
+	if !errors.Is(err, unix.ENOENT) || !errors.Is(err, ErrStopped) {
+		t.Fatalf("error %v, want ENOENT", err)
+	}
+	var se *StepError
+	if !errors.As(err, &se) || se.Step != 0 || se.Name != "openat" || res.Ret(1) != -int64(unix.ECANCELED) {
+		t.Errorf("%#v, ret1 %d", err, res.Ret(1))
+	}
+}
+
+func TestBackendRegistry(t *testing.T) {
+	if b := DefaultBackend(nil); b.Name() != "interp" {
+		t.Fatalf("default backend %s", b.Name())
+	}
+	if _, err := BackendByName("nope"); err == nil {
+		t.Error("BackendByName(nope) succeeded")
+	}
+	if b, err := BackendByName("dryrun"); err != nil || b.Name() != "dryrun" {
+		t.Errorf("dryrun: %v %v", b, err)
+	}
+	if b, err := BackendByName("interp"); err != nil || b.Name() != "interp" {
+		t.Errorf("interp: %v %v", b, err)
+	}
+}
+
+// TestConcurrentRuns: one chain, many goroutines (run with -race).
+func TestConcurrentRuns(t *testing.T) {
+	fd, err := unix.MemfdCreate("concurrent", unix.MFD_CLOEXEC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	msg := []byte("0123456789")
+	var c Chain
+	c.Syscall(unix.SYS_GETPPID).NoBlock()
+	c.Syscall(unix.SYS_DUP, fd)
+	c.Syscall(unix.SYS_PWRITE64, Ret(1), msg, len(msg), 0)
+	c.Syscall(unix.SYS_CLOSE, Ret(1))
+	c.Syscall(unix.SYS_GETPID).When(EQ, 0) // never true
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for g := 0; g < 16; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var r Result
+			for i := 0; i < 200; i++ {
+				if err := c.RunInto(nil, &r); err != nil {
+					errs <- err
+					return
+				}
+				if r.Steps != 5 || r.Ret(0) != int64(unix.Getppid()) || r.Ret(2) != 10 || r.Ret(4) != int64(unix.Getpid()) {
+					errs <- fmt.Errorf("run %d: %v", i, r.String())
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// TestZeroAllocRerun: re-running a built chain allocates nothing.
+func TestZeroAllocRerun(t *testing.T) {
+	buf := make([]byte, 64)
+	var c Chain
+	c.Syscall(unix.SYS_GETPPID).NoBlock()
+	c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, "/proc/self/stat", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	c.Begin(LookupSigName("read"))
+	c.ArgInt(0, int64(Ret(1)))
+	c.ArgBuf(1, buf)
+	c.ArgLen(2, int64(len(buf)), 1)
+	c.Syscall(unix.SYS_CLOSE, Ret(1))
+	var r Result
+	if err := c.RunInto(nil, &r); err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		if err := c.RunInto(Interp{}, &r); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("%v allocs per re-run, want 0", n)
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = c.RunInto(nil, &r) }); n != 0 {
+		t.Errorf("%v allocs per re-run on the default backend, want 0", n)
+	}
+}
