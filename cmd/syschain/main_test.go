@@ -24,7 +24,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/ w
 // as ADDR.
 var (
 	wordAddr  = regexp.MustCompile(`&0x[0-9a-f]+`)
-	traceAddr = regexp.MustCompile(`\b0x[0-9a-f]{9,}\b`)
+	traceAddr = regexp.MustCompile(`\b0x[0-9a-f]{6,}\b`)
 )
 
 // runCapture runs the command as main would, returning what it wrote to

@@ -64,11 +64,16 @@ func runChain(stdout, stderr io.Writer, args []string) error {
 	if *words {
 		return printWords(stdout, prog, built)
 	}
+	if _, ok := b.(*runtime.DryRun); ok {
+		// The trace shows results only; a dry run is for seeing the control
+		// flow, so list the steps with their conditions first.
+		fmt.Fprintln(stderr, "# dry run: nothing is executed; each step returns what -results says")
+		for i, line := range strings.Split(strings.TrimSuffix(built.Chain.String(), "\n"), "\n") {
+			fmt.Fprintf(stderr, "#   %d: %s\n", i, line)
+		}
+	}
 	res, err := built.Chain.RunOn(b)
 	if res != nil {
-		if _, ok := b.(*runtime.DryRun); ok {
-			fmt.Fprintln(stderr, "# dry run: nothing was executed; results are scripted (-results)")
-		}
 		fmt.Fprint(stderr, res.String())
 	}
 	return err
