@@ -2,6 +2,7 @@ package script
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 
@@ -35,10 +36,14 @@ func Build(p *Program) (*Built, error) {
 		for k := range call.Args {
 			setArg(c, call, sig, k, b.Buffers)
 		}
-		for _, cd := range call.Conds {
+		for j, cd := range call.Conds {
 			cv := int(cd.Value.Int)
-			if cd.Value.Kind == ValRef {
+			switch {
+			case cd.Value.Kind == ValRef:
 				cv = runtime.Ret(cd.Value.Step)
+			case strconv.IntSize == 32 && (cd.Value.Int < math.MinInt32 || cd.Value.Int > math.MaxUint32):
+				// When takes an int: refuse what would be cut to 32 bits.
+				return nil, errorAt(p.Script.name, p.Script.src, st.Conds[j].Pos, "condition value %d does not fit in a 32-bit word", cd.Value.Int)
 			}
 			c.When(runtime.Cmp(cd.Op), cv)
 		}

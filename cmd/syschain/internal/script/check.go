@@ -94,7 +94,6 @@ func (c *checker) errorf(pos Pos, format string, args ...any) *Error {
 
 func (c *checker) step(i int, st *Step) (*Call, error) {
 	sys, ok := c.arch.Lookup(st.Name)
-	args := st.Args
 	if st.Name == "syscall" && (!ok || !sys.Implemented()) {
 		return c.rawStep(i, st)
 	}
@@ -108,7 +107,7 @@ func (c *checker) step(i int, st *Step) (*Call, error) {
 		}
 		return nil, c.errorf(st.Pos, "%s", msg)
 	}
-	return c.finish(i, st, sys, args)
+	return c.finish(i, st, sys, st.Args)
 }
 
 // rawStep checks the escape hatch syscall(NR, ARG...): a syscall by

@@ -346,7 +346,7 @@ func (p *parser) integer(t token, neg bool) (*Int, error) {
 	v := int64(u)
 	if neg {
 		if u > 1<<63 {
-			return nil, p.errorf(t.pos, "integer -%s is below the smallest 64-bit value %d", t.text, math.MinInt64)
+			return nil, p.errorf(t.pos, "integer -%s is below the smallest 64-bit value %d", t.text, int64(math.MinInt64))
 		}
 		v = -v
 	}
