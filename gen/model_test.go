@@ -1,0 +1,94 @@
+package gen
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/syschain/syschain/tables"
+)
+
+func loadAll(t testing.TB) []*Arch {
+	t.Helper()
+	archs, err := Load(nil, testUnix(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return archs
+}
+
+// TestReport builds every arch's model from the real tables and logs the
+// typing coverage (go test -v -run Report ./gen shows it).
+func TestReport(t *testing.T) {
+	archs := loadAll(t)
+	if len(archs) != len(tables.GoArches()) {
+		t.Fatalf("built %d arches, tables has %d", len(archs), len(tables.GoArches()))
+	}
+	var b bytes.Buffer
+	if err := Report(&b, archs); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + b.String())
+	for _, a := range archs {
+		total, typed := 0, 0
+		for _, s := range a.Syscalls {
+			if !s.synth {
+				total++
+				if s.Typed() {
+					typed++
+				}
+			}
+		}
+		// About 70-80% today (lower on 32-bit arches, where x/sys has no
+		// 64-bit-time structs); a big drop means a rule or the tables'
+		// C types changed.
+		if share := float64(typed) / float64(total); share < 0.65 {
+			t.Errorf("linux/%s: only %d of %d syscalls fully typed (%.0f%%)", a.GoArch, typed, total, 100*share)
+		}
+	}
+}
+
+// TestOneSignature: a method has the same Go signature on every arch that
+// has it, except where the C types really differ (a struct x/sys lays out
+// differently per arch) — those are listed so a new divergence is noticed.
+func TestOneSignature(t *testing.T) {
+	archs := loadAll(t)
+	sigs := map[string]map[string][]string{} // method → signature → arches
+	for _, a := range archs {
+		for _, s := range a.Syscalls {
+			if !s.HasSig {
+				continue
+			}
+			var ps []string
+			for _, p := range s.Params {
+				ps = append(ps, p.GoType()) // names do not matter to callers
+			}
+			sig := "(" + strings.Join(ps, ", ") + ")"
+			if sigs[s.GoName] == nil {
+				sigs[s.GoName] = map[string][]string{}
+			}
+			sigs[s.GoName][sig] = append(sigs[s.GoName][sig], a.GoArch)
+		}
+	}
+	var names []string
+	for n, m := range sigs {
+		if len(m) > 1 {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		var lines []string
+		for sig, as := range sigs[n] {
+			lines = append(lines, "\t"+sig+"  on "+strings.Join(as, ","))
+		}
+		sort.Strings(lines)
+		t.Logf("%s has %d signatures:\n%s", n, len(sigs[n]), strings.Join(lines, "\n"))
+	}
+	for _, n := range []string{"Pread64", "Pwrite64", "Preadv", "Pwritev", "Clone", "Mmap", "Lseek", "Read", "Openat", "Fallocate", "Ftruncate", "Ftruncate64", "Readahead", "SyncFileRange"} {
+		if len(sigs[n]) > 1 {
+			t.Errorf("%s must have one Go signature on every arch, has %d", n, len(sigs[n]))
+		}
+	}
+}

@@ -1,0 +1,298 @@
+package gen
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+)
+
+const (
+	runtimePath = "github.com/syschain/syschain/runtime"
+	unixPath    = "golang.org/x/sys/unix"
+)
+
+// GenVersion is the generated-code version this generator writes; the
+// runtime accepts versions MinGenVersion..GenVersion (runtime.EnforceGenVersion).
+const GenVersion = 1
+
+// renderCommon emits the arch-independent file: the Chain type and the
+// condition methods re-declared to return the typed *Chain.
+func renderCommon(pkg, header string) ([]byte, error) {
+	f := newFile(pkg, header, "linux")
+	rt := func(n string) *jen.Statement { return jen.Qual(runtimePath, n) }
+
+	// type Chain struct{ runtime.Chain }
+	f.Comment("Chain is a syscall chain with one typed method per syscall. Each method")
+	f.Comment("adds a step and returns the chain, so steps read in order:")
+	f.Comment("")
+	f.Comment("\tc := New()")
+	f.Comment("\tc.Openat(unix.AT_FDCWD, \"/etc/hostname\", unix.O_RDONLY, 0).")
+	f.Comment("\t\tRead(runtime.Ret(0), buf, len(buf)).")
+	f.Comment("\t\tClose(runtime.Ret(0))")
+	f.Comment("\tres, err := c.Run()")
+	f.Comment("")
+	f.Comment("Integer, fd and address parameters are int (int64 for 64-bit values) and")
+	f.Comment("take runtime.Ret(i), step i's result. The embedded runtime.Chain runs,")
+	f.Comment("prints and re-runs the chain; the zero value is an empty chain.")
+	f.Type().Id("Chain").Struct(rt("Chain"))
+
+	// func New() *Chain { return new(Chain) }
+	f.Comment("New returns an empty chain.")
+	f.Func().Id("New").Params().Op("*").Id("Chain").Block(jen.Return(jen.New(jen.Id("Chain"))))
+
+	type wrap struct {
+		name, doc string
+		params    []jen.Code
+		args      []jen.Code
+	}
+	wraps := []wrap{
+		{"When", "When adds a condition on the last step's result: cmp against v (a literal or runtime.Ret(j)).",
+			[]jen.Code{jen.Id("cmp").Add(rt("Cmp")), jen.Id("v").Int()}, []jen.Code{jen.Id("cmp"), jen.Id("v")}},
+		{"Continue", "Continue makes a true condition of the last step go on with the chain (the default is to stop).", nil, nil},
+		{"Goto", "Goto makes a true condition of the last step jump forward to step.",
+			[]jen.Code{jen.Id("step").Int()}, []jen.Code{jen.Id("step")}},
+		{"AllowError", "AllowError lets the chain go on after the last step returns an error.", nil, nil},
+		{"NoBlock", "NoBlock marks the last step as never blocking, so it may run as a raw syscall.", nil, nil},
+	}
+	for _, w := range wraps {
+		// func (c *Chain) When(cmp runtime.Cmp, v int) *Chain { c.Chain.When(cmp, v); return c }
+		f.Comment(w.doc)
+		f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id(w.name).Params(w.params...).Op("*").Id("Chain").Block(
+			jen.Id("c").Dot("Chain").Dot(w.name).Call(w.args...),
+			jen.Return(jen.Id("c")),
+		)
+	}
+	// func (c *Chain) Syscall(nr uintptr, args ...any) *Chain
+	f.Comment("Syscall adds a raw step for anything the typed methods do not cover. args are")
+	f.Comment("ints (or runtime.Ret(i)), uintptrs, strings, []byte or unsafe.Pointer values.")
+	f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id("Syscall").Params(jen.Id("nr").Uintptr(), jen.Id("args").Op("...").Any()).Op("*").Id("Chain").Block(
+		jen.Id("c").Dot("Chain").Dot("Syscall").Call(jen.Id("nr"), jen.Id("args").Op("...")),
+		jen.Return(jen.Id("c")),
+	)
+
+	// func (c *Chain) argPages(pgSlot, lenSlot int, off int64) { ... }
+	f.Comment("argPages sets mmap2's page-offset slot to off/4096 (the portable Mmap on")
+	f.Comment("32-bit arches). A Ret cannot be divided before the chain runs, so it is")
+	f.Comment("handed to ArgSplit64, which records a build error for it. An offset that")
+	f.Comment("is not a multiple of 4096 has no page number; mmap fails such a call with")
+	f.Comment("EINVAL on 64-bit arches, and a zero length makes mmap2 fail the same way.")
+	f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id("argPages").Params(jen.List(jen.Id("pgSlot"), jen.Id("lenSlot")).Int(), jen.Id("off").Int64()).Block(
+		jen.If(jen.List(jen.Id("_"), jen.Id("isRet")).Op(":=").Add(rt("IsRet")).Call(jen.Id("off")), jen.Id("isRet")).Block(
+			jen.Id("c").Dot("Chain").Dot("ArgSplit64").Call(jen.Id("pgSlot"), jen.Id("pgSlot"), jen.Id("off")),
+			jen.Return(),
+		),
+		jen.If(jen.Id("off").Op("%").Lit(4096).Op("!=").Lit(0)).Block(
+			jen.Id("c").Dot("Chain").Dot("ArgInt").Call(jen.Id("lenSlot"), jen.Lit(0)),
+			jen.Return(),
+		),
+		jen.Id("c").Dot("Chain").Dot("ArgInt").Call(jen.Id("pgSlot"), jen.Id("off").Op("/").Lit(4096)),
+	)
+	return render(f)
+}
+
+// renderArch emits one GOARCH's methods.
+func renderArch(pkg, header string, a *Arch, calls []*Syscall) ([]byte, error) {
+	f := newFile(pkg, header, "linux && "+a.GoArch)
+	rt := func(n string) *jen.Statement { return jen.Qual(runtimePath, n) }
+
+	// const _ = runtime.EnforceGenVersion(runtime.GenVersion - 1)
+	// const _ = runtime.EnforceGenVersion(1 - runtime.MinGenVersion)
+	f.Comment("These constants stop compiling (\"overflows runtime.EnforceGenVersion\") when")
+	f.Comment("this file and the runtime package disagree on the generated-code version:")
+	f.Comment("regenerate the file (make generate, or go generate in your package).")
+	f.Const().Defs(
+		jen.Id("_").Op("=").Add(rt("EnforceGenVersion")).Call(rt("GenVersion").Op("-").Lit(GenVersion)),
+		jen.Id("_").Op("=").Add(rt("EnforceGenVersion")).Call(jen.Lit(GenVersion).Op("-").Add(rt("MinGenVersion"))),
+	)
+
+	// func _() { var x [1]struct{}; _ = x[unix.SYS_READ-63] ... }
+	var checks []jen.Code
+	for _, s := range calls {
+		if s.SysConst != "" && !s.synth {
+			checks = append(checks, jen.Id("_").Op("=").Id("x").Index(jen.Qual(unixPath, s.SysConst).Op("-").Lit(s.Nr)))
+		}
+	}
+	if len(checks) > 0 {
+		f.Comment("A build error here (\"invalid array index\") means a syscall number below")
+		f.Comment("differs from golang.org/x/sys/unix: the tables or x/sys are wrong.")
+		f.Func().Id("_").Params().Block(append([]jen.Code{jen.Var().Id("x").Index(jen.Lit(1)).Struct()}, checks...)...)
+	}
+
+	// var sigRead = runtime.Sig{Nr: 63, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, ...}}
+	var defs, regs []jen.Code
+	for _, s := range calls {
+		if !s.HasSig {
+			continue
+		}
+		var ps []jen.Code
+		for _, sl := range s.Slots {
+			// {Name: "fd", Kind: runtime.KindFD}
+			ps = append(ps, jen.Values(jen.Id("Name").Op(":").Lit(sl.Name), jen.Id("Kind").Op(":").Add(rt(sl.RtKind))))
+		}
+		// runtime.Sig{Nr: 63, Name: "read", Params: []runtime.Param{...}}
+		fields := []jen.Code{jen.Id("Nr").Op(":").Lit(s.Nr), jen.Id("Name").Op(":").Lit(s.Name)}
+		if len(ps) > 0 {
+			fields = append(fields, jen.Id("Params").Op(":").Index().Add(rt("Param")).Values(ps...))
+		}
+		defs = append(defs, jen.Id(sigVar(s)).Op("=").Add(rt("Sig")).Values(fields...))
+		if !s.synth {
+			regs = append(regs, jen.Op("&").Id(sigVar(s)))
+		}
+	}
+	if len(defs) > 0 {
+		f.Comment("The step signatures: number, name and one printing kind per register slot.")
+		f.Var().Defs(defs...)
+	}
+	if len(regs) > 0 {
+		// func init() { runtime.RegisterSigs(&sigRead, ...) }
+		f.Comment("Registering the signatures lets raw Syscall steps and decoded chains print by name.")
+		f.Func().Id("init").Params().Block(rt("RegisterSigs").Call(regs...))
+	}
+
+	for _, s := range calls {
+		renderMethod(f, a, s)
+	}
+	return render(f)
+}
+
+// sigVar names the package-level Sig of a method.
+func sigVar(s *Syscall) string { return "sig" + s.GoName }
+
+func renderMethod(f *jen.File, a *Arch, s *Syscall) {
+	rt := func(n string) *jen.Statement { return jen.Qual(runtimePath, n) }
+	c := func() *jen.Statement { return jen.Id("c").Dot("Chain") }
+
+	f.Comment(fmt.Sprintf("%s adds a step calling %s (number %d on linux/%s):", s.GoName, s.Name, s.Nr, a.GoArch))
+	f.Comment("")
+	f.Comment("\t" + s.Proto)
+	if s.Note != "" {
+		f.Comment("")
+		f.Comment(s.Note)
+	}
+	if !s.HasSig {
+		// func (c *Chain) Foo(args ...int) *Chain { c.Chain.Syscall(N, anys(args)...); return c }
+		f.Comment("")
+		f.Comment("The tables know no C signature for it, so it takes raw integer arguments.")
+		f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id(s.GoName).Params(jen.Id("args").Op("...").Int()).Op("*").Id("Chain").Block(
+			jen.Id("a").Op(":=").Make(jen.Index().Any(), jen.Len(jen.Id("args"))),
+			jen.For(jen.List(jen.Id("i"), jen.Id("v")).Op(":=").Range().Id("args")).Block(jen.Id("a").Index(jen.Id("i")).Op("=").Id("v")),
+			c().Dot("Syscall").Call(jen.Lit(s.Nr), jen.Id("a").Op("...")),
+			jen.Return(jen.Id("c")),
+		)
+		return
+	}
+	var params []jen.Code
+	for _, p := range s.Params {
+		params = append(params, jen.Id(p.Name).Add(goType(p)))
+	}
+	body := []jen.Code{c().Dot("Begin").Call(jen.Op("&").Id(sigVar(s)))}
+	for k, sl := range s.Slots {
+		p := sl.Param
+		switch sl.Op {
+		case OpPad, OpZero, OpHi:
+			continue // left zero, or written with its OpLo
+		case OpLo:
+			// c.Chain.ArgSplit64(lo, hi, pos)
+			body = append(body, c().Dot("ArgSplit64").Call(jen.Lit(k), jen.Lit(sl.Partner), jen.Id(p.Name)))
+			continue
+		case OpPages:
+			// c.argPages(5, 1, off)
+			lenSlot := -1
+			for j, o := range s.Slots {
+				if o.Name == "len" {
+					lenSlot = j
+				}
+			}
+			body = append(body, jen.Id("c").Dot("argPages").Call(jen.Lit(k), jen.Lit(lenSlot), jen.Id(p.Name)))
+			continue
+		}
+		switch p.Kind {
+		case kInt:
+			body = append(body, c().Dot("ArgInt").Call(jen.Lit(k), jen.Int64().Call(jen.Id(p.Name))))
+		case kInt64:
+			body = append(body, c().Dot("ArgInt").Call(jen.Lit(k), jen.Id(p.Name)))
+		case kLen:
+			body = append(body, c().Dot("ArgLen").Call(jen.Lit(k), jen.Int64().Call(jen.Id(p.Name)), jen.Lit(sl.Partner)))
+		case kString:
+			body = append(body, c().Dot("ArgStr").Call(jen.Lit(k), jen.Id(p.Name)))
+		case kStrings:
+			body = append(body, c().Dot("ArgStrs").Call(jen.Lit(k), jen.Id(p.Name)))
+		case kBuf:
+			body = append(body, c().Dot("ArgBuf").Call(jen.Lit(k), jen.Id(p.Name)))
+		case kStruct, kIntPtr:
+			// c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
+			body = append(body, c().Dot("ArgPtr").Call(jen.Lit(k), jen.Qual("unsafe", "Pointer").Call(jen.Id(p.Name)), jen.Qual("unsafe", "Sizeof").Call(jen.Op("*").Id(p.Name))))
+		case kSlice:
+			// c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(vec)), uintptr(len(vec))*unsafe.Sizeof(unix.Iovec{}))
+			body = append(body, c().Dot("ArgPtr").Call(jen.Lit(k),
+				jen.Qual("unsafe", "Pointer").Call(jen.Qual("unsafe", "SliceData").Call(jen.Id(p.Name))),
+				jen.Uintptr().Call(jen.Len(jen.Id(p.Name))).Op("*").Qual("unsafe", "Sizeof").Call(jen.Qual(unixPath, p.Elem).Values())))
+		case kCount:
+			// c.Chain.ArgInt(2, int64(vlen)); c.Chain.Bound(2, uint64(len(vec)))
+			body = append(body, c().Dot("ArgInt").Call(jen.Lit(k), jen.Int64().Call(jen.Id(p.Name))),
+				c().Dot("Bound").Call(jen.Lit(k), jen.Uint64().Call(jen.Len(jen.Id(s.Slots[sl.Partner].Param.Name)))))
+		case kSize:
+			// c.Chain.ArgInt(2, int64(size)); c.Chain.Bound(2, uint64(unsafe.Sizeof(*attr)))
+			body = append(body, c().Dot("ArgInt").Call(jen.Lit(k), jen.Int64().Call(jen.Id(p.Name))),
+				c().Dot("Bound").Call(jen.Lit(k), jen.Uint64().Call(jen.Qual("unsafe", "Sizeof").Call(jen.Op("*").Id(s.Slots[sl.Partner].Param.Name)))))
+		case kRawPtr:
+			body = append(body, c().Dot("ArgPtr").Call(jen.Lit(k), jen.Id(p.Name), jen.Lit(0)))
+		}
+	}
+	body = append(body, jen.Return(jen.Id("c")))
+	_ = rt
+	f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id(s.GoName).Params(params...).Op("*").Id("Chain").Block(body...)
+}
+
+func goType(p *Param) *jen.Statement {
+	switch p.Kind {
+	case kInt64:
+		return jen.Int64()
+	case kString:
+		return jen.String()
+	case kStrings:
+		return jen.Index().String()
+	case kBuf:
+		return jen.Index().Byte()
+	case kStruct:
+		return jen.Op("*").Add(arr(p)).Qual(unixPath, p.Elem)
+	case kSlice:
+		return jen.Index().Qual(unixPath, p.Elem)
+	case kIntPtr:
+		return jen.Op("*").Add(arr(p)).Id(p.Elem)
+	case kRawPtr:
+		return jen.Qual("unsafe", "Pointer")
+	}
+	return jen.Int()
+}
+
+func arr(p *Param) *jen.Statement {
+	if p.Array > 0 {
+		return jen.Index(jen.Lit(p.Array))
+	}
+	return jen.Null()
+}
+
+func newFile(pkg, header, build string) *jen.File {
+	f := jen.NewFile(pkg)
+	f.HeaderComment(header)
+	f.HeaderComment("//go:build " + build)
+	f.ImportName(runtimePath, "runtime")
+	f.ImportName(unixPath, "unix")
+	return f
+}
+
+func render(f *jen.File) ([]byte, error) {
+	var b bytes.Buffer
+	if err := f.Render(&b); err != nil {
+		// jennifer's error carries the whole unformatted source: keep the first line.
+		msg := err.Error()
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		return nil, fmt.Errorf("rendering: %s", msg)
+	}
+	return b.Bytes(), nil
+}
