@@ -19,10 +19,12 @@ import (
 )
 
 func main() {
-	if err := run(os.Stdout, os.Stderr, os.Args[1:]); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			reportError(os.Stderr, err)
-		}
+	err := run(os.Stdout, os.Stderr, os.Args[1:])
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		// -h: the flag package has printed the usage; asking is no failure.
+	case err != nil:
+		reportError(os.Stderr, err)
 		os.Exit(1)
 	}
 }

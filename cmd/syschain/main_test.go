@@ -273,6 +273,9 @@ func TestProcess(t *testing.T) {
 	if code != 0 || stdout != "known content\n" || !strings.Contains(stderr, "close($0) = 0\n") {
 		t.Errorf("demo from stdin: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
 	}
+	if stdout, stderr, code := command(t, "", "run", "-h"); code != 0 || stdout != "" || !strings.Contains(stderr, "-words") {
+		t.Errorf("run -h: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
 	_, stderr, code = command(t, "", "run", `close(-1)`)
 	if code != 1 || !strings.Contains(stderr, "close(-1) = -1 EBADF (Bad file descriptor)\n") || !strings.Contains(stderr, "Error: syschain: step 0 (close): bad file descriptor\n") {
 		t.Errorf("failing step: exit %d, stderr:\n%s", code, stderr)
