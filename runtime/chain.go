@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -82,8 +83,40 @@ func (c *Chain) Err() error {
 // Len returns the number of steps.
 func (c *Chain) Len() int { return len(c.steps) }
 
-// changed drops the compiled form; every building method calls it.
-func (c *Chain) changed() { c.prog.Store(nil) }
+// changed drops the compiled form; every building method calls it before
+// changing anything. A compiled Program shares c.steps, so the first
+// change after compiling copies them: a Program never changes.
+func (c *Chain) changed() {
+	if c.prog.Load() != nil {
+		c.steps = slices.Clone(c.steps)
+		c.prog.Store(nil)
+	}
+}
+
+// addStep appends a zero step; most chains are short, so the first
+// allocation has room for four.
+func (c *Chain) addStep() *step {
+	if c.steps == nil {
+		c.steps = make([]step, 0, 4)
+	}
+	c.steps = append(c.steps, step{})
+	return &c.steps[len(c.steps)-1]
+}
+
+// keep records Go memory the chain points into, once per object: it is
+// kept reachable by the chain and pinned during every run. The slice is
+// only ever appended to, so compiled Programs can share it.
+func (c *Chain) keep(p unsafe.Pointer) {
+	for _, q := range c.pins {
+		if q == p {
+			return
+		}
+	}
+	if c.pins == nil {
+		c.pins = make([]unsafe.Pointer, 0, 4)
+	}
+	c.pins = append(c.pins, p)
+}
 
 func (c *Chain) fail(s int, field string, rule Rule, format string, a ...any) {
 	c.changed()
@@ -118,8 +151,7 @@ func (c *Chain) Begin(sig *Sig) *Chain {
 		c.fail(len(c.steps)-1, "Begin", RuleNilSig, "pass the syscall's Sig")
 		return c
 	}
-	c.steps = append(c.steps, step{})
-	s := &c.steps[len(c.steps)-1]
+	s := c.addStep()
 	s.m.sig, s.m.name = sig, sig.Name
 	s.w.nr = uint64(sig.Nr)
 	s.w.errstop = true
@@ -177,10 +209,9 @@ func (c *Chain) ArgInt(slot int, v int64) {
 }
 
 func (c *Chain) setInt(s *step, slot int, v int64) {
-	field := "arg[" + strconv.Itoa(slot) + "]"
 	if j, ok := IsRet(v); ok {
 		if j >= c.cur() {
-			c.fail(c.cur(), field, RuleBackRef, "Ret(%d) in step %d; a step can only use earlier results", j, c.cur())
+			c.fail(c.cur(), argField(slot), RuleBackRef, "Ret(%d) in step %d; a step can only use earlier results", j, c.cur())
 			return
 		}
 		s.w.symmask |= 1 << slot
@@ -189,11 +220,14 @@ func (c *Chain) setInt(s *step, slot int, v int64) {
 	}
 	w, ok := toWord(v)
 	if !ok {
-		c.fail(c.cur(), field, RuleWordRange, "%d does not fit in %d bits", v, strconv.IntSize)
+		c.fail(c.cur(), argField(slot), RuleWordRange, "%d does not fit in %d bits", v, strconv.IntSize)
 		return
 	}
 	s.w.args[slot] = w
 }
+
+// argField names argument slot k in errors (built only when failing).
+func argField(k int) string { return "arg[" + strconv.Itoa(k) + "]" }
 
 // ArgStr sets a const char * slot to a NUL-terminated copy of s, kept alive
 // by the chain. A string containing NUL is an error: the kernel would
@@ -217,7 +251,7 @@ func (c *Chain) cstr(str string) unsafe.Pointer {
 	b := make([]byte, len(str)+1)
 	copy(b, str)
 	p := unsafe.Pointer(&b[0])
-	c.pins = append(c.pins, p)
+	c.keep(p)
 	return p
 }
 
@@ -239,7 +273,7 @@ func (c *Chain) ArgStrs(slot int, ss []string) {
 		arr[i] = (*byte)(c.cstr(str))
 	}
 	p := unsafe.Pointer(&arr[0])
-	c.pins = append(c.pins, p)
+	c.keep(p)
 	s.w.args[slot] = uint64(uintptr(p))
 	if s.m.lists == nil {
 		s.m.lists = make([][]string, maxArgs)
@@ -262,7 +296,7 @@ func (c *Chain) ArgBuf(slot int, p []byte) {
 		return
 	}
 	ptr := unsafe.Pointer(unsafe.SliceData(p))
-	c.pins = append(c.pins, ptr)
+	c.keep(ptr)
 	s.w.args[slot] = uint64(uintptr(ptr))
 }
 
@@ -298,7 +332,7 @@ func (c *Chain) ArgPtr(slot int, p unsafe.Pointer, size uintptr) {
 		s.w.args[slot] = 0
 		return
 	}
-	c.pins = append(c.pins, p)
+	c.keep(p)
 	s.w.args[slot] = uint64(uintptr(p))
 }
 
@@ -329,8 +363,7 @@ func (c *Chain) ArgSplit64(lo, hi int, v int64) {
 // AllowError is called.
 func (c *Chain) Syscall(nr uintptr, args ...any) *Chain {
 	c.changed()
-	c.steps = append(c.steps, step{})
-	s := &c.steps[len(c.steps)-1]
+	s := c.addStep()
 	s.w.nr = uint64(nr)
 	s.w.errstop = true
 	s.m.name = sysName(nr)
@@ -426,19 +459,19 @@ func (c *Chain) When(cmp Cmp, v int) *Chain {
 	if s == nil {
 		return c
 	}
-	field := "cond[" + strconv.Itoa(int(s.w.nconds)) + "]"
+	field := func() string { return "cond[" + strconv.Itoa(int(s.w.nconds)) + "]" }
 	if s.w.nconds >= maxConds {
-		c.fail(c.cur(), field, RuleTooManyConds, "%s already has 7", s.m.name)
+		c.fail(c.cur(), field(), RuleTooManyConds, "%s already has 7", s.m.name)
 		return c
 	}
 	if cmp >= numCmp {
-		c.fail(c.cur(), field, RuleBadCond, "code %d", cmp)
+		c.fail(c.cur(), field(), RuleBadCond, "code %d", cmp)
 		return c
 	}
 	j := s.w.nconds
 	if r, ok := IsRet(int64(v)); ok {
 		if r >= c.cur() {
-			c.fail(c.cur(), field, RuleBackRef, "Ret(%d) in step %d; a condition can only use earlier results", r, c.cur())
+			c.fail(c.cur(), field(), RuleBackRef, "Ret(%d) in step %d; a condition can only use earlier results", r, c.cur())
 			return c
 		}
 		s.w.condsym |= 1 << j
@@ -446,7 +479,7 @@ func (c *Chain) When(cmp Cmp, v int) *Chain {
 	} else {
 		w, ok := toWord(int64(v))
 		if !ok {
-			c.fail(c.cur(), field, RuleWordRange, "%d does not fit in %d bits", v, strconv.IntSize)
+			c.fail(c.cur(), field(), RuleWordRange, "%d does not fit in %d bits", v, strconv.IntSize)
 			return c
 		}
 		s.w.vals[j] = w

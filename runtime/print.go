@@ -43,7 +43,8 @@ func (r *Result) String() string {
 	ran := make([]bool, len(r.raw))
 	next := r.replay(func(i int) { ran[i] = true })
 	for i := range r.prog.steps {
-		writeCall(&b, &r.prog.steps[i], &r.prog.meta[i])
+		w := withBounds(&r.prog.steps[i])
+		writeCall(&b, &w, &r.prog.steps[i].m)
 		v := r.raw[i]
 		switch {
 		case ran[i]:

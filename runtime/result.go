@@ -92,7 +92,7 @@ func (r *Result) Err() error {
 	if e.Step < 0 || e.Step >= len(r.raw) {
 		return fmt.Errorf("syschain: backend %s ended the chain with %s after %d steps, which the chain's control flow does not allow", r.Backend, r.Why, r.Steps)
 	}
-	e.Name = r.prog.meta[e.Step].name
+	e.Name = r.prog.steps[e.Step].m.name
 	v := r.raw[e.Step]
 	e.Value = int64(intptr(v))
 	if isErrno(v) {

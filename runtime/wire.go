@@ -52,47 +52,46 @@ func (s *wstep) bitmap() uint64 {
 // validate checks the whole chain against the wire format's rules and the
 // builder's length checks, and returns the first violation. Decoded chains
 // pass through it too, so what Decode accepts, Encode accepts.
-func validate(steps []step) error {
+func validate(steps []step) (nwords int, err error) {
 	n := len(steps)
 	if n == 0 {
-		return &BuildError{Step: -1, Rule: RuleEmpty, Detail: "add a step with Syscall or a generated method"}
+		return 0, &BuildError{Step: -1, Rule: RuleEmpty, Detail: "add a step with Syscall or a generated method"}
 	}
 	if n > MaxSteps {
-		return &BuildError{Step: -1, Rule: RuleTooManySteps, Detail: fmt.Sprintf("this one has %d; split it", n)}
+		return 0, &BuildError{Step: -1, Rule: RuleTooManySteps, Detail: fmt.Sprintf("this one has %d; split it", n)}
 	}
-	nwords := 0
 	for i := range steps {
 		s, m := &steps[i].w, &steps[i].m
 		fail := func(field string, rule Rule, format string, a ...any) error {
 			return &BuildError{Step: i, Name: m.name, Field: field, Rule: rule, Detail: fmt.Sprintf(format, a...)}
 		}
 		if s.nargs > maxArgs {
-			return fail("nargs", RuleTooManyArgs, "%d", s.nargs)
+			return 0, fail("nargs", RuleTooManyArgs, "%d", s.nargs)
 		}
 		if s.nconds > maxConds {
-			return fail("nconds", RuleTooManyConds, "%d", s.nconds)
+			return 0, fail("nconds", RuleTooManyConds, "%d", s.nconds)
 		}
 		if s.action >= numAction {
-			return fail("action", RuleBadAction, "%d", s.action)
+			return 0, fail("action", RuleBadAction, "%d", s.action)
 		}
 		if s.symmask>>s.nargs != 0 || s.boundmask>>s.nargs != 0 || s.condsym>>s.nconds != 0 {
-			return fail("bitmap", RuleMaskBit, "symmask %#x, boundmask %#x for %d args; condsym %#x for %d conditions", s.symmask, s.boundmask, s.nargs, s.condsym, s.nconds)
+			return 0, fail("bitmap", RuleMaskBit, "symmask %#x, boundmask %#x for %d args; condsym %#x for %d conditions", s.symmask, s.boundmask, s.nargs, s.condsym, s.nconds)
 		}
 		for k := 0; k < int(s.nargs); k++ {
 			if s.symmask&(1<<k) != 0 && s.args[k] >= uint64(i) {
-				return fail("arg["+strconv.Itoa(k)+"]", RuleBackRef, "refers to step %d", s.args[k])
+				return 0, fail("arg["+strconv.Itoa(k)+"]", RuleBackRef, "refers to step %d", s.args[k])
 			}
 		}
 		for j := 0; j < int(s.nconds); j++ {
 			if s.cmps[j] >= numCmp {
-				return fail("cond["+strconv.Itoa(j)+"]", RuleBadCond, "code %d", s.cmps[j])
+				return 0, fail("cond["+strconv.Itoa(j)+"]", RuleBadCond, "code %d", s.cmps[j])
 			}
 			if s.condsym&(1<<j) != 0 && s.vals[j] >= uint64(i) {
-				return fail("cond["+strconv.Itoa(j)+"]", RuleBackRef, "refers to step %d", s.vals[j])
+				return 0, fail("cond["+strconv.Itoa(j)+"]", RuleBackRef, "refers to step %d", s.vals[j])
 			}
 		}
 		if s.action == Jump && (s.target <= uint64(i) || s.target > uint64(n)) {
-			return fail("goto", RuleJumpRange, "target %d from step %d; a jump goes to a step in %d..%d (%d ends the chain)", s.target, i, i+1, n, n)
+			return 0, fail("goto", RuleJumpRange, "target %d from step %d; a jump goes to a step in %d..%d (%d ends the chain)", s.target, i, i+1, n, n)
 		}
 		// Buffer lengths: a literal is checked now; a reference gets the
 		// buffer's length as its run-time bound.
@@ -102,20 +101,21 @@ func validate(steps []step) error {
 				continue // no Go buffer known at that slot
 			}
 			if s.symmask&(1<<k) == 0 && s.args[k] > m.bufLen[b] {
-				return fail("arg["+strconv.Itoa(k)+"]", RuleBufLen, "length %d > %d bytes of the buffer in arg[%d]; pass at most len(buf)", int64(s.args[k]), m.bufLen[b], b)
+				return 0, fail("arg["+strconv.Itoa(k)+"]", RuleBufLen, "length %d > %d bytes of the buffer in arg[%d]; pass at most len(buf)", int64(s.args[k]), m.bufLen[b], b)
 			}
 		}
-		nwords += s.words()
+		w := withBounds(&steps[i])
+		nwords += w.words()
 	}
 	if nwords > MaxWords {
-		return &BuildError{Step: -1, Rule: RuleTooManyWords, Detail: fmt.Sprintf("this one has %d; split it", nwords)}
+		return 0, &BuildError{Step: -1, Rule: RuleTooManyWords, Detail: fmt.Sprintf("this one has %d; split it", nwords)}
 	}
 	for i := range steps {
 		if name := isDenied(steps[i].w.nr); name != "" {
-			return &DeniedError{Step: i, Nr: uintptr(steps[i].w.nr), Name: name}
+			return 0, &DeniedError{Step: i, Nr: uintptr(steps[i].w.nr), Name: name}
 		}
 	}
-	return nil
+	return nwords, nil
 }
 
 // withBounds returns the step with its ArgLen bounds applied: a symbolic
@@ -142,9 +142,10 @@ func withBounds(s *step) wstep {
 }
 
 // encode appends the words of the steps at the given width (32 or 64).
-func encode(dst []uint64, steps []wstep, width int) ([]uint64, error) {
+func encode(dst []uint64, steps []step, width int) ([]uint64, error) {
 	for i := range steps {
-		s := &steps[i]
+		w := withBounds(&steps[i])
+		s := &w
 		start := len(dst)
 		dst = append(dst, s.nr, s.bitmap())
 		dst = append(dst, s.args[:s.nargs]...)
@@ -166,14 +167,14 @@ func encode(dst []uint64, steps []wstep, width int) ([]uint64, error) {
 			dst = append(dst, s.target)
 		}
 		if width == 32 {
-			for w := start; w < len(dst); w++ {
-				v := dst[w]
+			for k := start; k < len(dst); k++ {
+				v := dst[k]
 				switch v >> 32 {
 				case 0:
 				case 0xFFFFFFFF: // a negative value from a 64-bit host: its 32-bit form
-					dst[w] = uint64(uint32(v))
+					dst[k] = uint64(uint32(v))
 				default:
-					return nil, &BuildError{Step: i, Name: sysName(uintptr(s.nr)), Field: "word " + strconv.Itoa(w), Rule: RuleWordRange, Detail: fmt.Sprintf("%#x does not fit in 32 bits", v)}
+					return nil, &BuildError{Step: i, Name: steps[i].m.name, Field: "word " + strconv.Itoa(k), Rule: RuleWordRange, Detail: fmt.Sprintf("%#x does not fit in 32 bits", v)}
 				}
 			}
 		}
@@ -192,16 +193,17 @@ func Encode(c *Chain, width int) ([]uint64, error) {
 	if err != nil {
 		return nil, err
 	}
-	return encode(nil, p.steps, width)
+	return encode(make([]uint64, 0, len(p.words)), p.steps, width)
 }
 
 // Program is a validated, compiled chain: what backends execute. It is
 // immutable and safe for concurrent use.
 type Program struct {
-	steps []wstep    // with ArgLen bounds applied
-	meta  []stepMeta // for printing
-	x     []xstep    // the native, pre-decoded form the executors loop over
-	words []uintptr  // the native encoding, for executors that take words
+	// steps is shared with the Chain it was compiled from: the chain
+	// copies its steps before changing them once compiled (see changed).
+	steps []step
+	x     []xstep   // the native, pre-decoded form the executors loop over
+	words []uintptr // the native encoding, for executors that take words
 	pins  []unsafe.Pointer
 	n     int   // results a backend gets: len(steps), or an upper bound for a raw program
 	err   error // a RawProgram's validation error
@@ -278,19 +280,13 @@ func (c *Chain) Program() (*Program, error) {
 }
 
 func compile(steps []step, pins []unsafe.Pointer) (*Program, error) {
-	if err := validate(steps); err != nil {
+	nwords, err := validate(steps)
+	if err != nil {
 		return nil, err
 	}
-	p := &Program{
-		steps: make([]wstep, len(steps)),
-		meta:  make([]stepMeta, len(steps)),
-		x:     make([]xstep, len(steps)),
-		n:     len(steps),
-	}
+	p := &Program{steps: steps, x: make([]xstep, len(steps)), n: len(steps), pins: pins}
 	for i := range steps {
-		p.steps[i] = withBounds(&steps[i])
-		p.meta[i] = steps[i].m
-		w, x := &p.steps[i], &p.x[i]
+		w, x := withBounds(&steps[i]), &p.x[i]
 		x.nr = uintptr(w.nr)
 		for k := range w.args {
 			x.args[k] = uintptr(w.args[k])
@@ -304,25 +300,19 @@ func compile(steps []step, pins []unsafe.Pointer) (*Program, error) {
 		x.nconds, x.symmask, x.condsym, x.boundmask = w.nconds, w.symmask, w.condsym, w.boundmask
 		x.action, x.errstop, x.noblock = w.action, w.errstop, w.noblock
 	}
-	ws, err := encode(nil, p.steps, int(unsafe.Sizeof(uintptr(0)))*8)
+	const width = int(unsafe.Sizeof(uintptr(0))) * 8
+	ws, err := encode(make([]uint64, 0, nwords), steps, width)
 	if err != nil {
 		return nil, err
 	}
-	p.words = make([]uintptr, len(ws))
-	for i, v := range ws {
-		p.words[i] = uintptr(v)
-	}
-	// Pin each object once per run, however many slots point into it.
-	p.pins = slices.Clone(pins)
-	slices.SortFunc(p.pins, func(a, b unsafe.Pointer) int {
-		switch {
-		case uintptr(a) < uintptr(b):
-			return -1
-		case uintptr(a) > uintptr(b):
-			return 1
+	if width == 64 {
+		// Same size and representation: share the array.
+		p.words = unsafe.Slice((*uintptr)(unsafe.Pointer(unsafe.SliceData(ws))), len(ws))
+	} else {
+		p.words = make([]uintptr, len(ws))
+		for i, v := range ws {
+			p.words[i] = uintptr(v)
 		}
-		return 0
-	})
-	p.pins = slices.Compact(p.pins)
+	}
 	return p, nil
 }

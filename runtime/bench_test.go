@@ -1,0 +1,134 @@
+package runtime
+
+import (
+	"strconv"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// Benchmarks are named Name/params/via=X so benchstat can put the ways
+// side by side: go test -run '^$' -bench . -count 6 ./runtime/ > bench.out
+// && benchstat -col /via bench.out.
+
+func BenchmarkGetppid(b *testing.B) {
+	for _, k := range []int{1, 4, 16, 64} {
+		var c, raw Chain
+		for i := 0; i < k; i++ {
+			c.Syscall(unix.SYS_GETPPID)
+			raw.Syscall(unix.SYS_GETPPID).NoBlock()
+		}
+		name := "K=" + strconv.Itoa(k)
+		b.Run(name+"/via=interp", func(b *testing.B) {
+			var r Result
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := c.RunInto(Interp{}, &r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/via=interp-raw", func(b *testing.B) {
+			var r Result
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := raw.RunInto(Interp{}, &r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/via=direct", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for i := 0; i < k; i++ {
+					unix.Syscall(unix.SYS_GETPPID, 0, 0, 0)
+				}
+			}
+		})
+		b.Run(name+"/via=direct-raw", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				for i := 0; i < k; i++ {
+					unix.RawSyscall(unix.SYS_GETPPID, 0, 0, 0)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkOpenReadClose(b *testing.B) {
+	const path = "/proc/self/stat"
+	buf := make([]byte, 4096)
+	var c Chain
+	c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	c.Begin(LookupSigName("read"))
+	c.ArgInt(0, int64(Ret(0)))
+	c.ArgBuf(1, buf)
+	c.ArgLen(2, int64(len(buf)), 1)
+	c.Syscall(unix.SYS_CLOSE, Ret(0))
+	b.Run("via=interp", func(b *testing.B) {
+		var r Result
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := c.RunInto(Interp{}, &r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("via=direct", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			fd, err := unix.Openat(unix.AT_FDCWD, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := unix.Read(fd, buf); err != nil {
+				b.Fatal(err)
+			}
+			unix.Close(fd)
+		}
+	})
+}
+
+// BenchmarkBuild4 builds and encodes a 4-step chain the way generated code
+// does (Begin/Arg*) and through the raw Syscall, from scratch each time.
+func BenchmarkBuild4(b *testing.B) {
+	buf := make([]byte, 4096)
+	openat, read, write, closeSig := LookupSigName("openat"), LookupSigName("read"), LookupSigName("write"), LookupSigName("close")
+	b.Run("via=begin", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var c Chain
+			c.Begin(openat)
+			c.ArgInt(0, unix.AT_FDCWD)
+			c.ArgStr(1, "/etc/hostname")
+			c.ArgInt(2, unix.O_RDONLY)
+			c.Begin(read)
+			c.ArgInt(0, int64(Ret(0)))
+			c.ArgBuf(1, buf)
+			c.ArgLen(2, int64(len(buf)), 1)
+			c.Begin(write)
+			c.ArgInt(0, 1)
+			c.ArgBuf(1, buf)
+			c.ArgLen(2, int64(Ret(1)), 1)
+			c.Begin(closeSig)
+			c.ArgInt(0, int64(Ret(0)))
+			if _, err := c.Program(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("via=syscall", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var c Chain
+			c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, "/etc/hostname", unix.O_RDONLY, 0).
+				Syscall(unix.SYS_READ, Ret(0), buf, len(buf)).
+				Syscall(unix.SYS_WRITE, 1, buf, Ret(1)).
+				Syscall(unix.SYS_CLOSE, Ret(0))
+			if _, err := c.Program(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
