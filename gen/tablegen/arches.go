@@ -11,7 +11,8 @@ type Target struct {
 	BigEndian bool
 
 	// Numbers come from a .tbl file filtered by ABI (as the arch's
-	// syscalls Makefile does), plus Offset (__NR_Linux on mips) ...
+	// syscalls Makefile does; no ABIs: every row), plus Offset
+	// (__NR_Linux on mips) ...
 	Tbl    string
 	ABIs   []string
 	Offset int
@@ -53,16 +54,16 @@ var Targets = []Target{
 		CppDefines: []string{"__loongarch__", "__loongarch64", "__LP64__"},
 		Config:     []string{"LOONGARCH", "64BIT"}},
 	{GoArch: "mips", LinuxArch: "mips", SrcArch: "mips", Bits: 32, BigEndian: true,
-		Tbl: "arch/mips/kernel/syscalls/syscall_o32.tbl", ABIs: []string{"o32"}, Offset: 4000,
+		Tbl: "arch/mips/kernel/syscalls/syscall_o32.tbl", Offset: 4000,
 		PairAlign: true, CppDefines: mipsDefines(1), Config: []string{"MIPS", "32BIT", "CPU_BIG_ENDIAN"}},
 	{GoArch: "mips64", LinuxArch: "mips64", SrcArch: "mips", Bits: 64, BigEndian: true,
-		Tbl: "arch/mips/kernel/syscalls/syscall_n64.tbl", ABIs: []string{"n64"}, Offset: 5000,
+		Tbl: "arch/mips/kernel/syscalls/syscall_n64.tbl", Offset: 5000,
 		CppDefines: mipsDefines(3), Config: []string{"MIPS", "64BIT", "CPU_BIG_ENDIAN"}},
 	{GoArch: "mips64le", LinuxArch: "mips64", SrcArch: "mips", Bits: 64,
-		Tbl: "arch/mips/kernel/syscalls/syscall_n64.tbl", ABIs: []string{"n64"}, Offset: 5000,
+		Tbl: "arch/mips/kernel/syscalls/syscall_n64.tbl", Offset: 5000,
 		CppDefines: mipsDefines(3), Config: []string{"MIPS", "64BIT", "CPU_LITTLE_ENDIAN"}},
 	{GoArch: "mipsle", LinuxArch: "mips", SrcArch: "mips", Bits: 32,
-		Tbl: "arch/mips/kernel/syscalls/syscall_o32.tbl", ABIs: []string{"o32"}, Offset: 4000,
+		Tbl: "arch/mips/kernel/syscalls/syscall_o32.tbl", Offset: 4000,
 		PairAlign: true, CppDefines: mipsDefines(1), Config: []string{"MIPS", "32BIT", "CPU_LITTLE_ENDIAN"}},
 	{GoArch: "ppc", LinuxArch: "powerpc", SrcArch: "powerpc", Bits: 32, BigEndian: true,
 		Tbl: "arch/powerpc/kernel/syscalls/syscall.tbl", ABIs: []string{"common", "nospu", "32"},

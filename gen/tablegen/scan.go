@@ -119,9 +119,21 @@ type condFrame struct {
 	cur  string
 }
 
+// neutralConds are conditions that choose how something is declared, not
+// whether it exists, so they do not restrict a definition: the prototypes
+// in include/linux/syscalls.h sit under !CONFIG_ARCH_HAS_SYSCALL_WRAPPER,
+// and the wrapper arches (x86, arm64, s390, powerpc) define the same C
+// functions through pt_regs stubs.
+var neutralConds = map[string]bool{
+	"!defined(CONFIG_ARCH_HAS_SYSCALL_WRAPPER)": true,
+}
+
 func condString(stack []condFrame) string {
 	var parts []string
 	for _, f := range stack {
+		if neutralConds[f.cur] && len(f.prev) == 0 {
+			continue
+		}
 		for _, p := range f.prev {
 			parts = append(parts, "!("+p+")")
 		}

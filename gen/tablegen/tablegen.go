@@ -452,6 +452,9 @@ func buildArch(root string, t Target, ts *treeScan, overlay []*overlayRow, ver, 
 	if t.Tbl != "" {
 		rows, err = readTbl(root, t)
 		numSrc = fmt.Sprintf("%s, ABIs %s", t.Tbl, strings.Join(t.ABIs, ","))
+		if len(t.ABIs) == 0 {
+			numSrc = t.Tbl + ", every row"
+		}
 		if t.Offset != 0 {
 			numSrc += fmt.Sprintf(", plus %d (__NR_Linux)", t.Offset)
 		}
