@@ -1,0 +1,97 @@
+package runtime
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
+
+// addrs are Go heap addresses, which differ from run to run.
+var addrs = regexp.MustCompile(`0x[0-9a-f]{10,}`)
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	got = addrs.ReplaceAllString(got, "0xADDR")
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		tmp := path + ".tmp"
+		if err := os.WriteFile(tmp, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
+	}
+	if got != string(want) {
+		t.Errorf("%s differs (go test -run %s -update rewrites it):\n--- got\n%s--- want\n%s", path, t.Name(), got, want)
+	}
+}
+
+func TestPrint(t *testing.T) {
+	buf := make([]byte, 4096)
+	var c Chain
+	c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, "/etc/hostname", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	c.Begin(LookupSigName("read"))
+	c.ArgInt(0, int64(Ret(0)))
+	c.ArgBuf(1, buf)
+	c.ArgLen(2, int64(len(buf)), 1)
+	c.Begin(LookupSigName("write"))
+	c.ArgInt(0, 1)
+	c.ArgBuf(1, buf)
+	c.ArgLen(2, int64(Ret(1)), 1)
+	c.When(NE, Ret(1)).When(LT, 0).Goto(5)
+	c.Syscall(unix.SYS_OPENAT, 5, "a\"b\n", unix.O_WRONLY|unix.O_CREAT|unix.O_TRUNC|unix.O_APPEND|0x40000000, 0o644).AllowError().NoBlock()
+	c.Syscall(unix.SYS_CLOSE, Ret(0)).When(EQ, 0).Continue()
+	c.Syscall(999, 1, -1, Ret(4))
+	var b strings.Builder
+	b.WriteString("# chain\n" + c.String())
+	for _, tc := range []struct {
+		name    string
+		results []int64
+	}{
+		{"all ran", []int64{3, 9, 9, -int64(unix.EACCES), 0, 0}},
+		{"error stop", []int64{-int64(unix.ENOENT)}},
+		{"jump", []int64{3, 9, 4}},
+		{"bound", []int64{3, 5000}},
+	} {
+		r, err := c.RunOn(&DryRun{Results: tc.results})
+		b.WriteString("# result: " + tc.name + "\n" + r.String())
+		if err != nil {
+			b.WriteString("# err: " + err.Error() + "\n")
+		}
+	}
+	d, err := Decode([]uint64{uint64(unix.SYS_GETPID), 0, 0, uint64(unix.SYS_UMASK), 1 << 9, 0o22, 0, uint64(unix.SYS_UNLINKAT), 3<<9 | 1, 0, 0x1000, unix.AT_REMOVEDIR, 0}, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.WriteString("# decoded\n" + d.String())
+	golden(t, "print", b.String())
+}
+
+func TestOpenFlags(t *testing.T) {
+	for v, want := range map[uint64]string{
+		unix.O_RDONLY:                       "O_RDONLY",
+		unix.O_RDWR | unix.O_CLOEXEC:        "O_RDWR|O_CLOEXEC",
+		unix.O_WRONLY | unix.O_SYNC:         "O_WRONLY|O_SYNC",
+		unix.O_WRONLY | unix.O_DSYNC:        "O_WRONLY|O_DSYNC",
+		unix.O_RDWR | unix.O_TMPFILE:        "O_RDWR|O_TMPFILE",
+		unix.O_RDONLY | unix.O_DIRECTORY:    "O_RDONLY|O_DIRECTORY",
+		unix.O_RDONLY | unix.O_PATH | 1<<30: "O_RDONLY|O_PATH|0x40000000",
+	} {
+		if got := openFlags(v); got != want {
+			t.Errorf("openFlags(%#x) = %s, want %s", v, got, want)
+		}
+	}
+}
