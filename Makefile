@@ -57,7 +57,8 @@ tables-check: tables
 	@git diff --exit-code -- tables/ || { echo "tables/ differ from a regeneration: run 'make tables' and commit"; exit 1; }
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./runtime/ | tee bench.out
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./runtime/ > bench.out
+	$(GO) run golang.org/x/perf/cmd/benchstat@latest -col /via bench.out
 
 FUZZTIME ?= 10m
 fuzz:
