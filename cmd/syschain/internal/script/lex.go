@@ -25,15 +25,6 @@ const (
 	tOp             // == != < <= > >= and their unsigned forms <u …
 )
 
-var tokNames = [...]string{
-	tEOF: "end of input", tSep: `";" or newline`, tLparen: `"("`, tRparen: `")"`,
-	tLbrack: `"["`, tRbrack: `"]"`, tComma: `","`, tPipe: `"|"`, tMinus: `"-"`,
-	tIdent: "name", tInt: "integer", tString: "string", tRef: "$N reference",
-	tOp: "comparison",
-}
-
-func (k tokKind) String() string { return tokNames[k] }
-
 // token is one lexical token. text is the source text; for tString it is
 // the unquoted value, for tOp the operator, for tRef the digits.
 type token struct {
