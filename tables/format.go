@@ -120,14 +120,16 @@ func Parse(name string, data []byte) (*Arch, error) {
 	prevNr := -1
 	// A count of rows lets Syscalls be allocated once.
 	a.Syscalls = make([]Syscall, 0, bytes.Count(data, []byte("\n")))
-	names := make(map[string]int)
-	for len(data) > 0 {
+	names := make(map[string]int, cap(a.Syscalls))
+	// One string for the whole file: every field is a substring of it.
+	text := string(data)
+	for len(text) > 0 {
 		lineNo++
-		var line []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
+		var line string
+		if i := strings.IndexByte(text, '\n'); i >= 0 {
+			line, text = text[:i], text[i+1:]
 		} else {
-			line, data = data, nil
+			line, text = text, ""
 		}
 		if len(line) == 0 || line[0] == '#' {
 			continue
@@ -139,7 +141,7 @@ func Parse(name string, data []byte) (*Arch, error) {
 			if seenArch {
 				return nil, errf("second !arch line")
 			}
-			if err := parseArchLine(a, string(line)); err != nil {
+			if err := parseArchLine(a, line); err != nil {
 				return nil, errf("%v", err)
 			}
 			seenArch = true
@@ -148,7 +150,7 @@ func Parse(name string, data []byte) (*Arch, error) {
 		if !seenArch {
 			return nil, errf("row before the !arch line")
 		}
-		s, err := parseRow(string(line))
+		s, err := parseRow(line)
 		if err != nil {
 			return nil, errf("%v", err)
 		}
@@ -210,9 +212,23 @@ func parseArchLine(a *Arch, line string) error {
 
 func parseRow(line string) (Syscall, error) {
 	var s Syscall
-	cols := strings.Split(line, "\t")
+	var arr [8]string
+	cols := arr[:0]
+	for rest := line; ; {
+		i := strings.IndexByte(rest, '\t')
+		if i < 0 || len(cols) == len(arr)-1 {
+			cols = append(cols, rest)
+			break
+		}
+		cols = append(cols, rest[:i])
+		rest = rest[i+1:]
+	}
 	if len(cols) < 6 || len(cols) > 7 {
-		return s, fmt.Errorf("%d tab-separated columns, want 6 or 7 (nr, name, entry, slots, signature, source[, note])", len(cols))
+		n := len(cols)
+		if n == len(arr) {
+			n = strings.Count(line, "\t") + 1
+		}
+		return s, fmt.Errorf("%d tab-separated columns, want 6 or 7 (nr, name, entry, slots, signature, source[, note])", n)
 	}
 	nr, err := strconv.Atoi(cols[0])
 	if err != nil || nr < 0 {

@@ -14,6 +14,7 @@
 package tablegen
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -165,10 +166,10 @@ func scanTree(root string) (*treeScan, error) {
 				rel, _ := filepath.Rel(root, files[i])
 				rel = filepath.ToSlash(rel)
 				if strings.HasSuffix(rel, ".S") {
-					if !strings.Contains(string(data), "sys") {
+					if !bytes.Contains(data, []byte("sys")) {
 						continue
 					}
-				} else if !strings.Contains(string(data), "SYSCALL_DEFINE") && !strings.Contains(string(data), " sys") {
+				} else if !bytes.Contains(data, []byte("SYSCALL_DEFINE")) && !bytes.Contains(data, []byte("sys_")) && !bytes.Contains(data, []byte("save_static_function")) {
 					continue
 				}
 				results[i] = scanFile(rel, data)

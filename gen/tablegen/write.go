@@ -49,6 +49,10 @@ func (r *Result) Write(dir string) ([]string, error) {
 	for _, a := range r.Arches {
 		name := "linux_" + a.GoArch + ".tbl"
 		final := filepath.Join(dir, name)
+		if st, err := os.Lstat(final); err == nil && !st.Mode().IsRegular() {
+			cleanup()
+			return nil, fmt.Errorf("writing tables: %s exists and is not a regular file (nothing was changed)", final)
+		}
 		if old, err := os.ReadFile(final); err == nil && bytes.Equal(old, files[name]) {
 			continue
 		}
