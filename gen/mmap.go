@@ -15,7 +15,7 @@ import "fmt"
 func addPortableMmap(a *Arch, goNames map[string]string) error {
 	m2, ok := a.byName["mmap2"]
 	if !ok || !m2.HasSig || len(m2.Slots) != 6 {
-		return nil
+		return addBlockMmap(a, goNames)
 	}
 	if old, ok := a.byName["mmap"]; ok {
 		delete(goNames, old.GoName)
@@ -29,14 +29,7 @@ func addPortableMmap(a *Arch, goNames map[string]string) error {
 	if prev, dup := goNames["Mmap"]; dup {
 		return fmt.Errorf("linux/%s: %s already is method Mmap; cannot add the portable one", a.GoArch, prev)
 	}
-	ps := []*Param{
-		{Name: "addr", CName: "addr", CType: "unsigned long", Kind: kInt},
-		{Name: "length", CName: "len", CType: "unsigned long", Kind: kInt},
-		{Name: "prot", CName: "prot", CType: "unsigned long", Kind: kInt},
-		{Name: "flags", CName: "flags", CType: "unsigned long", Kind: kInt},
-		{Name: "fd", CName: "fd", CType: "unsigned long", Kind: kInt},
-		{Name: "off", CName: "off", CType: "loff_t", Kind: kInt64},
-	}
+	ps := mmapParams()
 	kinds := []string{"KindHex", "KindUint", "KindHex", "KindHex", "KindFD", "KindUint"}
 	names := []string{"addr", "len", "prot", "flags", "fd", "pgoff"}
 	s := &Syscall{
@@ -55,4 +48,40 @@ func addPortableMmap(a *Arch, goNames map[string]string) error {
 	a.Syscalls = append(a.Syscalls, s)
 	goNames["Mmap"] = s.Name
 	return nil
+}
+
+// addBlockMmap gives an arch whose only mmap is the old one-pointer form
+// (s390x: sys_old_mmap reads addr, len, prot, flags, fd and offset from a
+// six-word block in memory) the portable Mmap: the generated code fills a
+// block the chain keeps alive. A Ret cannot be written into memory before
+// the chain runs, so on such an arch every Mmap argument must be a literal.
+func addBlockMmap(a *Arch, goNames map[string]string) error {
+	old, ok := a.byName["mmap"]
+	if !ok || !old.HasSig || len(old.Slots) != 1 || old.Entry != "sys_old_mmap" {
+		return nil
+	}
+	if prev, dup := goNames["Mmap"]; dup {
+		return fmt.Errorf("linux/%s: %s already is method Mmap; cannot add the portable one", a.GoArch, prev)
+	}
+	s := &Syscall{
+		Nr: old.Nr, Name: old.Name, GoName: "Mmap", Entry: old.Entry, Source: old.Source,
+		HasSig: true, Params: mmapParams(), SysConst: old.SysConst, synth: true,
+		Proto: "void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) /* as old_mmap(&{addr, len, prot, flags, fd, off}) */",
+		Note:  "On this arch the kernel's mmap reads its six arguments from memory: they are stored in a block the chain keeps, so none of them can be a Ret.",
+	}
+	s.Slots = []Slot{{Op: OpBlock, Name: "arg", RtKind: "KindPtr"}}
+	a.Syscalls = append(a.Syscalls, s)
+	goNames["Mmap"] = s.Name
+	return nil
+}
+
+func mmapParams() []*Param {
+	return []*Param{
+		{Name: "addr", CName: "addr", CType: "unsigned long", Kind: kInt},
+		{Name: "length", CName: "len", CType: "unsigned long", Kind: kInt},
+		{Name: "prot", CName: "prot", CType: "unsigned long", Kind: kInt},
+		{Name: "flags", CName: "flags", CType: "unsigned long", Kind: kInt},
+		{Name: "fd", CName: "fd", CType: "unsigned long", Kind: kInt},
+		{Name: "off", CName: "off", CType: "loff_t", Kind: kInt64},
+	}
 }

@@ -112,6 +112,7 @@ const (
 	OpPad                 // alignment padding: left zero
 	OpZero                // a high half on a 64-bit arch: left zero (preadv's pos_h)
 	OpPages               // the parameter divided by 4096 (mmap2's pgoff)
+	OpBlock               // all parameters stored in a block of words, the slot points to it (s390x's old_mmap)
 )
 
 // Slot is one argument register.
@@ -167,10 +168,8 @@ func buildArch(ta *tables.Arch, ux *xtypes.Unix) (*Arch, error) {
 		a.Syscalls = append(a.Syscalls, s)
 		a.byName[s.Name] = s
 	}
-	if a.Bits == 32 {
-		if err := addPortableMmap(a, goNames); err != nil {
-			return nil, err
-		}
+	if err := addPortableMmap(a, goNames); err != nil {
+		return nil, err
 	}
 	return a, nil
 }

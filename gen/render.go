@@ -89,6 +89,22 @@ func renderCommon(pkg, header string) ([]byte, error) {
 		),
 		jen.Id("c").Dot("Chain").Dot("ArgInt").Call(jen.Id("pgSlot"), jen.Id("off").Op("/").Lit(4096)),
 	)
+
+	// func (c *Chain) mmapBlock(slot int, args ...int64) { ... }
+	f.Comment("mmapBlock stores the arguments of an mmap that reads them from memory (s390x's")
+	f.Comment("old_mmap) in a block the chain keeps alive, and points the slot at it. A Ret")
+	f.Comment("cannot be stored before the chain runs: ArgSplit64 records a build error for it.")
+	f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id("mmapBlock").Params(jen.Id("slot").Int(), jen.Id("args").Op("...").Int64()).Block(
+		jen.Id("block").Op(":=").New(jen.Index(jen.Lit(6)).Uint64()),
+		jen.For(jen.List(jen.Id("i"), jen.Id("v")).Op(":=").Range().Id("args")).Block(
+			jen.If(jen.List(jen.Id("_"), jen.Id("isRet")).Op(":=").Add(rt("IsRet")).Call(jen.Id("v")), jen.Id("isRet")).Block(
+				jen.Id("c").Dot("Chain").Dot("ArgSplit64").Call(jen.Id("slot"), jen.Id("slot"), jen.Id("v")),
+				jen.Return(),
+			),
+			jen.Id("block").Index(jen.Id("i")).Op("=").Uint64().Call(jen.Id("v")),
+		),
+		jen.Id("c").Dot("Chain").Dot("ArgPtr").Call(jen.Id("slot"), jen.Qual("unsafe", "Pointer").Call(jen.Id("block")), jen.Qual("unsafe", "Sizeof").Call(jen.Op("*").Id("block"))),
+	)
 	return render(f)
 }
 
@@ -196,6 +212,18 @@ func renderMethod(f *jen.File, a *Arch, s *Syscall) {
 		case OpLo:
 			// c.Chain.ArgSplit64(lo, hi, pos)
 			body = append(body, c().Dot("ArgSplit64").Call(jen.Lit(k), jen.Lit(sl.Partner), jen.Id(p.Name)))
+			continue
+		case OpBlock:
+			// c.mmapBlock(0, int64(addr), int64(length), ..., off)
+			args := []jen.Code{jen.Lit(k)}
+			for _, p := range s.Params {
+				if p.Kind == kInt64 {
+					args = append(args, jen.Id(p.Name))
+				} else {
+					args = append(args, jen.Int64().Call(jen.Id(p.Name)))
+				}
+			}
+			body = append(body, jen.Id("c").Dot("mmapBlock").Call(args...))
 			continue
 		case OpPages:
 			// c.argPages(5, 1, off)

@@ -3,7 +3,10 @@
 
 package generated
 
-import "github.com/syschain/syschain/runtime"
+import (
+	"github.com/syschain/syschain/runtime"
+	"unsafe"
+)
 
 // Chain is a syscall chain with one typed method per syscall. Each method
 // adds a step and returns the chain, so steps read in order:
@@ -78,4 +81,19 @@ func (c *Chain) argPages(pgSlot, lenSlot int, off int64) {
 		return
 	}
 	c.Chain.ArgInt(pgSlot, off/4096)
+}
+
+// mmapBlock stores the arguments of an mmap that reads them from memory (s390x's
+// old_mmap) in a block the chain keeps alive, and points the slot at it. A Ret
+// cannot be stored before the chain runs: ArgSplit64 records a build error for it.
+func (c *Chain) mmapBlock(slot int, args ...int64) {
+	block := new([6]uint64)
+	for i, v := range args {
+		if _, isRet := runtime.IsRet(v); isRet {
+			c.Chain.ArgSplit64(slot, slot, v)
+			return
+		}
+		block[i] = uint64(v)
+	}
+	c.Chain.ArgPtr(slot, unsafe.Pointer(block), unsafe.Sizeof(*block))
 }

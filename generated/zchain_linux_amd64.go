@@ -340,6 +340,8 @@ func _() {
 	_ = x[unix.SYS_STATX-332]
 	_ = x[unix.SYS_IO_PGETEVENTS-333]
 	_ = x[unix.SYS_RSEQ-334]
+	_ = x[unix.SYS_URETPROBE-335]
+	_ = x[unix.SYS_UPROBE-336]
 	_ = x[unix.SYS_PIDFD_SEND_SIGNAL-424]
 	_ = x[unix.SYS_IO_URING_SETUP-425]
 	_ = x[unix.SYS_IO_URING_ENTER-426]
@@ -367,6 +369,27 @@ func _() {
 	_ = x[unix.SYS_PROCESS_MRELEASE-448]
 	_ = x[unix.SYS_FUTEX_WAITV-449]
 	_ = x[unix.SYS_SET_MEMPOLICY_HOME_NODE-450]
+	_ = x[unix.SYS_CACHESTAT-451]
+	_ = x[unix.SYS_FCHMODAT2-452]
+	_ = x[unix.SYS_MAP_SHADOW_STACK-453]
+	_ = x[unix.SYS_FUTEX_WAKE-454]
+	_ = x[unix.SYS_FUTEX_WAIT-455]
+	_ = x[unix.SYS_FUTEX_REQUEUE-456]
+	_ = x[unix.SYS_STATMOUNT-457]
+	_ = x[unix.SYS_LISTMOUNT-458]
+	_ = x[unix.SYS_LSM_GET_SELF_ATTR-459]
+	_ = x[unix.SYS_LSM_SET_SELF_ATTR-460]
+	_ = x[unix.SYS_LSM_LIST_MODULES-461]
+	_ = x[unix.SYS_MSEAL-462]
+	_ = x[unix.SYS_SETXATTRAT-463]
+	_ = x[unix.SYS_GETXATTRAT-464]
+	_ = x[unix.SYS_LISTXATTRAT-465]
+	_ = x[unix.SYS_REMOVEXATTRAT-466]
+	_ = x[unix.SYS_OPEN_TREE_ATTR-467]
+	_ = x[unix.SYS_FILE_GETATTR-468]
+	_ = x[unix.SYS_FILE_SETATTR-469]
+	_ = x[unix.SYS_LISTNS-470]
+	_ = x[unix.SYS_RSEQ_SLICE_YIELD-471]
 }
 
 // The step signatures: number, name and one printing kind per register slot.
@@ -570,6 +593,7 @@ var (
 	sigIoGetevents           = runtime.Sig{Nr: 208, Name: "io_getevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigIoSubmit              = runtime.Sig{Nr: 209, Name: "io_submit", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "iocbpp", Kind: runtime.KindPtr}}}
 	sigIoCancel              = runtime.Sig{Nr: 210, Name: "io_cancel", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "iocb", Kind: runtime.KindPtr}, {Name: "result", Kind: runtime.KindPtr}}}
+	sigLookupDcookie         = runtime.Sig{Nr: 212, Name: "lookup_dcookie", Params: []runtime.Param{{Name: "cookie64", Kind: runtime.KindUint}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigEpollCreate           = runtime.Sig{Nr: 213, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigRemapFilePages        = runtime.Sig{Nr: 216, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigGetdents64            = runtime.Sig{Nr: 217, Name: "getdents64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
@@ -689,6 +713,8 @@ var (
 	sigStatx                 = runtime.Sig{Nr: 332, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindHex}, {Name: "buffer", Kind: runtime.KindPtr}}}
 	sigIoPgetevents          = runtime.Sig{Nr: 333, Name: "io_pgetevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
 	sigRseq                  = runtime.Sig{Nr: 334, Name: "rseq", Params: []runtime.Param{{Name: "rseq", Kind: runtime.KindPtr}, {Name: "rseq_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindUint}}}
+	sigUretprobe             = runtime.Sig{Nr: 335, Name: "uretprobe"}
+	sigUprobe                = runtime.Sig{Nr: 336, Name: "uprobe"}
 	sigPidfdSendSignal       = runtime.Sig{Nr: 424, Name: "pidfd_send_signal", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "sig", Kind: runtime.KindInt}, {Name: "info", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigIoUringSetup          = runtime.Sig{Nr: 425, Name: "io_uring_setup", Params: []runtime.Param{{Name: "entries", Kind: runtime.KindUint}, {Name: "params", Kind: runtime.KindPtr}}}
 	sigIoUringEnter          = runtime.Sig{Nr: 426, Name: "io_uring_enter", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "to_submit", Kind: runtime.KindUint}, {Name: "min_complete", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "argp", Kind: runtime.KindPtr}, {Name: "argsz", Kind: runtime.KindUint}}}
@@ -716,11 +742,32 @@ var (
 	sigProcessMrelease       = runtime.Sig{Nr: 448, Name: "process_mrelease", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFutexWaitv            = runtime.Sig{Nr: 449, Name: "futex_waitv", Params: []runtime.Param{{Name: "waiters", Kind: runtime.KindPtr}, {Name: "nr_futexes", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "clockid", Kind: runtime.KindInt}}}
 	sigSetMempolicyHomeNode  = runtime.Sig{Nr: 450, Name: "set_mempolicy_home_node", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "home_node", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigCachestat             = runtime.Sig{Nr: 451, Name: "cachestat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cstat_range", Kind: runtime.KindPtr}, {Name: "cstat", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
+	sigFchmodat2             = runtime.Sig{Nr: 452, Name: "fchmodat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "flags", Kind: runtime.KindAtFlags}}}
+	sigMapShadowStack        = runtime.Sig{Nr: 453, Name: "map_shadow_stack", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigFutexWake             = runtime.Sig{Nr: 454, Name: "futex_wake", Params: []runtime.Param{{Name: "uaddr", Kind: runtime.KindPtr}, {Name: "mask", Kind: runtime.KindHex}, {Name: "nr", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigFutexWait             = runtime.Sig{Nr: 455, Name: "futex_wait", Params: []runtime.Param{{Name: "uaddr", Kind: runtime.KindPtr}, {Name: "val", Kind: runtime.KindUint}, {Name: "mask", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "clockid", Kind: runtime.KindInt}}}
+	sigFutexRequeue          = runtime.Sig{Nr: 456, Name: "futex_requeue", Params: []runtime.Param{{Name: "waiters", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}, {Name: "nr_wake", Kind: runtime.KindInt}, {Name: "nr_requeue", Kind: runtime.KindInt}}}
+	sigStatmount             = runtime.Sig{Nr: 457, Name: "statmount", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "buf", Kind: runtime.KindPtr}, {Name: "bufsize", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigListmount             = runtime.Sig{Nr: 458, Name: "listmount", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "mnt_ids", Kind: runtime.KindPtr}, {Name: "nr_mnt_ids", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmGetSelfAttr        = runtime.Sig{Nr: 459, Name: "lsm_get_self_attr", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindUint}, {Name: "ctx", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmSetSelfAttr        = runtime.Sig{Nr: 460, Name: "lsm_set_self_attr", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindUint}, {Name: "ctx", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmListModules        = runtime.Sig{Nr: 461, Name: "lsm_list_modules", Params: []runtime.Param{{Name: "ids", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigMseal                 = runtime.Sig{Nr: 462, Name: "mseal", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigSetxattrat            = runtime.Sig{Nr: 463, Name: "setxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}, {Name: "uargs", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigGetxattrat            = runtime.Sig{Nr: 464, Name: "getxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}, {Name: "uargs", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigListxattrat           = runtime.Sig{Nr: 465, Name: "listxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "list", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
+	sigRemovexattrat         = runtime.Sig{Nr: 466, Name: "removexattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}}}
+	sigOpenTreeAttr          = runtime.Sig{Nr: 467, Name: "open_tree_attr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigFileGetattr           = runtime.Sig{Nr: 468, Name: "file_getattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "ufattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "at_flags", Kind: runtime.KindHex}}}
+	sigFileSetattr           = runtime.Sig{Nr: 469, Name: "file_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "ufattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "at_flags", Kind: runtime.KindHex}}}
+	sigListns                = runtime.Sig{Nr: 470, Name: "listns", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "ns_ids", Kind: runtime.KindPtr}, {Name: "nr_ns_ids", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRseqSliceYield        = runtime.Sig{Nr: 471, Name: "rseq_slice_yield"}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRead, &sigWrite, &sigOpen, &sigClose, &sigStat, &sigFstat, &sigLstat, &sigPoll, &sigLseek, &sigMmap, &sigMprotect, &sigMunmap, &sigBrk, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigreturn, &sigIoctl, &sigPread64, &sigPwrite64, &sigReadv, &sigWritev, &sigAccess, &sigPipe, &sigSelect, &sigSchedYield, &sigMremap, &sigMsync, &sigMincore, &sigMadvise, &sigShmget, &sigShmat, &sigShmctl, &sigDup, &sigDup2, &sigPause, &sigNanosleep, &sigGetitimer, &sigAlarm, &sigSetitimer, &sigGetpid, &sigSendfile, &sigSocket, &sigConnect, &sigAccept, &sigSendto, &sigRecvfrom, &sigSendmsg, &sigRecvmsg, &sigShutdown, &sigBind, &sigListen, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSetsockopt, &sigGetsockopt, &sigClone, &sigFork, &sigVfork, &sigExecve, &sigExit, &sigWait4, &sigKill, &sigUname, &sigSemget, &sigSemop, &sigSemctl, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigFcntl, &sigFlock, &sigFsync, &sigFdatasync, &sigTruncate, &sigFtruncate, &sigGetdents, &sigGetcwd, &sigChdir, &sigFchdir, &sigRename, &sigMkdir, &sigRmdir, &sigCreat, &sigLink, &sigUnlink, &sigSymlink, &sigReadlink, &sigChmod, &sigFchmod, &sigChown, &sigFchown, &sigLchown, &sigUmask, &sigGettimeofday, &sigGetrlimit, &sigGetrusage, &sigSysinfo, &sigTimes, &sigPtrace, &sigGetuid, &sigSyslog, &sigGetgid, &sigSetuid, &sigSetgid, &sigGeteuid, &sigGetegid, &sigSetpgid, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigGetpgid, &sigSetfsuid, &sigSetfsgid, &sigGetsid, &sigCapget, &sigCapset, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigSigaltstack, &sigUtime, &sigMknod, &sigPersonality, &sigUstat, &sigStatfs, &sigFstatfs, &sigSysfs, &sigGetpriority, &sigSetpriority, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigVhangup, &sigModifyLdt, &sigPivotRoot, &sigPrctl, &sigArchPrctl, &sigAdjtimex, &sigSetrlimit, &sigChroot, &sigSync, &sigAcct, &sigSettimeofday, &sigMount, &sigUmount2, &sigSwapon, &sigSwapoff, &sigReboot, &sigSethostname, &sigSetdomainname, &sigIopl, &sigIoperm, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigTime, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigEpollCreate, &sigRemapFilePages, &sigGetdents64, &sigSetTidAddress, &sigRestartSyscall, &sigSemtimedop, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigExitGroup, &sigEpollWait, &sigEpollCtl, &sigTgkill, &sigUtimes, &sigMbind, &sigSetMempolicy, &sigGetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigTee, &sigSyncFileRange, &sigVmsplice, &sigMovePages, &sigUtimensat, &sigEpollPwait, &sigSignalfd, &sigTimerfdCreate, &sigEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigAccept4, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigGetcpu, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigKexecFileLoad, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode)
+	runtime.RegisterSigs(&sigRead, &sigWrite, &sigOpen, &sigClose, &sigStat, &sigFstat, &sigLstat, &sigPoll, &sigLseek, &sigMmap, &sigMprotect, &sigMunmap, &sigBrk, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigreturn, &sigIoctl, &sigPread64, &sigPwrite64, &sigReadv, &sigWritev, &sigAccess, &sigPipe, &sigSelect, &sigSchedYield, &sigMremap, &sigMsync, &sigMincore, &sigMadvise, &sigShmget, &sigShmat, &sigShmctl, &sigDup, &sigDup2, &sigPause, &sigNanosleep, &sigGetitimer, &sigAlarm, &sigSetitimer, &sigGetpid, &sigSendfile, &sigSocket, &sigConnect, &sigAccept, &sigSendto, &sigRecvfrom, &sigSendmsg, &sigRecvmsg, &sigShutdown, &sigBind, &sigListen, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSetsockopt, &sigGetsockopt, &sigClone, &sigFork, &sigVfork, &sigExecve, &sigExit, &sigWait4, &sigKill, &sigUname, &sigSemget, &sigSemop, &sigSemctl, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigFcntl, &sigFlock, &sigFsync, &sigFdatasync, &sigTruncate, &sigFtruncate, &sigGetdents, &sigGetcwd, &sigChdir, &sigFchdir, &sigRename, &sigMkdir, &sigRmdir, &sigCreat, &sigLink, &sigUnlink, &sigSymlink, &sigReadlink, &sigChmod, &sigFchmod, &sigChown, &sigFchown, &sigLchown, &sigUmask, &sigGettimeofday, &sigGetrlimit, &sigGetrusage, &sigSysinfo, &sigTimes, &sigPtrace, &sigGetuid, &sigSyslog, &sigGetgid, &sigSetuid, &sigSetgid, &sigGeteuid, &sigGetegid, &sigSetpgid, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigGetpgid, &sigSetfsuid, &sigSetfsgid, &sigGetsid, &sigCapget, &sigCapset, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigSigaltstack, &sigUtime, &sigMknod, &sigPersonality, &sigUstat, &sigStatfs, &sigFstatfs, &sigSysfs, &sigGetpriority, &sigSetpriority, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigVhangup, &sigModifyLdt, &sigPivotRoot, &sigPrctl, &sigArchPrctl, &sigAdjtimex, &sigSetrlimit, &sigChroot, &sigSync, &sigAcct, &sigSettimeofday, &sigMount, &sigUmount2, &sigSwapon, &sigSwapoff, &sigReboot, &sigSethostname, &sigSetdomainname, &sigIopl, &sigIoperm, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigTime, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigLookupDcookie, &sigEpollCreate, &sigRemapFilePages, &sigGetdents64, &sigSetTidAddress, &sigRestartSyscall, &sigSemtimedop, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigExitGroup, &sigEpollWait, &sigEpollCtl, &sigTgkill, &sigUtimes, &sigMbind, &sigSetMempolicy, &sigGetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigTee, &sigSyncFileRange, &sigVmsplice, &sigMovePages, &sigUtimensat, &sigEpollPwait, &sigSignalfd, &sigTimerfdCreate, &sigEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigAccept4, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigGetcpu, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigKexecFileLoad, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigUretprobe, &sigUprobe, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 0 on linux/amd64):
@@ -2786,15 +2833,12 @@ func (c *Chain) IoCancel(ctxId int, iocb unsafe.Pointer, result unsafe.Pointer) 
 
 // LookupDcookie adds a step calling lookup_dcookie (number 212 on linux/amd64):
 //
-//	long lookup_dcookie(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) LookupDcookie(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(212, a...)
+//	long lookup_dcookie(u64 cookie64, char __user *buf, size_t len)
+func (c *Chain) LookupDcookie(cookie64 int64, buf []byte, length int) *Chain {
+	c.Chain.Begin(&sigLookupDcookie)
+	c.Chain.ArgInt(0, cookie64)
+	c.Chain.ArgBuf(1, buf)
+	c.Chain.ArgLen(2, int64(length), 1)
 	return c
 }
 
@@ -4170,6 +4214,22 @@ func (c *Chain) Rseq(rseq unsafe.Pointer, rseqLen int, flags int, sig int) *Chai
 	return c
 }
 
+// Uretprobe adds a step calling uretprobe (number 335 on linux/amd64):
+//
+//	long uretprobe(void)
+func (c *Chain) Uretprobe() *Chain {
+	c.Chain.Begin(&sigUretprobe)
+	return c
+}
+
+// Uprobe adds a step calling uprobe (number 336 on linux/amd64):
+//
+//	long uprobe(void)
+func (c *Chain) Uprobe() *Chain {
+	c.Chain.Begin(&sigUprobe)
+	return c
+}
+
 // PidfdSendSignal adds a step calling pidfd_send_signal (number 424 on linux/amd64):
 //
 //	long pidfd_send_signal(int pidfd, int sig, siginfo_t __user *info, unsigned int flags)
@@ -4484,5 +4544,261 @@ func (c *Chain) SetMempolicyHomeNode(start int, length int, homeNode int, flags 
 	c.Chain.ArgInt(1, int64(length))
 	c.Chain.ArgInt(2, int64(homeNode))
 	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Cachestat adds a step calling cachestat (number 451 on linux/amd64):
+//
+//	long cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)
+func (c *Chain) Cachestat(fd int, cstatRange *unix.CachestatRange, cstat *unix.Cachestat_t, flags int) *Chain {
+	c.Chain.Begin(&sigCachestat)
+	c.Chain.ArgInt(0, int64(fd))
+	c.Chain.ArgPtr(1, unsafe.Pointer(cstatRange), unsafe.Sizeof(*cstatRange))
+	c.Chain.ArgPtr(2, unsafe.Pointer(cstat), unsafe.Sizeof(*cstat))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Fchmodat2 adds a step calling fchmodat2 (number 452 on linux/amd64):
+//
+//	long fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)
+func (c *Chain) Fchmodat2(dfd int, filename string, mode int, flags int) *Chain {
+	c.Chain.Begin(&sigFchmodat2)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgInt(2, int64(mode))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// MapShadowStack adds a step calling map_shadow_stack (number 453 on linux/amd64):
+//
+//	long map_shadow_stack(unsigned long addr, unsigned long size, unsigned int flags)
+func (c *Chain) MapShadowStack(addr int, size int, flags int) *Chain {
+	c.Chain.Begin(&sigMapShadowStack)
+	c.Chain.ArgInt(0, int64(addr))
+	c.Chain.ArgInt(1, int64(size))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// FutexWake adds a step calling futex_wake (number 454 on linux/amd64):
+//
+//	long futex_wake(void __user *uaddr, unsigned long mask, int nr, unsigned int flags)
+func (c *Chain) FutexWake(uaddr unsafe.Pointer, mask int, nr int, flags int) *Chain {
+	c.Chain.Begin(&sigFutexWake)
+	c.Chain.ArgPtr(0, uaddr, 0)
+	c.Chain.ArgInt(1, int64(mask))
+	c.Chain.ArgInt(2, int64(nr))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// FutexWait adds a step calling futex_wait (number 455 on linux/amd64):
+//
+//	long futex_wait(void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)
+func (c *Chain) FutexWait(uaddr unsafe.Pointer, val int, mask int, flags int, timeout *unix.Timespec, clockid int) *Chain {
+	c.Chain.Begin(&sigFutexWait)
+	c.Chain.ArgPtr(0, uaddr, 0)
+	c.Chain.ArgInt(1, int64(val))
+	c.Chain.ArgInt(2, int64(mask))
+	c.Chain.ArgInt(3, int64(flags))
+	c.Chain.ArgPtr(4, unsafe.Pointer(timeout), unsafe.Sizeof(*timeout))
+	c.Chain.ArgInt(5, int64(clockid))
+	return c
+}
+
+// FutexRequeue adds a step calling futex_requeue (number 456 on linux/amd64):
+//
+//	long futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)
+func (c *Chain) FutexRequeue(waiters unsafe.Pointer, flags int, nrWake int, nrRequeue int) *Chain {
+	c.Chain.Begin(&sigFutexRequeue)
+	c.Chain.ArgPtr(0, waiters, 0)
+	c.Chain.ArgInt(1, int64(flags))
+	c.Chain.ArgInt(2, int64(nrWake))
+	c.Chain.ArgInt(3, int64(nrRequeue))
+	return c
+}
+
+// Statmount adds a step calling statmount (number 457 on linux/amd64):
+//
+//	long statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)
+func (c *Chain) Statmount(req unsafe.Pointer, buf unsafe.Pointer, bufsize int, flags int) *Chain {
+	c.Chain.Begin(&sigStatmount)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, buf, 0)
+	c.Chain.ArgInt(2, int64(bufsize))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Listmount adds a step calling listmount (number 458 on linux/amd64):
+//
+//	long listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)
+func (c *Chain) Listmount(req unsafe.Pointer, mntIds unsafe.Pointer, nrMntIds int, flags int) *Chain {
+	c.Chain.Begin(&sigListmount)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, mntIds, 0)
+	c.Chain.ArgInt(2, int64(nrMntIds))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmGetSelfAttr adds a step calling lsm_get_self_attr (number 459 on linux/amd64):
+//
+//	long lsm_get_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 __user *size, u32 flags)
+func (c *Chain) LsmGetSelfAttr(attr int, ctx unsafe.Pointer, size *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigLsmGetSelfAttr)
+	c.Chain.ArgInt(0, int64(attr))
+	c.Chain.ArgPtr(1, ctx, 0)
+	c.Chain.ArgPtr(2, unsafe.Pointer(size), unsafe.Sizeof(*size))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmSetSelfAttr adds a step calling lsm_set_self_attr (number 460 on linux/amd64):
+//
+//	long lsm_set_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags)
+func (c *Chain) LsmSetSelfAttr(attr int, ctx unsafe.Pointer, size int, flags int) *Chain {
+	c.Chain.Begin(&sigLsmSetSelfAttr)
+	c.Chain.ArgInt(0, int64(attr))
+	c.Chain.ArgPtr(1, ctx, 0)
+	c.Chain.ArgInt(2, int64(size))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmListModules adds a step calling lsm_list_modules (number 461 on linux/amd64):
+//
+//	long lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)
+func (c *Chain) LsmListModules(ids *uint64, size *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigLsmListModules)
+	c.Chain.ArgPtr(0, unsafe.Pointer(ids), unsafe.Sizeof(*ids))
+	c.Chain.ArgPtr(1, unsafe.Pointer(size), unsafe.Sizeof(*size))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// Mseal adds a step calling mseal (number 462 on linux/amd64):
+//
+//	long mseal(unsigned long start, size_t len, unsigned long flags)
+func (c *Chain) Mseal(start int, length int, flags int) *Chain {
+	c.Chain.Begin(&sigMseal)
+	c.Chain.ArgInt(0, int64(start))
+	c.Chain.ArgInt(1, int64(length))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// Setxattrat adds a step calling setxattrat (number 463 on linux/amd64):
+//
+//	long setxattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name, const struct xattr_args __user *uargs, size_t usize)
+func (c *Chain) Setxattrat(dfd int, pathname string, atFlags int, name string, uargs unsafe.Pointer, usize int) *Chain {
+	c.Chain.Begin(&sigSetxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	c.Chain.ArgPtr(4, uargs, 0)
+	c.Chain.ArgInt(5, int64(usize))
+	return c
+}
+
+// Getxattrat adds a step calling getxattrat (number 464 on linux/amd64):
+//
+//	long getxattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name, struct xattr_args __user *uargs, size_t usize)
+func (c *Chain) Getxattrat(dfd int, pathname string, atFlags int, name string, uargs unsafe.Pointer, usize int) *Chain {
+	c.Chain.Begin(&sigGetxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	c.Chain.ArgPtr(4, uargs, 0)
+	c.Chain.ArgInt(5, int64(usize))
+	return c
+}
+
+// Listxattrat adds a step calling listxattrat (number 465 on linux/amd64):
+//
+//	long listxattrat(int dfd, const char __user *pathname, unsigned int at_flags, char __user *list, size_t size)
+func (c *Chain) Listxattrat(dfd int, pathname string, atFlags int, list []byte, size int) *Chain {
+	c.Chain.Begin(&sigListxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgBuf(3, list)
+	c.Chain.ArgLen(4, int64(size), 3)
+	return c
+}
+
+// Removexattrat adds a step calling removexattrat (number 466 on linux/amd64):
+//
+//	long removexattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name)
+func (c *Chain) Removexattrat(dfd int, pathname string, atFlags int, name string) *Chain {
+	c.Chain.Begin(&sigRemovexattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	return c
+}
+
+// OpenTreeAttr adds a step calling open_tree_attr (number 467 on linux/amd64):
+//
+//	long open_tree_attr(int dfd, const char __user *filename, unsigned int flags, struct mount_attr __user *uattr, size_t usize)
+func (c *Chain) OpenTreeAttr(dfd int, filename string, flags int, uattr *unix.MountAttr, usize int) *Chain {
+	c.Chain.Begin(&sigOpenTreeAttr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgInt(2, int64(flags))
+	c.Chain.ArgPtr(3, unsafe.Pointer(uattr), unsafe.Sizeof(*uattr))
+	c.Chain.ArgInt(4, int64(usize))
+	c.Chain.Bound(4, uint64(unsafe.Sizeof(*uattr)))
+	return c
+}
+
+// FileGetattr adds a step calling file_getattr (number 468 on linux/amd64):
+//
+//	long file_getattr(int dfd, const char __user *filename, struct file_attr __user *ufattr, size_t usize, unsigned int at_flags)
+func (c *Chain) FileGetattr(dfd int, filename string, ufattr unsafe.Pointer, usize int, atFlags int) *Chain {
+	c.Chain.Begin(&sigFileGetattr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgPtr(2, ufattr, 0)
+	c.Chain.ArgInt(3, int64(usize))
+	c.Chain.ArgInt(4, int64(atFlags))
+	return c
+}
+
+// FileSetattr adds a step calling file_setattr (number 469 on linux/amd64):
+//
+//	long file_setattr(int dfd, const char __user *filename, struct file_attr __user *ufattr, size_t usize, unsigned int at_flags)
+func (c *Chain) FileSetattr(dfd int, filename string, ufattr unsafe.Pointer, usize int, atFlags int) *Chain {
+	c.Chain.Begin(&sigFileSetattr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgPtr(2, ufattr, 0)
+	c.Chain.ArgInt(3, int64(usize))
+	c.Chain.ArgInt(4, int64(atFlags))
+	return c
+}
+
+// Listns adds a step calling listns (number 470 on linux/amd64):
+//
+//	long listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)
+func (c *Chain) Listns(req unsafe.Pointer, nsIds unsafe.Pointer, nrNsIds int, flags int) *Chain {
+	c.Chain.Begin(&sigListns)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, nsIds, 0)
+	c.Chain.ArgInt(2, int64(nrNsIds))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// RseqSliceYield adds a step calling rseq_slice_yield (number 471 on linux/amd64):
+//
+//	long rseq_slice_yield(void)
+func (c *Chain) RseqSliceYield() *Chain {
+	c.Chain.Begin(&sigRseqSliceYield)
 	return c
 }

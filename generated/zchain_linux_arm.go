@@ -420,6 +420,27 @@ func _() {
 	_ = x[unix.SYS_PROCESS_MRELEASE-448]
 	_ = x[unix.SYS_FUTEX_WAITV-449]
 	_ = x[unix.SYS_SET_MEMPOLICY_HOME_NODE-450]
+	_ = x[unix.SYS_CACHESTAT-451]
+	_ = x[unix.SYS_FCHMODAT2-452]
+	_ = x[unix.SYS_MAP_SHADOW_STACK-453]
+	_ = x[unix.SYS_FUTEX_WAKE-454]
+	_ = x[unix.SYS_FUTEX_WAIT-455]
+	_ = x[unix.SYS_FUTEX_REQUEUE-456]
+	_ = x[unix.SYS_STATMOUNT-457]
+	_ = x[unix.SYS_LISTMOUNT-458]
+	_ = x[unix.SYS_LSM_GET_SELF_ATTR-459]
+	_ = x[unix.SYS_LSM_SET_SELF_ATTR-460]
+	_ = x[unix.SYS_LSM_LIST_MODULES-461]
+	_ = x[unix.SYS_MSEAL-462]
+	_ = x[unix.SYS_SETXATTRAT-463]
+	_ = x[unix.SYS_GETXATTRAT-464]
+	_ = x[unix.SYS_LISTXATTRAT-465]
+	_ = x[unix.SYS_REMOVEXATTRAT-466]
+	_ = x[unix.SYS_OPEN_TREE_ATTR-467]
+	_ = x[unix.SYS_FILE_GETATTR-468]
+	_ = x[unix.SYS_FILE_SETATTR-469]
+	_ = x[unix.SYS_LISTNS-470]
+	_ = x[unix.SYS_RSEQ_SLICE_YIELD-471]
 }
 
 // The step signatures: number, name and one printing kind per register slot.
@@ -510,6 +531,7 @@ var (
 	sigSwapoff                  = runtime.Sig{Nr: 115, Name: "swapoff", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}}}
 	sigSysinfo                  = runtime.Sig{Nr: 116, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigFsync                    = runtime.Sig{Nr: 118, Name: "fsync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
+	sigSigreturn                = runtime.Sig{Nr: 119, Name: "sigreturn", Params: []runtime.Param{{Name: "regs", Kind: runtime.KindPtr}}}
 	sigClone                    = runtime.Sig{Nr: 120, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
 	sigSetdomainname            = runtime.Sig{Nr: 121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                    = runtime.Sig{Nr: 122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
@@ -554,6 +576,7 @@ var (
 	sigSetresgid                = runtime.Sig{Nr: 170, Name: "setresgid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}, {Name: "sgid", Kind: runtime.KindInt}}}
 	sigGetresgid                = runtime.Sig{Nr: 171, Name: "getresgid", Params: []runtime.Param{{Name: "rgidp", Kind: runtime.KindPtr}, {Name: "egidp", Kind: runtime.KindPtr}, {Name: "sgidp", Kind: runtime.KindPtr}}}
 	sigPrctl                    = runtime.Sig{Nr: 172, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
+	sigRtSigreturn              = runtime.Sig{Nr: 173, Name: "rt_sigreturn", Params: []runtime.Param{{Name: "regs", Kind: runtime.KindPtr}}}
 	sigRtSigaction              = runtime.Sig{Nr: 174, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask            = runtime.Sig{Nr: 175, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending             = runtime.Sig{Nr: 176, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
@@ -570,6 +593,7 @@ var (
 	sigSendfile                 = runtime.Sig{Nr: 187, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
 	sigVfork                    = runtime.Sig{Nr: 190, Name: "vfork"}
 	sigUgetrlimit               = runtime.Sig{Nr: 191, Name: "ugetrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigMmap2                    = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}}
 	sigTruncate64               = runtime.Sig{Nr: 193, Name: "truncate64", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "pad", Kind: runtime.KindPad}, {Name: "length_lo", Kind: runtime.KindLo}, {Name: "length_hi", Kind: runtime.KindHi}}}
 	sigFtruncate64              = runtime.Sig{Nr: 194, Name: "ftruncate64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "pad", Kind: runtime.KindPad}, {Name: "length_lo", Kind: runtime.KindLo}, {Name: "length_hi", Kind: runtime.KindHi}}}
 	sigStat64                   = runtime.Sig{Nr: 195, Name: "stat64", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
@@ -639,6 +663,8 @@ var (
 	sigClockGettime             = runtime.Sig{Nr: 263, Name: "clock_gettime", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "tp", Kind: runtime.KindPtr}}}
 	sigClockGetres              = runtime.Sig{Nr: 264, Name: "clock_getres", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "tp", Kind: runtime.KindPtr}}}
 	sigClockNanosleep           = runtime.Sig{Nr: 265, Name: "clock_nanosleep", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindInt}, {Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
+	sigStatfs64                 = runtime.Sig{Nr: 266, Name: "statfs64", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "sz", Kind: runtime.KindUint}, {Name: "buf", Kind: runtime.KindPtr}}}
+	sigFstatfs64                = runtime.Sig{Nr: 267, Name: "fstatfs64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "sz", Kind: runtime.KindUint}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigTgkill                   = runtime.Sig{Nr: 268, Name: "tgkill", Params: []runtime.Param{{Name: "tgid", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigUtimes                   = runtime.Sig{Nr: 269, Name: "utimes", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "t", Kind: runtime.KindPtr}}}
 	sigArmFadvise6464           = runtime.Sig{Nr: 270, Name: "arm_fadvise64_64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "advice", Kind: runtime.KindInt}, {Name: "offset_lo", Kind: runtime.KindLo}, {Name: "offset_hi", Kind: runtime.KindHi}, {Name: "len_lo", Kind: runtime.KindLo}, {Name: "len_hi", Kind: runtime.KindHi}}}
@@ -818,11 +844,33 @@ var (
 	sigProcessMrelease          = runtime.Sig{Nr: 448, Name: "process_mrelease", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFutexWaitv               = runtime.Sig{Nr: 449, Name: "futex_waitv", Params: []runtime.Param{{Name: "waiters", Kind: runtime.KindPtr}, {Name: "nr_futexes", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "clockid", Kind: runtime.KindInt}}}
 	sigSetMempolicyHomeNode     = runtime.Sig{Nr: 450, Name: "set_mempolicy_home_node", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "home_node", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigCachestat                = runtime.Sig{Nr: 451, Name: "cachestat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cstat_range", Kind: runtime.KindPtr}, {Name: "cstat", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
+	sigFchmodat2                = runtime.Sig{Nr: 452, Name: "fchmodat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "flags", Kind: runtime.KindAtFlags}}}
+	sigMapShadowStack           = runtime.Sig{Nr: 453, Name: "map_shadow_stack", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigFutexWake                = runtime.Sig{Nr: 454, Name: "futex_wake", Params: []runtime.Param{{Name: "uaddr", Kind: runtime.KindPtr}, {Name: "mask", Kind: runtime.KindHex}, {Name: "nr", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigFutexWait                = runtime.Sig{Nr: 455, Name: "futex_wait", Params: []runtime.Param{{Name: "uaddr", Kind: runtime.KindPtr}, {Name: "val", Kind: runtime.KindUint}, {Name: "mask", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "clockid", Kind: runtime.KindInt}}}
+	sigFutexRequeue             = runtime.Sig{Nr: 456, Name: "futex_requeue", Params: []runtime.Param{{Name: "waiters", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}, {Name: "nr_wake", Kind: runtime.KindInt}, {Name: "nr_requeue", Kind: runtime.KindInt}}}
+	sigStatmount                = runtime.Sig{Nr: 457, Name: "statmount", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "buf", Kind: runtime.KindPtr}, {Name: "bufsize", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigListmount                = runtime.Sig{Nr: 458, Name: "listmount", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "mnt_ids", Kind: runtime.KindPtr}, {Name: "nr_mnt_ids", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmGetSelfAttr           = runtime.Sig{Nr: 459, Name: "lsm_get_self_attr", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindUint}, {Name: "ctx", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmSetSelfAttr           = runtime.Sig{Nr: 460, Name: "lsm_set_self_attr", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindUint}, {Name: "ctx", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmListModules           = runtime.Sig{Nr: 461, Name: "lsm_list_modules", Params: []runtime.Param{{Name: "ids", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigMseal                    = runtime.Sig{Nr: 462, Name: "mseal", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigSetxattrat               = runtime.Sig{Nr: 463, Name: "setxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}, {Name: "uargs", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigGetxattrat               = runtime.Sig{Nr: 464, Name: "getxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}, {Name: "uargs", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigListxattrat              = runtime.Sig{Nr: 465, Name: "listxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "list", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
+	sigRemovexattrat            = runtime.Sig{Nr: 466, Name: "removexattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}}}
+	sigOpenTreeAttr             = runtime.Sig{Nr: 467, Name: "open_tree_attr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigFileGetattr              = runtime.Sig{Nr: 468, Name: "file_getattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "ufattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "at_flags", Kind: runtime.KindHex}}}
+	sigFileSetattr              = runtime.Sig{Nr: 469, Name: "file_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "ufattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "at_flags", Kind: runtime.KindHex}}}
+	sigListns                   = runtime.Sig{Nr: 470, Name: "listns", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "ns_ids", Kind: runtime.KindPtr}, {Name: "nr_ns_ids", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRseqSliceYield           = runtime.Sig{Nr: 471, Name: "rseq_slice_yield"}
+	sigMmap                     = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigCreat, &sigLink, &sigUnlink, &sigExecve, &sigChdir, &sigMknod, &sigChmod, &sigLchown, &sigLseek, &sigGetpid, &sigMount, &sigSetuid, &sigGetuid, &sigPtrace, &sigPause, &sigAccess, &sigNice, &sigSync, &sigKill, &sigRename, &sigMkdir, &sigRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSymlink, &sigReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigFsync, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigVfork, &sigUgetrlimit, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigLchown32, &sigGetuid32, &sigGetgid32, &sigGeteuid32, &sigGetegid32, &sigSetreuid32, &sigSetregid32, &sigGetgroups32, &sigSetgroups32, &sigFchown32, &sigSetresuid32, &sigGetresuid32, &sigSetresgid32, &sigGetresgid32, &sigChown32, &sigSetuid32, &sigSetgid32, &sigSetfsuid32, &sigSetfsgid32, &sigGetdents64, &sigPivotRoot, &sigMincore, &sigMadvise, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigLookupDcookie, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigTgkill, &sigUtimes, &sigArmFadvise6464, &sigPciconfigIobase, &sigPciconfigRead, &sigPciconfigWrite, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigSemop, &sigSemget, &sigOldSemctl, &sigMsgsnd, &sigMsgrcv, &sigMsgget, &sigOldMsgctl, &sigShmat, &sigShmdt, &sigShmget, &sigOldShmctl, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSemtimedop, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigArmSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigKexecLoad, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigAccept4, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigMigratePages, &sigKexecFileLoad, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode)
+	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigCreat, &sigLink, &sigUnlink, &sigExecve, &sigChdir, &sigMknod, &sigChmod, &sigLchown, &sigLseek, &sigGetpid, &sigMount, &sigSetuid, &sigGetuid, &sigPtrace, &sigPause, &sigAccess, &sigNice, &sigSync, &sigKill, &sigRename, &sigMkdir, &sigRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSymlink, &sigReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigVfork, &sigUgetrlimit, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigLchown32, &sigGetuid32, &sigGetgid32, &sigGeteuid32, &sigGetegid32, &sigSetreuid32, &sigSetregid32, &sigGetgroups32, &sigSetgroups32, &sigFchown32, &sigSetresuid32, &sigGetresuid32, &sigSetresgid32, &sigGetresgid32, &sigChown32, &sigSetuid32, &sigSetgid32, &sigSetfsuid32, &sigSetfsgid32, &sigGetdents64, &sigPivotRoot, &sigMincore, &sigMadvise, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigLookupDcookie, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigStatfs64, &sigFstatfs64, &sigTgkill, &sigUtimes, &sigArmFadvise6464, &sigPciconfigIobase, &sigPciconfigRead, &sigPciconfigWrite, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigSemop, &sigSemget, &sigOldSemctl, &sigMsgsnd, &sigMsgrcv, &sigMsgget, &sigOldMsgctl, &sigShmat, &sigShmdt, &sigShmget, &sigOldShmctl, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSemtimedop, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigArmSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigKexecLoad, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigAccept4, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigMigratePages, &sigKexecFileLoad, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // RestartSyscall adds a step calling restart_syscall (number 0 on linux/arm):
@@ -1663,15 +1711,10 @@ func (c *Chain) Fsync(fd int) *Chain {
 
 // Sigreturn adds a step calling sigreturn (number 119 on linux/arm):
 //
-//	long sigreturn(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) Sigreturn(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(119, a...)
+//	long sigreturn(struct pt_regs *regs)
+func (c *Chain) Sigreturn(regs unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSigreturn)
+	c.Chain.ArgPtr(0, regs, 0)
 	return c
 }
 
@@ -2132,15 +2175,10 @@ func (c *Chain) Prctl(option int, arg2 int, arg3 int, arg4 int, arg5 int) *Chain
 
 // RtSigreturn adds a step calling rt_sigreturn (number 173 on linux/arm):
 //
-//	long rt_sigreturn(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) RtSigreturn(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(173, a...)
+//	long rt_sigreturn(struct pt_regs *regs)
+func (c *Chain) RtSigreturn(regs unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigRtSigreturn)
+	c.Chain.ArgPtr(0, regs, 0)
 	return c
 }
 
@@ -2318,15 +2356,15 @@ func (c *Chain) Ugetrlimit(resource int, rlim unsafe.Pointer) *Chain {
 
 // Mmap2 adds a step calling mmap2 (number 192 on linux/arm):
 //
-//	long mmap2(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) Mmap2(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(192, a...)
+//	long mmap2(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, unsigned long pgoff)
+func (c *Chain) Mmap2(addr int, length int, prot int, flags int, fd int, pgoff int) *Chain {
+	c.Chain.Begin(&sigMmap2)
+	c.Chain.ArgInt(0, int64(addr))
+	c.Chain.ArgInt(1, int64(length))
+	c.Chain.ArgInt(2, int64(prot))
+	c.Chain.ArgInt(3, int64(flags))
+	c.Chain.ArgInt(4, int64(fd))
+	c.Chain.ArgInt(5, int64(pgoff))
 	return c
 }
 
@@ -3059,29 +3097,23 @@ func (c *Chain) ClockNanosleep(whichClock int, flags int, rqtp *unix.Timespec, r
 
 // Statfs64 adds a step calling statfs64 (number 266 on linux/arm):
 //
-//	long statfs64(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) Statfs64(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(266, a...)
+//	long statfs64(const char __user *pathname, size_t sz, struct statfs64 __user *buf)
+func (c *Chain) Statfs64(pathname string, sz int, buf *unix.Statfs_t) *Chain {
+	c.Chain.Begin(&sigStatfs64)
+	c.Chain.ArgStr(0, pathname)
+	c.Chain.ArgInt(1, int64(sz))
+	c.Chain.ArgPtr(2, unsafe.Pointer(buf), unsafe.Sizeof(*buf))
 	return c
 }
 
 // Fstatfs64 adds a step calling fstatfs64 (number 267 on linux/arm):
 //
-//	long fstatfs64(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) Fstatfs64(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(267, a...)
+//	long fstatfs64(unsigned int fd, size_t sz, struct statfs64 __user *buf)
+func (c *Chain) Fstatfs64(fd int, sz int, buf *unix.Statfs_t) *Chain {
+	c.Chain.Begin(&sigFstatfs64)
+	c.Chain.ArgInt(0, int64(fd))
+	c.Chain.ArgInt(1, int64(sz))
+	c.Chain.ArgPtr(2, unsafe.Pointer(buf), unsafe.Sizeof(*buf))
 	return c
 }
 
@@ -5180,5 +5212,277 @@ func (c *Chain) SetMempolicyHomeNode(start int, length int, homeNode int, flags 
 	c.Chain.ArgInt(1, int64(length))
 	c.Chain.ArgInt(2, int64(homeNode))
 	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Cachestat adds a step calling cachestat (number 451 on linux/arm):
+//
+//	long cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)
+func (c *Chain) Cachestat(fd int, cstatRange *unix.CachestatRange, cstat *unix.Cachestat_t, flags int) *Chain {
+	c.Chain.Begin(&sigCachestat)
+	c.Chain.ArgInt(0, int64(fd))
+	c.Chain.ArgPtr(1, unsafe.Pointer(cstatRange), unsafe.Sizeof(*cstatRange))
+	c.Chain.ArgPtr(2, unsafe.Pointer(cstat), unsafe.Sizeof(*cstat))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Fchmodat2 adds a step calling fchmodat2 (number 452 on linux/arm):
+//
+//	long fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)
+func (c *Chain) Fchmodat2(dfd int, filename string, mode int, flags int) *Chain {
+	c.Chain.Begin(&sigFchmodat2)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgInt(2, int64(mode))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// MapShadowStack adds a step calling map_shadow_stack (number 453 on linux/arm):
+//
+//	long map_shadow_stack(unsigned long addr, unsigned long size, unsigned int flags)
+func (c *Chain) MapShadowStack(addr int, size int, flags int) *Chain {
+	c.Chain.Begin(&sigMapShadowStack)
+	c.Chain.ArgInt(0, int64(addr))
+	c.Chain.ArgInt(1, int64(size))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// FutexWake adds a step calling futex_wake (number 454 on linux/arm):
+//
+//	long futex_wake(void __user *uaddr, unsigned long mask, int nr, unsigned int flags)
+func (c *Chain) FutexWake(uaddr unsafe.Pointer, mask int, nr int, flags int) *Chain {
+	c.Chain.Begin(&sigFutexWake)
+	c.Chain.ArgPtr(0, uaddr, 0)
+	c.Chain.ArgInt(1, int64(mask))
+	c.Chain.ArgInt(2, int64(nr))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// FutexWait adds a step calling futex_wait (number 455 on linux/arm):
+//
+//	long futex_wait(void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)
+func (c *Chain) FutexWait(uaddr unsafe.Pointer, val int, mask int, flags int, timeout unsafe.Pointer, clockid int) *Chain {
+	c.Chain.Begin(&sigFutexWait)
+	c.Chain.ArgPtr(0, uaddr, 0)
+	c.Chain.ArgInt(1, int64(val))
+	c.Chain.ArgInt(2, int64(mask))
+	c.Chain.ArgInt(3, int64(flags))
+	c.Chain.ArgPtr(4, timeout, 0)
+	c.Chain.ArgInt(5, int64(clockid))
+	return c
+}
+
+// FutexRequeue adds a step calling futex_requeue (number 456 on linux/arm):
+//
+//	long futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)
+func (c *Chain) FutexRequeue(waiters unsafe.Pointer, flags int, nrWake int, nrRequeue int) *Chain {
+	c.Chain.Begin(&sigFutexRequeue)
+	c.Chain.ArgPtr(0, waiters, 0)
+	c.Chain.ArgInt(1, int64(flags))
+	c.Chain.ArgInt(2, int64(nrWake))
+	c.Chain.ArgInt(3, int64(nrRequeue))
+	return c
+}
+
+// Statmount adds a step calling statmount (number 457 on linux/arm):
+//
+//	long statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)
+func (c *Chain) Statmount(req unsafe.Pointer, buf unsafe.Pointer, bufsize int, flags int) *Chain {
+	c.Chain.Begin(&sigStatmount)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, buf, 0)
+	c.Chain.ArgInt(2, int64(bufsize))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Listmount adds a step calling listmount (number 458 on linux/arm):
+//
+//	long listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)
+func (c *Chain) Listmount(req unsafe.Pointer, mntIds unsafe.Pointer, nrMntIds int, flags int) *Chain {
+	c.Chain.Begin(&sigListmount)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, mntIds, 0)
+	c.Chain.ArgInt(2, int64(nrMntIds))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmGetSelfAttr adds a step calling lsm_get_self_attr (number 459 on linux/arm):
+//
+//	long lsm_get_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 __user *size, u32 flags)
+func (c *Chain) LsmGetSelfAttr(attr int, ctx unsafe.Pointer, size *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigLsmGetSelfAttr)
+	c.Chain.ArgInt(0, int64(attr))
+	c.Chain.ArgPtr(1, ctx, 0)
+	c.Chain.ArgPtr(2, unsafe.Pointer(size), unsafe.Sizeof(*size))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmSetSelfAttr adds a step calling lsm_set_self_attr (number 460 on linux/arm):
+//
+//	long lsm_set_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags)
+func (c *Chain) LsmSetSelfAttr(attr int, ctx unsafe.Pointer, size int, flags int) *Chain {
+	c.Chain.Begin(&sigLsmSetSelfAttr)
+	c.Chain.ArgInt(0, int64(attr))
+	c.Chain.ArgPtr(1, ctx, 0)
+	c.Chain.ArgInt(2, int64(size))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmListModules adds a step calling lsm_list_modules (number 461 on linux/arm):
+//
+//	long lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)
+func (c *Chain) LsmListModules(ids *uint64, size *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigLsmListModules)
+	c.Chain.ArgPtr(0, unsafe.Pointer(ids), unsafe.Sizeof(*ids))
+	c.Chain.ArgPtr(1, unsafe.Pointer(size), unsafe.Sizeof(*size))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// Mseal adds a step calling mseal (number 462 on linux/arm):
+//
+//	long mseal(unsigned long start, size_t len, unsigned long flags)
+func (c *Chain) Mseal(start int, length int, flags int) *Chain {
+	c.Chain.Begin(&sigMseal)
+	c.Chain.ArgInt(0, int64(start))
+	c.Chain.ArgInt(1, int64(length))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// Setxattrat adds a step calling setxattrat (number 463 on linux/arm):
+//
+//	long setxattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name, const struct xattr_args __user *uargs, size_t usize)
+func (c *Chain) Setxattrat(dfd int, pathname string, atFlags int, name string, uargs unsafe.Pointer, usize int) *Chain {
+	c.Chain.Begin(&sigSetxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	c.Chain.ArgPtr(4, uargs, 0)
+	c.Chain.ArgInt(5, int64(usize))
+	return c
+}
+
+// Getxattrat adds a step calling getxattrat (number 464 on linux/arm):
+//
+//	long getxattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name, struct xattr_args __user *uargs, size_t usize)
+func (c *Chain) Getxattrat(dfd int, pathname string, atFlags int, name string, uargs unsafe.Pointer, usize int) *Chain {
+	c.Chain.Begin(&sigGetxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	c.Chain.ArgPtr(4, uargs, 0)
+	c.Chain.ArgInt(5, int64(usize))
+	return c
+}
+
+// Listxattrat adds a step calling listxattrat (number 465 on linux/arm):
+//
+//	long listxattrat(int dfd, const char __user *pathname, unsigned int at_flags, char __user *list, size_t size)
+func (c *Chain) Listxattrat(dfd int, pathname string, atFlags int, list []byte, size int) *Chain {
+	c.Chain.Begin(&sigListxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgBuf(3, list)
+	c.Chain.ArgLen(4, int64(size), 3)
+	return c
+}
+
+// Removexattrat adds a step calling removexattrat (number 466 on linux/arm):
+//
+//	long removexattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name)
+func (c *Chain) Removexattrat(dfd int, pathname string, atFlags int, name string) *Chain {
+	c.Chain.Begin(&sigRemovexattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	return c
+}
+
+// OpenTreeAttr adds a step calling open_tree_attr (number 467 on linux/arm):
+//
+//	long open_tree_attr(int dfd, const char __user *filename, unsigned int flags, struct mount_attr __user *uattr, size_t usize)
+func (c *Chain) OpenTreeAttr(dfd int, filename string, flags int, uattr *unix.MountAttr, usize int) *Chain {
+	c.Chain.Begin(&sigOpenTreeAttr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgInt(2, int64(flags))
+	c.Chain.ArgPtr(3, unsafe.Pointer(uattr), unsafe.Sizeof(*uattr))
+	c.Chain.ArgInt(4, int64(usize))
+	c.Chain.Bound(4, uint64(unsafe.Sizeof(*uattr)))
+	return c
+}
+
+// FileGetattr adds a step calling file_getattr (number 468 on linux/arm):
+//
+//	long file_getattr(int dfd, const char __user *filename, struct file_attr __user *ufattr, size_t usize, unsigned int at_flags)
+func (c *Chain) FileGetattr(dfd int, filename string, ufattr unsafe.Pointer, usize int, atFlags int) *Chain {
+	c.Chain.Begin(&sigFileGetattr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgPtr(2, ufattr, 0)
+	c.Chain.ArgInt(3, int64(usize))
+	c.Chain.ArgInt(4, int64(atFlags))
+	return c
+}
+
+// FileSetattr adds a step calling file_setattr (number 469 on linux/arm):
+//
+//	long file_setattr(int dfd, const char __user *filename, struct file_attr __user *ufattr, size_t usize, unsigned int at_flags)
+func (c *Chain) FileSetattr(dfd int, filename string, ufattr unsafe.Pointer, usize int, atFlags int) *Chain {
+	c.Chain.Begin(&sigFileSetattr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgPtr(2, ufattr, 0)
+	c.Chain.ArgInt(3, int64(usize))
+	c.Chain.ArgInt(4, int64(atFlags))
+	return c
+}
+
+// Listns adds a step calling listns (number 470 on linux/arm):
+//
+//	long listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)
+func (c *Chain) Listns(req unsafe.Pointer, nsIds unsafe.Pointer, nrNsIds int, flags int) *Chain {
+	c.Chain.Begin(&sigListns)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, nsIds, 0)
+	c.Chain.ArgInt(2, int64(nrNsIds))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// RseqSliceYield adds a step calling rseq_slice_yield (number 471 on linux/arm):
+//
+//	long rseq_slice_yield(void)
+func (c *Chain) RseqSliceYield() *Chain {
+	c.Chain.Begin(&sigRseqSliceYield)
+	return c
+}
+
+// Mmap adds a step calling mmap2 (number 192 on linux/arm):
+//
+//	void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off) /* as mmap2(..., off / 4096) */
+//
+// On this arch it is mmap2 with the offset converted to 4096-byte pages; off must be a multiple of 4096 and not a Ret.
+func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, off int64) *Chain {
+	c.Chain.Begin(&sigMmap)
+	c.Chain.ArgInt(0, int64(addr))
+	c.Chain.ArgInt(1, int64(length))
+	c.Chain.ArgInt(2, int64(prot))
+	c.Chain.ArgInt(3, int64(flags))
+	c.Chain.ArgInt(4, int64(fd))
+	c.argPages(5, 1, off)
 	return c
 }

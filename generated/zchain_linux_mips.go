@@ -411,6 +411,27 @@ func _() {
 	_ = x[unix.SYS_PROCESS_MRELEASE-4448]
 	_ = x[unix.SYS_FUTEX_WAITV-4449]
 	_ = x[unix.SYS_SET_MEMPOLICY_HOME_NODE-4450]
+	_ = x[unix.SYS_CACHESTAT-4451]
+	_ = x[unix.SYS_FCHMODAT2-4452]
+	_ = x[unix.SYS_MAP_SHADOW_STACK-4453]
+	_ = x[unix.SYS_FUTEX_WAKE-4454]
+	_ = x[unix.SYS_FUTEX_WAIT-4455]
+	_ = x[unix.SYS_FUTEX_REQUEUE-4456]
+	_ = x[unix.SYS_STATMOUNT-4457]
+	_ = x[unix.SYS_LISTMOUNT-4458]
+	_ = x[unix.SYS_LSM_GET_SELF_ATTR-4459]
+	_ = x[unix.SYS_LSM_SET_SELF_ATTR-4460]
+	_ = x[unix.SYS_LSM_LIST_MODULES-4461]
+	_ = x[unix.SYS_MSEAL-4462]
+	_ = x[unix.SYS_SETXATTRAT-4463]
+	_ = x[unix.SYS_GETXATTRAT-4464]
+	_ = x[unix.SYS_LISTXATTRAT-4465]
+	_ = x[unix.SYS_REMOVEXATTRAT-4466]
+	_ = x[unix.SYS_OPEN_TREE_ATTR-4467]
+	_ = x[unix.SYS_FILE_GETATTR-4468]
+	_ = x[unix.SYS_FILE_SETATTR-4469]
+	_ = x[unix.SYS_LISTNS-4470]
+	_ = x[unix.SYS_RSEQ_SLICE_YIELD-4471]
 }
 
 // The step signatures: number, name and one printing kind per register slot.
@@ -804,12 +825,33 @@ var (
 	sigProcessMrelease          = runtime.Sig{Nr: 4448, Name: "process_mrelease", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFutexWaitv               = runtime.Sig{Nr: 4449, Name: "futex_waitv", Params: []runtime.Param{{Name: "waiters", Kind: runtime.KindPtr}, {Name: "nr_futexes", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "clockid", Kind: runtime.KindInt}}}
 	sigSetMempolicyHomeNode     = runtime.Sig{Nr: 4450, Name: "set_mempolicy_home_node", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "home_node", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigCachestat                = runtime.Sig{Nr: 4451, Name: "cachestat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cstat_range", Kind: runtime.KindPtr}, {Name: "cstat", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
+	sigFchmodat2                = runtime.Sig{Nr: 4452, Name: "fchmodat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "flags", Kind: runtime.KindAtFlags}}}
+	sigMapShadowStack           = runtime.Sig{Nr: 4453, Name: "map_shadow_stack", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigFutexWake                = runtime.Sig{Nr: 4454, Name: "futex_wake", Params: []runtime.Param{{Name: "uaddr", Kind: runtime.KindPtr}, {Name: "mask", Kind: runtime.KindHex}, {Name: "nr", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigFutexWait                = runtime.Sig{Nr: 4455, Name: "futex_wait", Params: []runtime.Param{{Name: "uaddr", Kind: runtime.KindPtr}, {Name: "val", Kind: runtime.KindUint}, {Name: "mask", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "clockid", Kind: runtime.KindInt}}}
+	sigFutexRequeue             = runtime.Sig{Nr: 4456, Name: "futex_requeue", Params: []runtime.Param{{Name: "waiters", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}, {Name: "nr_wake", Kind: runtime.KindInt}, {Name: "nr_requeue", Kind: runtime.KindInt}}}
+	sigStatmount                = runtime.Sig{Nr: 4457, Name: "statmount", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "buf", Kind: runtime.KindPtr}, {Name: "bufsize", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigListmount                = runtime.Sig{Nr: 4458, Name: "listmount", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "mnt_ids", Kind: runtime.KindPtr}, {Name: "nr_mnt_ids", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmGetSelfAttr           = runtime.Sig{Nr: 4459, Name: "lsm_get_self_attr", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindUint}, {Name: "ctx", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmSetSelfAttr           = runtime.Sig{Nr: 4460, Name: "lsm_set_self_attr", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindUint}, {Name: "ctx", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmListModules           = runtime.Sig{Nr: 4461, Name: "lsm_list_modules", Params: []runtime.Param{{Name: "ids", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigMseal                    = runtime.Sig{Nr: 4462, Name: "mseal", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigSetxattrat               = runtime.Sig{Nr: 4463, Name: "setxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}, {Name: "uargs", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigGetxattrat               = runtime.Sig{Nr: 4464, Name: "getxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}, {Name: "uargs", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigListxattrat              = runtime.Sig{Nr: 4465, Name: "listxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "list", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
+	sigRemovexattrat            = runtime.Sig{Nr: 4466, Name: "removexattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}}}
+	sigOpenTreeAttr             = runtime.Sig{Nr: 4467, Name: "open_tree_attr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigFileGetattr              = runtime.Sig{Nr: 4468, Name: "file_getattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "ufattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "at_flags", Kind: runtime.KindHex}}}
+	sigFileSetattr              = runtime.Sig{Nr: 4469, Name: "file_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "ufattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "at_flags", Kind: runtime.KindHex}}}
+	sigListns                   = runtime.Sig{Nr: 4470, Name: "listns", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "ns_ids", Kind: runtime.KindPtr}, {Name: "nr_ns_ids", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRseqSliceYield           = runtime.Sig{Nr: 4471, Name: "rseq_slice_yield"}
 	sigMmap                     = runtime.Sig{Nr: 4210, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigExit, &sigFork, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigWaitpid, &sigCreat, &sigLink, &sigUnlink, &sigExecve, &sigChdir, &sigTime, &sigMknod, &sigChmod, &sigLchown, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigSetuid, &sigGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigPause, &sigUtime, &sigAccess, &sigNice, &sigSync, &sigKill, &sigRename, &sigMkdir, &sigRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUnused59, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSetrlimit, &sigGetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSymlink, &sigReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldReaddir, &sigOldMmap, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigUnused109, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigCacheflush, &sigCachectl, &sigSysmips, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigAccept, &sigBind, &sigConnect, &sigGetpeername, &sigGetsockname, &sigGetsockopt, &sigListen, &sigRecv, &sigRecvfrom, &sigRecvmsg, &sigSend, &sigSendmsg, &sigSendto, &sigSetsockopt, &sigShutdown, &sigSocket, &sigSocketpair, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigPivotRoot, &sigMincore, &sigMadvise, &sigGetdents64, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigLookupDcookie, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigRestartSyscall, &sigStatfs64, &sigFstatfs64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigTgkill, &sigUtimes, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSetThreadArea, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSplice, &sigTee, &sigVmsplice, &sigMovePages, &sigSetRobustList, &sigGetRobustList, &sigKexecLoad, &sigGetcpu, &sigEpollPwait, &sigIoprioSet, &sigIoprioGet, &sigUtimensat, &sigSignalfd, &sigEventfd, &sigFallocate, &sigTimerfdCreate, &sigTimerfdGettime, &sigTimerfdSettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigAccept4, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode)
+	runtime.RegisterSigs(&sigExit, &sigFork, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigWaitpid, &sigCreat, &sigLink, &sigUnlink, &sigExecve, &sigChdir, &sigTime, &sigMknod, &sigChmod, &sigLchown, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigSetuid, &sigGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigPause, &sigUtime, &sigAccess, &sigNice, &sigSync, &sigKill, &sigRename, &sigMkdir, &sigRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUnused59, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSetrlimit, &sigGetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSymlink, &sigReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldReaddir, &sigOldMmap, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigUnused109, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigCacheflush, &sigCachectl, &sigSysmips, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigAccept, &sigBind, &sigConnect, &sigGetpeername, &sigGetsockname, &sigGetsockopt, &sigListen, &sigRecv, &sigRecvfrom, &sigRecvmsg, &sigSend, &sigSendmsg, &sigSendto, &sigSetsockopt, &sigShutdown, &sigSocket, &sigSocketpair, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigPivotRoot, &sigMincore, &sigMadvise, &sigGetdents64, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigLookupDcookie, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigRestartSyscall, &sigStatfs64, &sigFstatfs64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigTgkill, &sigUtimes, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSetThreadArea, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSplice, &sigTee, &sigVmsplice, &sigMovePages, &sigSetRobustList, &sigGetRobustList, &sigKexecLoad, &sigGetcpu, &sigEpollPwait, &sigIoprioSet, &sigIoprioGet, &sigUtimensat, &sigSignalfd, &sigEventfd, &sigFallocate, &sigTimerfdCreate, &sigTimerfdGettime, &sigTimerfdSettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigAccept4, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // SysSyscall adds a step calling syscall (number 4000 on linux/mips):
@@ -5056,6 +5098,262 @@ func (c *Chain) SetMempolicyHomeNode(start int, length int, homeNode int, flags 
 	c.Chain.ArgInt(1, int64(length))
 	c.Chain.ArgInt(2, int64(homeNode))
 	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Cachestat adds a step calling cachestat (number 4451 on linux/mips):
+//
+//	long cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)
+func (c *Chain) Cachestat(fd int, cstatRange *unix.CachestatRange, cstat *unix.Cachestat_t, flags int) *Chain {
+	c.Chain.Begin(&sigCachestat)
+	c.Chain.ArgInt(0, int64(fd))
+	c.Chain.ArgPtr(1, unsafe.Pointer(cstatRange), unsafe.Sizeof(*cstatRange))
+	c.Chain.ArgPtr(2, unsafe.Pointer(cstat), unsafe.Sizeof(*cstat))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Fchmodat2 adds a step calling fchmodat2 (number 4452 on linux/mips):
+//
+//	long fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)
+func (c *Chain) Fchmodat2(dfd int, filename string, mode int, flags int) *Chain {
+	c.Chain.Begin(&sigFchmodat2)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgInt(2, int64(mode))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// MapShadowStack adds a step calling map_shadow_stack (number 4453 on linux/mips):
+//
+//	long map_shadow_stack(unsigned long addr, unsigned long size, unsigned int flags)
+func (c *Chain) MapShadowStack(addr int, size int, flags int) *Chain {
+	c.Chain.Begin(&sigMapShadowStack)
+	c.Chain.ArgInt(0, int64(addr))
+	c.Chain.ArgInt(1, int64(size))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// FutexWake adds a step calling futex_wake (number 4454 on linux/mips):
+//
+//	long futex_wake(void __user *uaddr, unsigned long mask, int nr, unsigned int flags)
+func (c *Chain) FutexWake(uaddr unsafe.Pointer, mask int, nr int, flags int) *Chain {
+	c.Chain.Begin(&sigFutexWake)
+	c.Chain.ArgPtr(0, uaddr, 0)
+	c.Chain.ArgInt(1, int64(mask))
+	c.Chain.ArgInt(2, int64(nr))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// FutexWait adds a step calling futex_wait (number 4455 on linux/mips):
+//
+//	long futex_wait(void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)
+func (c *Chain) FutexWait(uaddr unsafe.Pointer, val int, mask int, flags int, timeout unsafe.Pointer, clockid int) *Chain {
+	c.Chain.Begin(&sigFutexWait)
+	c.Chain.ArgPtr(0, uaddr, 0)
+	c.Chain.ArgInt(1, int64(val))
+	c.Chain.ArgInt(2, int64(mask))
+	c.Chain.ArgInt(3, int64(flags))
+	c.Chain.ArgPtr(4, timeout, 0)
+	c.Chain.ArgInt(5, int64(clockid))
+	return c
+}
+
+// FutexRequeue adds a step calling futex_requeue (number 4456 on linux/mips):
+//
+//	long futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)
+func (c *Chain) FutexRequeue(waiters unsafe.Pointer, flags int, nrWake int, nrRequeue int) *Chain {
+	c.Chain.Begin(&sigFutexRequeue)
+	c.Chain.ArgPtr(0, waiters, 0)
+	c.Chain.ArgInt(1, int64(flags))
+	c.Chain.ArgInt(2, int64(nrWake))
+	c.Chain.ArgInt(3, int64(nrRequeue))
+	return c
+}
+
+// Statmount adds a step calling statmount (number 4457 on linux/mips):
+//
+//	long statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)
+func (c *Chain) Statmount(req unsafe.Pointer, buf unsafe.Pointer, bufsize int, flags int) *Chain {
+	c.Chain.Begin(&sigStatmount)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, buf, 0)
+	c.Chain.ArgInt(2, int64(bufsize))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Listmount adds a step calling listmount (number 4458 on linux/mips):
+//
+//	long listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)
+func (c *Chain) Listmount(req unsafe.Pointer, mntIds unsafe.Pointer, nrMntIds int, flags int) *Chain {
+	c.Chain.Begin(&sigListmount)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, mntIds, 0)
+	c.Chain.ArgInt(2, int64(nrMntIds))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmGetSelfAttr adds a step calling lsm_get_self_attr (number 4459 on linux/mips):
+//
+//	long lsm_get_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 __user *size, u32 flags)
+func (c *Chain) LsmGetSelfAttr(attr int, ctx unsafe.Pointer, size *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigLsmGetSelfAttr)
+	c.Chain.ArgInt(0, int64(attr))
+	c.Chain.ArgPtr(1, ctx, 0)
+	c.Chain.ArgPtr(2, unsafe.Pointer(size), unsafe.Sizeof(*size))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmSetSelfAttr adds a step calling lsm_set_self_attr (number 4460 on linux/mips):
+//
+//	long lsm_set_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags)
+func (c *Chain) LsmSetSelfAttr(attr int, ctx unsafe.Pointer, size int, flags int) *Chain {
+	c.Chain.Begin(&sigLsmSetSelfAttr)
+	c.Chain.ArgInt(0, int64(attr))
+	c.Chain.ArgPtr(1, ctx, 0)
+	c.Chain.ArgInt(2, int64(size))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmListModules adds a step calling lsm_list_modules (number 4461 on linux/mips):
+//
+//	long lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)
+func (c *Chain) LsmListModules(ids *uint64, size *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigLsmListModules)
+	c.Chain.ArgPtr(0, unsafe.Pointer(ids), unsafe.Sizeof(*ids))
+	c.Chain.ArgPtr(1, unsafe.Pointer(size), unsafe.Sizeof(*size))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// Mseal adds a step calling mseal (number 4462 on linux/mips):
+//
+//	long mseal(unsigned long start, size_t len, unsigned long flags)
+func (c *Chain) Mseal(start int, length int, flags int) *Chain {
+	c.Chain.Begin(&sigMseal)
+	c.Chain.ArgInt(0, int64(start))
+	c.Chain.ArgInt(1, int64(length))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// Setxattrat adds a step calling setxattrat (number 4463 on linux/mips):
+//
+//	long setxattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name, const struct xattr_args __user *uargs, size_t usize)
+func (c *Chain) Setxattrat(dfd int, pathname string, atFlags int, name string, uargs unsafe.Pointer, usize int) *Chain {
+	c.Chain.Begin(&sigSetxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	c.Chain.ArgPtr(4, uargs, 0)
+	c.Chain.ArgInt(5, int64(usize))
+	return c
+}
+
+// Getxattrat adds a step calling getxattrat (number 4464 on linux/mips):
+//
+//	long getxattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name, struct xattr_args __user *uargs, size_t usize)
+func (c *Chain) Getxattrat(dfd int, pathname string, atFlags int, name string, uargs unsafe.Pointer, usize int) *Chain {
+	c.Chain.Begin(&sigGetxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	c.Chain.ArgPtr(4, uargs, 0)
+	c.Chain.ArgInt(5, int64(usize))
+	return c
+}
+
+// Listxattrat adds a step calling listxattrat (number 4465 on linux/mips):
+//
+//	long listxattrat(int dfd, const char __user *pathname, unsigned int at_flags, char __user *list, size_t size)
+func (c *Chain) Listxattrat(dfd int, pathname string, atFlags int, list []byte, size int) *Chain {
+	c.Chain.Begin(&sigListxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgBuf(3, list)
+	c.Chain.ArgLen(4, int64(size), 3)
+	return c
+}
+
+// Removexattrat adds a step calling removexattrat (number 4466 on linux/mips):
+//
+//	long removexattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name)
+func (c *Chain) Removexattrat(dfd int, pathname string, atFlags int, name string) *Chain {
+	c.Chain.Begin(&sigRemovexattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	return c
+}
+
+// OpenTreeAttr adds a step calling open_tree_attr (number 4467 on linux/mips):
+//
+//	long open_tree_attr(int dfd, const char __user *filename, unsigned int flags, struct mount_attr __user *uattr, size_t usize)
+func (c *Chain) OpenTreeAttr(dfd int, filename string, flags int, uattr *unix.MountAttr, usize int) *Chain {
+	c.Chain.Begin(&sigOpenTreeAttr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgInt(2, int64(flags))
+	c.Chain.ArgPtr(3, unsafe.Pointer(uattr), unsafe.Sizeof(*uattr))
+	c.Chain.ArgInt(4, int64(usize))
+	c.Chain.Bound(4, uint64(unsafe.Sizeof(*uattr)))
+	return c
+}
+
+// FileGetattr adds a step calling file_getattr (number 4468 on linux/mips):
+//
+//	long file_getattr(int dfd, const char __user *filename, struct file_attr __user *ufattr, size_t usize, unsigned int at_flags)
+func (c *Chain) FileGetattr(dfd int, filename string, ufattr unsafe.Pointer, usize int, atFlags int) *Chain {
+	c.Chain.Begin(&sigFileGetattr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgPtr(2, ufattr, 0)
+	c.Chain.ArgInt(3, int64(usize))
+	c.Chain.ArgInt(4, int64(atFlags))
+	return c
+}
+
+// FileSetattr adds a step calling file_setattr (number 4469 on linux/mips):
+//
+//	long file_setattr(int dfd, const char __user *filename, struct file_attr __user *ufattr, size_t usize, unsigned int at_flags)
+func (c *Chain) FileSetattr(dfd int, filename string, ufattr unsafe.Pointer, usize int, atFlags int) *Chain {
+	c.Chain.Begin(&sigFileSetattr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgPtr(2, ufattr, 0)
+	c.Chain.ArgInt(3, int64(usize))
+	c.Chain.ArgInt(4, int64(atFlags))
+	return c
+}
+
+// Listns adds a step calling listns (number 4470 on linux/mips):
+//
+//	long listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)
+func (c *Chain) Listns(req unsafe.Pointer, nsIds unsafe.Pointer, nrNsIds int, flags int) *Chain {
+	c.Chain.Begin(&sigListns)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, nsIds, 0)
+	c.Chain.ArgInt(2, int64(nrNsIds))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// RseqSliceYield adds a step calling rseq_slice_yield (number 4471 on linux/mips):
+//
+//	long rseq_slice_yield(void)
+func (c *Chain) RseqSliceYield() *Chain {
+	c.Chain.Begin(&sigRseqSliceYield)
 	return c
 }
 

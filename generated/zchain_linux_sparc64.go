@@ -384,6 +384,7 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
+	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
@@ -398,11 +399,34 @@ func _() {
 	_ = x[unix.SYS_PROCESS_MRELEASE-448]
 	_ = x[unix.SYS_FUTEX_WAITV-449]
 	_ = x[unix.SYS_SET_MEMPOLICY_HOME_NODE-450]
+	_ = x[unix.SYS_CACHESTAT-451]
+	_ = x[unix.SYS_FCHMODAT2-452]
+	_ = x[unix.SYS_MAP_SHADOW_STACK-453]
+	_ = x[unix.SYS_FUTEX_WAKE-454]
+	_ = x[unix.SYS_FUTEX_WAIT-455]
+	_ = x[unix.SYS_FUTEX_REQUEUE-456]
+	_ = x[unix.SYS_STATMOUNT-457]
+	_ = x[unix.SYS_LISTMOUNT-458]
+	_ = x[unix.SYS_LSM_GET_SELF_ATTR-459]
+	_ = x[unix.SYS_LSM_SET_SELF_ATTR-460]
+	_ = x[unix.SYS_LSM_LIST_MODULES-461]
+	_ = x[unix.SYS_MSEAL-462]
+	_ = x[unix.SYS_SETXATTRAT-463]
+	_ = x[unix.SYS_GETXATTRAT-464]
+	_ = x[unix.SYS_LISTXATTRAT-465]
+	_ = x[unix.SYS_REMOVEXATTRAT-466]
+	_ = x[unix.SYS_OPEN_TREE_ATTR-467]
+	_ = x[unix.SYS_FILE_GETATTR-468]
+	_ = x[unix.SYS_FILE_SETATTR-469]
+	_ = x[unix.SYS_LISTNS-470]
+	_ = x[unix.SYS_RSEQ_SLICE_YIELD-471]
 }
 
 // The step signatures: number, name and one printing kind per register slot.
 var (
 	sigRestartSyscall        = runtime.Sig{Nr: 0, Name: "restart_syscall"}
+	sigExit                  = runtime.Sig{Nr: 1, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
+	sigFork                  = runtime.Sig{Nr: 2, Name: "fork"}
 	sigRead                  = runtime.Sig{Nr: 3, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigWrite                 = runtime.Sig{Nr: 4, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigOpen                  = runtime.Sig{Nr: 5, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
@@ -453,12 +477,14 @@ var (
 	sigReboot                = runtime.Sig{Nr: 55, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindUint}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigSymlink               = runtime.Sig{Nr: 57, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
 	sigReadlink              = runtime.Sig{Nr: 58, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
+	sigExecve                = runtime.Sig{Nr: 59, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
 	sigUmask                 = runtime.Sig{Nr: 60, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindInt}}}
 	sigChroot                = runtime.Sig{Nr: 61, Name: "chroot", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigFstat                 = runtime.Sig{Nr: 62, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigFstat64               = runtime.Sig{Nr: 63, Name: "fstat64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigGetpagesize           = runtime.Sig{Nr: 64, Name: "getpagesize"}
 	sigMsync                 = runtime.Sig{Nr: 65, Name: "msync", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
+	sigVfork                 = runtime.Sig{Nr: 66, Name: "vfork"}
 	sigPread64               = runtime.Sig{Nr: 67, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigPwrite64              = runtime.Sig{Nr: 68, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigMmap                  = runtime.Sig{Nr: 71, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "off", Kind: runtime.KindUint}}}
@@ -483,6 +509,7 @@ var (
 	sigConnect               = runtime.Sig{Nr: 98, Name: "connect", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uservaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
 	sigAccept                = runtime.Sig{Nr: 99, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
 	sigGetpriority           = runtime.Sig{Nr: 100, Name: "getpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
+	sigRtSigreturn           = runtime.Sig{Nr: 101, Name: "rt_sigreturn"}
 	sigRtSigaction           = runtime.Sig{Nr: 102, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "restorer", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask         = runtime.Sig{Nr: 103, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending          = runtime.Sig{Nr: 104, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
@@ -565,6 +592,7 @@ var (
 	sigSetpgid               = runtime.Sig{Nr: 185, Name: "setpgid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "pgid", Kind: runtime.KindInt}}}
 	sigFremovexattr          = runtime.Sig{Nr: 186, Name: "fremovexattr", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "name", Kind: runtime.KindString}}}
 	sigTkill                 = runtime.Sig{Nr: 187, Name: "tkill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
+	sigExitGroup             = runtime.Sig{Nr: 188, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigUname                 = runtime.Sig{Nr: 189, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigInitModule            = runtime.Sig{Nr: 190, Name: "init_module", Params: []runtime.Param{{Name: "umod", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "uargs", Kind: runtime.KindString}}}
 	sigPersonality           = runtime.Sig{Nr: 191, Name: "personality", Params: []runtime.Param{{Name: "personality", Kind: runtime.KindUint}}}
@@ -593,6 +621,7 @@ var (
 	sigSysinfo               = runtime.Sig{Nr: 214, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigIpc                   = runtime.Sig{Nr: 215, Name: "ipc", Params: []runtime.Param{{Name: "call", Kind: runtime.KindUint}, {Name: "first", Kind: runtime.KindInt}, {Name: "second", Kind: runtime.KindUint}, {Name: "third", Kind: runtime.KindUint}, {Name: "ptr", Kind: runtime.KindPtr}, {Name: "fifth", Kind: runtime.KindInt}}}
 	sigSigreturn             = runtime.Sig{Nr: 216, Name: "sigreturn"}
+	sigClone                 = runtime.Sig{Nr: 217, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
 	sigIoprioGet             = runtime.Sig{Nr: 218, Name: "ioprio_get", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigAdjtimex              = runtime.Sig{Nr: 219, Name: "adjtimex", Params: []runtime.Param{{Name: "txc_p", Kind: runtime.KindPtr}}}
 	sigSigprocmask           = runtime.Sig{Nr: 220, Name: "sigprocmask"}
@@ -720,6 +749,7 @@ var (
 	sigGetrandom             = runtime.Sig{Nr: 347, Name: "getrandom", Params: []runtime.Param{{Name: "ubuf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMemfdCreate           = runtime.Sig{Nr: 348, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                   = runtime.Sig{Nr: 349, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
+	sigExecveat              = runtime.Sig{Nr: 350, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigMembarrier            = runtime.Sig{Nr: 351, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigUserfaultfd           = runtime.Sig{Nr: 352, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigBind                  = runtime.Sig{Nr: 353, Name: "bind", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "umyaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
@@ -757,6 +787,7 @@ var (
 	sigFsmount               = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen             = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigClone3                = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange            = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2               = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd            = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -771,11 +802,32 @@ var (
 	sigProcessMrelease       = runtime.Sig{Nr: 448, Name: "process_mrelease", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFutexWaitv            = runtime.Sig{Nr: 449, Name: "futex_waitv", Params: []runtime.Param{{Name: "waiters", Kind: runtime.KindPtr}, {Name: "nr_futexes", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "clockid", Kind: runtime.KindInt}}}
 	sigSetMempolicyHomeNode  = runtime.Sig{Nr: 450, Name: "set_mempolicy_home_node", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "home_node", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigCachestat             = runtime.Sig{Nr: 451, Name: "cachestat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cstat_range", Kind: runtime.KindPtr}, {Name: "cstat", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
+	sigFchmodat2             = runtime.Sig{Nr: 452, Name: "fchmodat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "flags", Kind: runtime.KindAtFlags}}}
+	sigMapShadowStack        = runtime.Sig{Nr: 453, Name: "map_shadow_stack", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigFutexWake             = runtime.Sig{Nr: 454, Name: "futex_wake", Params: []runtime.Param{{Name: "uaddr", Kind: runtime.KindPtr}, {Name: "mask", Kind: runtime.KindHex}, {Name: "nr", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigFutexWait             = runtime.Sig{Nr: 455, Name: "futex_wait", Params: []runtime.Param{{Name: "uaddr", Kind: runtime.KindPtr}, {Name: "val", Kind: runtime.KindUint}, {Name: "mask", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "clockid", Kind: runtime.KindInt}}}
+	sigFutexRequeue          = runtime.Sig{Nr: 456, Name: "futex_requeue", Params: []runtime.Param{{Name: "waiters", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}, {Name: "nr_wake", Kind: runtime.KindInt}, {Name: "nr_requeue", Kind: runtime.KindInt}}}
+	sigStatmount             = runtime.Sig{Nr: 457, Name: "statmount", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "buf", Kind: runtime.KindPtr}, {Name: "bufsize", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigListmount             = runtime.Sig{Nr: 458, Name: "listmount", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "mnt_ids", Kind: runtime.KindPtr}, {Name: "nr_mnt_ids", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmGetSelfAttr        = runtime.Sig{Nr: 459, Name: "lsm_get_self_attr", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindUint}, {Name: "ctx", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmSetSelfAttr        = runtime.Sig{Nr: 460, Name: "lsm_set_self_attr", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindUint}, {Name: "ctx", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigLsmListModules        = runtime.Sig{Nr: 461, Name: "lsm_list_modules", Params: []runtime.Param{{Name: "ids", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigMseal                 = runtime.Sig{Nr: 462, Name: "mseal", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigSetxattrat            = runtime.Sig{Nr: 463, Name: "setxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}, {Name: "uargs", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigGetxattrat            = runtime.Sig{Nr: 464, Name: "getxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}, {Name: "uargs", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigListxattrat           = runtime.Sig{Nr: 465, Name: "listxattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "list", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
+	sigRemovexattrat         = runtime.Sig{Nr: 466, Name: "removexattrat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "at_flags", Kind: runtime.KindAtFlags}, {Name: "name", Kind: runtime.KindString}}}
+	sigOpenTreeAttr          = runtime.Sig{Nr: 467, Name: "open_tree_attr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
+	sigFileGetattr           = runtime.Sig{Nr: 468, Name: "file_getattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "ufattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "at_flags", Kind: runtime.KindHex}}}
+	sigFileSetattr           = runtime.Sig{Nr: 469, Name: "file_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "ufattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "at_flags", Kind: runtime.KindHex}}}
+	sigListns                = runtime.Sig{Nr: 470, Name: "listns", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "ns_ids", Kind: runtime.KindPtr}, {Name: "nr_ns_ids", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRseqSliceYield        = runtime.Sig{Nr: 471, Name: "rseq_slice_yield"}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRestartSyscall, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigWait4, &sigCreat, &sigLink, &sigUnlink, &sigExecv, &sigChdir, &sigChown, &sigMknod, &sigChmod, &sigLchown, &sigBrk, &sigPerfctr, &sigLseek, &sigGetpid, &sigCapget, &sigCapset, &sigSetuid, &sigGetuid, &sigVmsplice, &sigPtrace, &sigAlarm, &sigSigaltstack, &sigPause, &sigUtime, &sigAccess, &sigNice, &sigSync, &sigKill, &sigStat, &sigSendfile, &sigLstat, &sigDup, &sigPipe, &sigTimes, &sigUmount2, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigMemoryOrdering, &sigIoctl, &sigReboot, &sigSymlink, &sigReadlink, &sigUmask, &sigChroot, &sigFstat, &sigFstat64, &sigGetpagesize, &sigMsync, &sigPread64, &sigPwrite64, &sigMmap, &sigMunmap, &sigMprotect, &sigMadvise, &sigVhangup, &sigMincore, &sigGetgroups, &sigSetgroups, &sigGetpgrp, &sigSetitimer, &sigSwapon, &sigGetitimer, &sigSethostname, &sigDup2, &sigFcntl, &sigSelect, &sigFsync, &sigSetpriority, &sigSocket, &sigConnect, &sigAccept, &sigGetpriority, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigRecvmsg, &sigSendmsg, &sigGettimeofday, &sigGetrusage, &sigGetsockopt, &sigGetcwd, &sigReadv, &sigWritev, &sigSettimeofday, &sigFchown, &sigFchmod, &sigRecvfrom, &sigSetreuid, &sigSetregid, &sigRename, &sigTruncate, &sigFtruncate, &sigFlock, &sigLstat64, &sigSendto, &sigShutdown, &sigSocketpair, &sigMkdir, &sigRmdir, &sigUtimes, &sigStat64, &sigSendfile64, &sigGetpeername, &sigFutex, &sigGettid, &sigGetrlimit, &sigSetrlimit, &sigPivotRoot, &sigPrctl, &sigPciconfigRead, &sigPciconfigWrite, &sigGetsockname, &sigInotifyInit, &sigInotifyAddWatch, &sigPoll, &sigGetdents64, &sigInotifyRmWatch, &sigStatfs, &sigFstatfs, &sigUmount, &sigSchedSetAffinity, &sigSchedGetAffinity, &sigGetdomainname, &sigSetdomainname, &sigUtrapInstall, &sigQuotactl, &sigSetTidAddress, &sigMount, &sigUstat, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigGetdents, &sigSetsid, &sigFchdir, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigSigpending, &sigSetpgid, &sigFremovexattr, &sigTkill, &sigUname, &sigInitModule, &sigPersonality, &sigRemapFilePages, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigIoprioSet, &sigGetppid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSigsuspend, &sigOldlstat, &sigUselib, &sigReaddir, &sigReadahead, &sigSocketcall, &sigSyslog, &sigLookupDcookie, &sigFadvise64, &sigFadvise6464, &sigTgkill, &sigWaitpid, &sigSwapoff, &sigSysinfo, &sigIpc, &sigSigreturn, &sigIoprioGet, &sigAdjtimex, &sigSigprocmask, &sigDeleteModule, &sigGetpgid, &sigSysfs, &sigAfsSyscall, &sigSetfsuid, &sigSetfsgid, &sigNewselect, &sigSplice, &sigStime, &sigStatfs64, &sigFstatfs64, &sigLlseek, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigGetsid, &sigFdatasync, &sigNfsservctl, &sigSyncFileRange, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSchedGetaffinity, &sigSchedSetaffinity, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigTimerCreate, &sigVserver, &sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigTee, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigKexecLoad, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigAccept4, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKernFeatures, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigMembarrier, &sigUserfaultfd, &sigBind, &sigListen, &sigSetsockopt, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigStatx, &sigIoPgetevents, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigRseq, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode)
+	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigWait4, &sigCreat, &sigLink, &sigUnlink, &sigExecv, &sigChdir, &sigChown, &sigMknod, &sigChmod, &sigLchown, &sigBrk, &sigPerfctr, &sigLseek, &sigGetpid, &sigCapget, &sigCapset, &sigSetuid, &sigGetuid, &sigVmsplice, &sigPtrace, &sigAlarm, &sigSigaltstack, &sigPause, &sigUtime, &sigAccess, &sigNice, &sigSync, &sigKill, &sigStat, &sigSendfile, &sigLstat, &sigDup, &sigPipe, &sigTimes, &sigUmount2, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigMemoryOrdering, &sigIoctl, &sigReboot, &sigSymlink, &sigReadlink, &sigExecve, &sigUmask, &sigChroot, &sigFstat, &sigFstat64, &sigGetpagesize, &sigMsync, &sigVfork, &sigPread64, &sigPwrite64, &sigMmap, &sigMunmap, &sigMprotect, &sigMadvise, &sigVhangup, &sigMincore, &sigGetgroups, &sigSetgroups, &sigGetpgrp, &sigSetitimer, &sigSwapon, &sigGetitimer, &sigSethostname, &sigDup2, &sigFcntl, &sigSelect, &sigFsync, &sigSetpriority, &sigSocket, &sigConnect, &sigAccept, &sigGetpriority, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigRecvmsg, &sigSendmsg, &sigGettimeofday, &sigGetrusage, &sigGetsockopt, &sigGetcwd, &sigReadv, &sigWritev, &sigSettimeofday, &sigFchown, &sigFchmod, &sigRecvfrom, &sigSetreuid, &sigSetregid, &sigRename, &sigTruncate, &sigFtruncate, &sigFlock, &sigLstat64, &sigSendto, &sigShutdown, &sigSocketpair, &sigMkdir, &sigRmdir, &sigUtimes, &sigStat64, &sigSendfile64, &sigGetpeername, &sigFutex, &sigGettid, &sigGetrlimit, &sigSetrlimit, &sigPivotRoot, &sigPrctl, &sigPciconfigRead, &sigPciconfigWrite, &sigGetsockname, &sigInotifyInit, &sigInotifyAddWatch, &sigPoll, &sigGetdents64, &sigInotifyRmWatch, &sigStatfs, &sigFstatfs, &sigUmount, &sigSchedSetAffinity, &sigSchedGetAffinity, &sigGetdomainname, &sigSetdomainname, &sigUtrapInstall, &sigQuotactl, &sigSetTidAddress, &sigMount, &sigUstat, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigGetdents, &sigSetsid, &sigFchdir, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigSigpending, &sigSetpgid, &sigFremovexattr, &sigTkill, &sigExitGroup, &sigUname, &sigInitModule, &sigPersonality, &sigRemapFilePages, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigIoprioSet, &sigGetppid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSigsuspend, &sigOldlstat, &sigUselib, &sigReaddir, &sigReadahead, &sigSocketcall, &sigSyslog, &sigLookupDcookie, &sigFadvise64, &sigFadvise6464, &sigTgkill, &sigWaitpid, &sigSwapoff, &sigSysinfo, &sigIpc, &sigSigreturn, &sigClone, &sigIoprioGet, &sigAdjtimex, &sigSigprocmask, &sigDeleteModule, &sigGetpgid, &sigSysfs, &sigAfsSyscall, &sigSetfsuid, &sigSetfsgid, &sigNewselect, &sigSplice, &sigStime, &sigStatfs64, &sigFstatfs64, &sigLlseek, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigGetsid, &sigFdatasync, &sigNfsservctl, &sigSyncFileRange, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSchedGetaffinity, &sigSchedSetaffinity, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigTimerCreate, &sigVserver, &sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigTee, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigKexecLoad, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigAccept4, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKernFeatures, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigMembarrier, &sigUserfaultfd, &sigBind, &sigListen, &sigSetsockopt, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigStatx, &sigIoPgetevents, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigRseq, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // RestartSyscall adds a step calling restart_syscall (number 0 on linux/sparc64):
@@ -788,29 +840,18 @@ func (c *Chain) RestartSyscall() *Chain {
 
 // Exit adds a step calling exit (number 1 on linux/sparc64):
 //
-//	long exit(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) Exit(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(1, a...)
+//	long exit(int error_code)
+func (c *Chain) Exit(errorCode int) *Chain {
+	c.Chain.Begin(&sigExit)
+	c.Chain.ArgInt(0, int64(errorCode))
 	return c
 }
 
 // Fork adds a step calling fork (number 2 on linux/sparc64):
 //
-//	long fork(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) Fork(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(2, a...)
+//	long fork(void)
+func (c *Chain) Fork() *Chain {
+	c.Chain.Begin(&sigFork)
 	return c
 }
 
@@ -1303,15 +1344,12 @@ func (c *Chain) Readlink(path string, buf []byte, bufsiz int) *Chain {
 
 // Execve adds a step calling execve (number 59 on linux/sparc64):
 //
-//	long execve(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) Execve(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(59, a...)
+//	long execve(const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp)
+func (c *Chain) Execve(filename string, argv []string, envp []string) *Chain {
+	c.Chain.Begin(&sigExecve)
+	c.Chain.ArgStr(0, filename)
+	c.Chain.ArgStrs(1, argv)
+	c.Chain.ArgStrs(2, envp)
 	return c
 }
 
@@ -1374,15 +1412,9 @@ func (c *Chain) Msync(start int, length int, flags int) *Chain {
 
 // Vfork adds a step calling vfork (number 66 on linux/sparc64):
 //
-//	long vfork(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) Vfork(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(66, a...)
+//	long vfork(void)
+func (c *Chain) Vfork() *Chain {
+	c.Chain.Begin(&sigVfork)
 	return c
 }
 
@@ -1643,15 +1675,9 @@ func (c *Chain) Getpriority(which int, who int) *Chain {
 
 // RtSigreturn adds a step calling rt_sigreturn (number 101 on linux/sparc64):
 //
-//	long rt_sigreturn(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) RtSigreturn(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(101, a...)
+//	long rt_sigreturn(void)
+func (c *Chain) RtSigreturn() *Chain {
+	c.Chain.Begin(&sigRtSigreturn)
 	return c
 }
 
@@ -2547,15 +2573,10 @@ func (c *Chain) Tkill(pid int, sig int) *Chain {
 
 // ExitGroup adds a step calling exit_group (number 188 on linux/sparc64):
 //
-//	long exit_group(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) ExitGroup(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(188, a...)
+//	long exit_group(int error_code)
+func (c *Chain) ExitGroup(errorCode int) *Chain {
+	c.Chain.Begin(&sigExitGroup)
+	c.Chain.ArgInt(0, int64(errorCode))
 	return c
 }
 
@@ -2845,15 +2866,14 @@ func (c *Chain) Sigreturn() *Chain {
 
 // Clone adds a step calling clone (number 217 on linux/sparc64):
 //
-//	long clone(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) Clone(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(217, a...)
+//	long clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, unsigned long tls, int __user *child_tidptr)
+func (c *Chain) Clone(cloneFlags int, newsp int, parentTidptr *int32, childTidptr *int32, tls int) *Chain {
+	c.Chain.Begin(&sigClone)
+	c.Chain.ArgInt(0, int64(cloneFlags))
+	c.Chain.ArgInt(1, int64(newsp))
+	c.Chain.ArgPtr(2, unsafe.Pointer(parentTidptr), unsafe.Sizeof(*parentTidptr))
+	c.Chain.ArgInt(3, int64(tls))
+	c.Chain.ArgPtr(4, unsafe.Pointer(childTidptr), unsafe.Sizeof(*childTidptr))
 	return c
 }
 
@@ -4262,15 +4282,14 @@ func (c *Chain) Bpf(cmd int, uattr unsafe.Pointer, size int) *Chain {
 
 // Execveat adds a step calling execveat (number 350 on linux/sparc64):
 //
-//	long execveat(?)
-//
-// The tables know no C signature for it, so it takes raw integer arguments.
-func (c *Chain) Execveat(args ...int) *Chain {
-	a := make([]any, len(args))
-	for i, v := range args {
-		a[i] = v
-	}
-	c.Chain.Syscall(350, a...)
+//	long execveat(int fd, const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp, int flags)
+func (c *Chain) Execveat(fd int, filename string, argv []string, envp []string, flags int) *Chain {
+	c.Chain.Begin(&sigExecveat)
+	c.Chain.ArgInt(0, int64(fd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgStrs(2, argv)
+	c.Chain.ArgStrs(3, envp)
+	c.Chain.ArgInt(4, int64(flags))
 	return c
 }
 
@@ -4701,6 +4720,16 @@ func (c *Chain) PidfdOpen(pid int, flags int) *Chain {
 	return c
 }
 
+// Clone3 adds a step calling clone3 (number 435 on linux/sparc64):
+//
+//	long clone3(struct clone_args __user *uargs, size_t size)
+func (c *Chain) Clone3(uargs unsafe.Pointer, size int) *Chain {
+	c.Chain.Begin(&sigClone3)
+	c.Chain.ArgPtr(0, uargs, 0)
+	c.Chain.ArgInt(1, int64(size))
+	return c
+}
+
 // CloseRange adds a step calling close_range (number 436 on linux/sparc64):
 //
 //	long close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)
@@ -4869,5 +4898,261 @@ func (c *Chain) SetMempolicyHomeNode(start int, length int, homeNode int, flags 
 	c.Chain.ArgInt(1, int64(length))
 	c.Chain.ArgInt(2, int64(homeNode))
 	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Cachestat adds a step calling cachestat (number 451 on linux/sparc64):
+//
+//	long cachestat(unsigned int fd, struct cachestat_range __user *cstat_range, struct cachestat __user *cstat, unsigned int flags)
+func (c *Chain) Cachestat(fd int, cstatRange *unix.CachestatRange, cstat *unix.Cachestat_t, flags int) *Chain {
+	c.Chain.Begin(&sigCachestat)
+	c.Chain.ArgInt(0, int64(fd))
+	c.Chain.ArgPtr(1, unsafe.Pointer(cstatRange), unsafe.Sizeof(*cstatRange))
+	c.Chain.ArgPtr(2, unsafe.Pointer(cstat), unsafe.Sizeof(*cstat))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Fchmodat2 adds a step calling fchmodat2 (number 452 on linux/sparc64):
+//
+//	long fchmodat2(int dfd, const char __user *filename, umode_t mode, unsigned int flags)
+func (c *Chain) Fchmodat2(dfd int, filename string, mode int, flags int) *Chain {
+	c.Chain.Begin(&sigFchmodat2)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgInt(2, int64(mode))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// MapShadowStack adds a step calling map_shadow_stack (number 453 on linux/sparc64):
+//
+//	long map_shadow_stack(unsigned long addr, unsigned long size, unsigned int flags)
+func (c *Chain) MapShadowStack(addr int, size int, flags int) *Chain {
+	c.Chain.Begin(&sigMapShadowStack)
+	c.Chain.ArgInt(0, int64(addr))
+	c.Chain.ArgInt(1, int64(size))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// FutexWake adds a step calling futex_wake (number 454 on linux/sparc64):
+//
+//	long futex_wake(void __user *uaddr, unsigned long mask, int nr, unsigned int flags)
+func (c *Chain) FutexWake(uaddr unsafe.Pointer, mask int, nr int, flags int) *Chain {
+	c.Chain.Begin(&sigFutexWake)
+	c.Chain.ArgPtr(0, uaddr, 0)
+	c.Chain.ArgInt(1, int64(mask))
+	c.Chain.ArgInt(2, int64(nr))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// FutexWait adds a step calling futex_wait (number 455 on linux/sparc64):
+//
+//	long futex_wait(void __user *uaddr, unsigned long val, unsigned long mask, unsigned int flags, struct __kernel_timespec __user *timeout, clockid_t clockid)
+func (c *Chain) FutexWait(uaddr unsafe.Pointer, val int, mask int, flags int, timeout *unix.Timespec, clockid int) *Chain {
+	c.Chain.Begin(&sigFutexWait)
+	c.Chain.ArgPtr(0, uaddr, 0)
+	c.Chain.ArgInt(1, int64(val))
+	c.Chain.ArgInt(2, int64(mask))
+	c.Chain.ArgInt(3, int64(flags))
+	c.Chain.ArgPtr(4, unsafe.Pointer(timeout), unsafe.Sizeof(*timeout))
+	c.Chain.ArgInt(5, int64(clockid))
+	return c
+}
+
+// FutexRequeue adds a step calling futex_requeue (number 456 on linux/sparc64):
+//
+//	long futex_requeue(struct futex_waitv __user *waiters, unsigned int flags, int nr_wake, int nr_requeue)
+func (c *Chain) FutexRequeue(waiters unsafe.Pointer, flags int, nrWake int, nrRequeue int) *Chain {
+	c.Chain.Begin(&sigFutexRequeue)
+	c.Chain.ArgPtr(0, waiters, 0)
+	c.Chain.ArgInt(1, int64(flags))
+	c.Chain.ArgInt(2, int64(nrWake))
+	c.Chain.ArgInt(3, int64(nrRequeue))
+	return c
+}
+
+// Statmount adds a step calling statmount (number 457 on linux/sparc64):
+//
+//	long statmount(const struct mnt_id_req __user *req, struct statmount __user *buf, size_t bufsize, unsigned int flags)
+func (c *Chain) Statmount(req unsafe.Pointer, buf unsafe.Pointer, bufsize int, flags int) *Chain {
+	c.Chain.Begin(&sigStatmount)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, buf, 0)
+	c.Chain.ArgInt(2, int64(bufsize))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// Listmount adds a step calling listmount (number 458 on linux/sparc64):
+//
+//	long listmount(const struct mnt_id_req __user *req, u64 __user *mnt_ids, size_t nr_mnt_ids, unsigned int flags)
+func (c *Chain) Listmount(req unsafe.Pointer, mntIds unsafe.Pointer, nrMntIds int, flags int) *Chain {
+	c.Chain.Begin(&sigListmount)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, mntIds, 0)
+	c.Chain.ArgInt(2, int64(nrMntIds))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmGetSelfAttr adds a step calling lsm_get_self_attr (number 459 on linux/sparc64):
+//
+//	long lsm_get_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 __user *size, u32 flags)
+func (c *Chain) LsmGetSelfAttr(attr int, ctx unsafe.Pointer, size *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigLsmGetSelfAttr)
+	c.Chain.ArgInt(0, int64(attr))
+	c.Chain.ArgPtr(1, ctx, 0)
+	c.Chain.ArgPtr(2, unsafe.Pointer(size), unsafe.Sizeof(*size))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmSetSelfAttr adds a step calling lsm_set_self_attr (number 460 on linux/sparc64):
+//
+//	long lsm_set_self_attr(unsigned int attr, struct lsm_ctx __user *ctx, u32 size, u32 flags)
+func (c *Chain) LsmSetSelfAttr(attr int, ctx unsafe.Pointer, size int, flags int) *Chain {
+	c.Chain.Begin(&sigLsmSetSelfAttr)
+	c.Chain.ArgInt(0, int64(attr))
+	c.Chain.ArgPtr(1, ctx, 0)
+	c.Chain.ArgInt(2, int64(size))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// LsmListModules adds a step calling lsm_list_modules (number 461 on linux/sparc64):
+//
+//	long lsm_list_modules(u64 __user *ids, u32 __user *size, u32 flags)
+func (c *Chain) LsmListModules(ids *uint64, size *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigLsmListModules)
+	c.Chain.ArgPtr(0, unsafe.Pointer(ids), unsafe.Sizeof(*ids))
+	c.Chain.ArgPtr(1, unsafe.Pointer(size), unsafe.Sizeof(*size))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// Mseal adds a step calling mseal (number 462 on linux/sparc64):
+//
+//	long mseal(unsigned long start, size_t len, unsigned long flags)
+func (c *Chain) Mseal(start int, length int, flags int) *Chain {
+	c.Chain.Begin(&sigMseal)
+	c.Chain.ArgInt(0, int64(start))
+	c.Chain.ArgInt(1, int64(length))
+	c.Chain.ArgInt(2, int64(flags))
+	return c
+}
+
+// Setxattrat adds a step calling setxattrat (number 463 on linux/sparc64):
+//
+//	long setxattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name, const struct xattr_args __user *uargs, size_t usize)
+func (c *Chain) Setxattrat(dfd int, pathname string, atFlags int, name string, uargs unsafe.Pointer, usize int) *Chain {
+	c.Chain.Begin(&sigSetxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	c.Chain.ArgPtr(4, uargs, 0)
+	c.Chain.ArgInt(5, int64(usize))
+	return c
+}
+
+// Getxattrat adds a step calling getxattrat (number 464 on linux/sparc64):
+//
+//	long getxattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name, struct xattr_args __user *uargs, size_t usize)
+func (c *Chain) Getxattrat(dfd int, pathname string, atFlags int, name string, uargs unsafe.Pointer, usize int) *Chain {
+	c.Chain.Begin(&sigGetxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	c.Chain.ArgPtr(4, uargs, 0)
+	c.Chain.ArgInt(5, int64(usize))
+	return c
+}
+
+// Listxattrat adds a step calling listxattrat (number 465 on linux/sparc64):
+//
+//	long listxattrat(int dfd, const char __user *pathname, unsigned int at_flags, char __user *list, size_t size)
+func (c *Chain) Listxattrat(dfd int, pathname string, atFlags int, list []byte, size int) *Chain {
+	c.Chain.Begin(&sigListxattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgBuf(3, list)
+	c.Chain.ArgLen(4, int64(size), 3)
+	return c
+}
+
+// Removexattrat adds a step calling removexattrat (number 466 on linux/sparc64):
+//
+//	long removexattrat(int dfd, const char __user *pathname, unsigned int at_flags, const char __user *name)
+func (c *Chain) Removexattrat(dfd int, pathname string, atFlags int, name string) *Chain {
+	c.Chain.Begin(&sigRemovexattrat)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, pathname)
+	c.Chain.ArgInt(2, int64(atFlags))
+	c.Chain.ArgStr(3, name)
+	return c
+}
+
+// OpenTreeAttr adds a step calling open_tree_attr (number 467 on linux/sparc64):
+//
+//	long open_tree_attr(int dfd, const char __user *filename, unsigned int flags, struct mount_attr __user *uattr, size_t usize)
+func (c *Chain) OpenTreeAttr(dfd int, filename string, flags int, uattr *unix.MountAttr, usize int) *Chain {
+	c.Chain.Begin(&sigOpenTreeAttr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgInt(2, int64(flags))
+	c.Chain.ArgPtr(3, unsafe.Pointer(uattr), unsafe.Sizeof(*uattr))
+	c.Chain.ArgInt(4, int64(usize))
+	c.Chain.Bound(4, uint64(unsafe.Sizeof(*uattr)))
+	return c
+}
+
+// FileGetattr adds a step calling file_getattr (number 468 on linux/sparc64):
+//
+//	long file_getattr(int dfd, const char __user *filename, struct file_attr __user *ufattr, size_t usize, unsigned int at_flags)
+func (c *Chain) FileGetattr(dfd int, filename string, ufattr unsafe.Pointer, usize int, atFlags int) *Chain {
+	c.Chain.Begin(&sigFileGetattr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgPtr(2, ufattr, 0)
+	c.Chain.ArgInt(3, int64(usize))
+	c.Chain.ArgInt(4, int64(atFlags))
+	return c
+}
+
+// FileSetattr adds a step calling file_setattr (number 469 on linux/sparc64):
+//
+//	long file_setattr(int dfd, const char __user *filename, struct file_attr __user *ufattr, size_t usize, unsigned int at_flags)
+func (c *Chain) FileSetattr(dfd int, filename string, ufattr unsafe.Pointer, usize int, atFlags int) *Chain {
+	c.Chain.Begin(&sigFileSetattr)
+	c.Chain.ArgInt(0, int64(dfd))
+	c.Chain.ArgStr(1, filename)
+	c.Chain.ArgPtr(2, ufattr, 0)
+	c.Chain.ArgInt(3, int64(usize))
+	c.Chain.ArgInt(4, int64(atFlags))
+	return c
+}
+
+// Listns adds a step calling listns (number 470 on linux/sparc64):
+//
+//	long listns(const struct ns_id_req __user *req, u64 __user *ns_ids, size_t nr_ns_ids, unsigned int flags)
+func (c *Chain) Listns(req unsafe.Pointer, nsIds unsafe.Pointer, nrNsIds int, flags int) *Chain {
+	c.Chain.Begin(&sigListns)
+	c.Chain.ArgPtr(0, req, 0)
+	c.Chain.ArgPtr(1, nsIds, 0)
+	c.Chain.ArgInt(2, int64(nrNsIds))
+	c.Chain.ArgInt(3, int64(flags))
+	return c
+}
+
+// RseqSliceYield adds a step calling rseq_slice_yield (number 471 on linux/sparc64):
+//
+//	long rseq_slice_yield(void)
+func (c *Chain) RseqSliceYield() *Chain {
+	c.Chain.Begin(&sigRseqSliceYield)
 	return c
 }

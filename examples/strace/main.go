@@ -1,0 +1,47 @@
+// Command strace builds a chain, prints it, runs it and prints what each
+// step returned, the way strace shows system calls:
+//
+//	go run ./examples/strace
+//
+// The chain opens a file that exists and one that does not; the second
+// open is allowed to fail (AllowError), and a condition on it skips the
+// read of the missing file. Printing needs no running: Chain.String shows
+// the steps with symbolic arguments ($0 is step 0's result), Result.String
+// the same steps with the values the kernel returned.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/syschain/syschain/generated"
+	"github.com/syschain/syschain/runtime"
+)
+
+func main() {
+	buf := make([]byte, 64)
+	c := generated.New()
+	c.Openat(unix.AT_FDCWD, "/proc/self/comm", unix.O_RDONLY, 0). // 0
+		Read(runtime.Ret(0), buf, len(buf)).                        // 1
+		Close(runtime.Ret(0)).                                      // 2
+		Openat(unix.AT_FDCWD, "/nonexistent", unix.O_RDONLY, 0).    // 3
+		AllowError().
+		When(runtime.LT, 0).Goto(5). // a failed open jumps over its read
+		Read(runtime.Ret(3), buf, len(buf)).                      // 4
+		Getpid()                                                  // 5
+
+	fmt.Println("chain:")
+	fmt.Println(c.String())
+	res, err := c.Run()
+	fmt.Println("run:")
+	if res != nil {
+		fmt.Println(res.String())
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("getpid via the chain: %d, via Go: %d\n", res.Ret(5), os.Getpid())
+}
