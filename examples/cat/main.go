@@ -40,11 +40,10 @@ func main() {
 
 func cat(path string, buf []byte) error {
 	c := generated.New()
-	c.Openat(unix.AT_FDCWD, path, unix.O_RDONLY|unix.O_CLOEXEC, 0). // step 0: fd
-		Read(runtime.Ret(0), buf, len(buf)).                          // step 1: n
-		Write(1, buf, runtime.Ret(1)).                                 // step 2
-		AllowError().                                                  // close the fd even if stdout fails
-		Close(runtime.Ret(0))                                          // step 3
+	c.Openat(unix.AT_FDCWD, path, unix.O_RDONLY|unix.O_CLOEXEC, 0) // step 0: the fd
+	c.Read(runtime.Ret(0), buf, len(buf))                          // step 1: n bytes
+	c.Write(1, buf, runtime.Ret(1)).AllowError()                   // step 2: close even if stdout fails
+	c.Close(runtime.Ret(0))                                        // step 3
 	res, err := c.Run()
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)

@@ -23,14 +23,13 @@ import (
 func main() {
 	buf := make([]byte, 64)
 	c := generated.New()
-	c.Openat(unix.AT_FDCWD, "/proc/self/comm", unix.O_RDONLY, 0). // 0
-		Read(runtime.Ret(0), buf, len(buf)).                        // 1
-		Close(runtime.Ret(0)).                                      // 2
-		Openat(unix.AT_FDCWD, "/nonexistent", unix.O_RDONLY, 0).    // 3
-		AllowError().
-		When(runtime.LT, 0).Goto(5). // a failed open jumps over its read
-		Read(runtime.Ret(3), buf, len(buf)).                      // 4
-		Getpid()                                                  // 5
+	c.Openat(unix.AT_FDCWD, "/proc/self/comm", unix.O_RDONLY, 0) // step 0
+	c.Read(runtime.Ret(0), buf, len(buf))                        // 1
+	c.Close(runtime.Ret(0))                                      // 2
+	// Step 3 may fail; if it does, jump over its read to step 5.
+	c.Openat(unix.AT_FDCWD, "/nonexistent", unix.O_RDONLY, 0).AllowError().When(runtime.LT, 0).Goto(5)
+	c.Read(runtime.Ret(3), buf, len(buf)) // 4
+	c.Getpid()                            // 5
 
 	fmt.Println("chain:")
 	fmt.Println(c.String())
