@@ -10,6 +10,29 @@ import (
 // Benchmarks are named Name/params/via=X so benchstat can put the ways
 // side by side: go test -run '^$' -bench . -count 6 ./runtime/ > bench.out
 // && benchstat -col /via bench.out.
+//
+// Besides wall time each reports cpu-ns/op, the process's user+system CPU
+// time per op (getrusage): on a shared machine a benchmark's wall time
+// includes the time it waits for a CPU, its CPU time does not.
+
+// loop runs f b.N times under b.Loop and reports cpu-ns/op.
+func loop(b *testing.B, f func()) {
+	b.Helper()
+	b.ReportAllocs()
+	start := cpuNanos()
+	for b.Loop() {
+		f()
+	}
+	b.ReportMetric(float64(cpuNanos()-start)/float64(b.N), "cpu-ns/op")
+}
+
+func cpuNanos() int64 {
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return unix.TimevalToNsec(ru.Utime) + unix.TimevalToNsec(ru.Stime)
+}
 
 func BenchmarkGetppid(b *testing.B) {
 	for _, k := range []int{1, 4, 16, 64} {
@@ -21,37 +44,33 @@ func BenchmarkGetppid(b *testing.B) {
 		name := "K=" + strconv.Itoa(k)
 		b.Run(name+"/via=interp", func(b *testing.B) {
 			var r Result
-			b.ReportAllocs()
-			for b.Loop() {
+			loop(b, func() {
 				if err := c.RunInto(Interp{}, &r); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 		})
 		b.Run(name+"/via=interp-raw", func(b *testing.B) {
 			var r Result
-			b.ReportAllocs()
-			for b.Loop() {
+			loop(b, func() {
 				if err := raw.RunInto(Interp{}, &r); err != nil {
 					b.Fatal(err)
 				}
-			}
+			})
 		})
 		b.Run(name+"/via=direct", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
+			loop(b, func() {
 				for i := 0; i < k; i++ {
 					unix.Syscall(unix.SYS_GETPPID, 0, 0, 0)
 				}
-			}
+			})
 		})
 		b.Run(name+"/via=direct-raw", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
+			loop(b, func() {
 				for i := 0; i < k; i++ {
 					unix.RawSyscall(unix.SYS_GETPPID, 0, 0, 0)
 				}
-			}
+			})
 		})
 	}
 }
@@ -68,16 +87,14 @@ func BenchmarkOpenReadClose(b *testing.B) {
 	c.Syscall(unix.SYS_CLOSE, Ret(0))
 	b.Run("via=interp", func(b *testing.B) {
 		var r Result
-		b.ReportAllocs()
-		for b.Loop() {
+		loop(b, func() {
 			if err := c.RunInto(Interp{}, &r); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 	b.Run("via=direct", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		loop(b, func() {
 			fd, err := unix.Openat(unix.AT_FDCWD, path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 			if err != nil {
 				b.Fatal(err)
@@ -86,7 +103,7 @@ func BenchmarkOpenReadClose(b *testing.B) {
 				b.Fatal(err)
 			}
 			unix.Close(fd)
-		}
+		})
 	})
 }
 
@@ -96,8 +113,7 @@ func BenchmarkBuild4(b *testing.B) {
 	buf := make([]byte, 4096)
 	openat, read, write, closeSig := LookupSigName("openat"), LookupSigName("read"), LookupSigName("write"), LookupSigName("close")
 	b.Run("via=begin", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		loop(b, func() {
 			var c Chain
 			c.Begin(openat)
 			c.ArgInt(0, unix.AT_FDCWD)
@@ -116,11 +132,10 @@ func BenchmarkBuild4(b *testing.B) {
 			if _, err := c.Program(); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 	b.Run("via=syscall", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
+		loop(b, func() {
 			var c Chain
 			c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, "/etc/hostname", unix.O_RDONLY, 0).
 				Syscall(unix.SYS_READ, Ret(0), buf, len(buf)).
@@ -129,6 +144,6 @@ func BenchmarkBuild4(b *testing.B) {
 			if _, err := c.Program(); err != nil {
 				b.Fatal(err)
 			}
-		}
+		})
 	})
 }

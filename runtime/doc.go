@@ -32,6 +32,26 @@
 // and a symbolic length is bounded at run time through the wire format's
 // bound mask, so the kernel never writes past the slice.
 //
+// # Backends
+//
+// A Backend executes a compiled Program: Exec gets the validated steps (and
+// their words, Program.Words) and a results slice, and returns the raw
+// status word of docs/wire-format.md; shared code (Result, StepError) turns
+// status and results into what callers see, so every backend reports alike.
+// Interp (one syscall per step) is the reference and the fallback; DryRun
+// executes nothing and returns scripted results.
+//
+// Run picks the default backend from a registry: RegisterBackend(b,
+// priority) from an init function; the highest-priority backend that is
+// available (optional Prober, asked once) and accepts the chain (optional
+// Acceptor) wins; interp has priority 0. A kernel backend living in this
+// package implements Exec by handing p.Words() and results to sys_chain
+// (SysChain on amd64) and returning its status word, or its negative errno
+// as a unix.Errno. Package runtime/conformance checks any backend against
+// the spec.
+//
+// # Concurrency
+//
 // A built chain may be run from many goroutines at once. Building (any
 // method that changes the chain) must not overlap with running it.
 package runtime

@@ -328,7 +328,7 @@ func FuzzDecode(f *testing.F) {
 		// Execute it with scripted results drawn from the words: no
 		// syscall runs, but every control-flow path can be taken.
 		d := &DryRun{Func: func(step int, nr uintptr, args [6]uintptr) int64 {
-			return int64(words[(step*7+int(nr))%len(words)])
+			return int64(words[(uint64(step)*7+uint64(nr))%uint64(len(words))])
 		}}
 		r, err := c.RunOn(d)
 		if err != nil && !errors.Is(err, ErrStopped) && !errors.Is(err, ErrCondStop) && !errors.Is(err, ErrBound) && !errors.Is(err, ErrInterrupted) {
