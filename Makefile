@@ -49,12 +49,12 @@ KTREE ?= $(HOME)/.cache/syschain/linux-source
 
 # tables: regenerate tables/ from Debian's linux-source tree.
 tables: deps
-	./tables/extract-kernel.sh "$(KTREE)"
-	$(GO) run ./cmd/syschain-gen tables -kernel "$(KTREE)" -out tables/
+	KERNEL_TARBALL="$(KERNEL_TARBALL)" ./tables/extract-kernel.sh "$(KTREE)"
+	$(GO) run ./cmd/syschain-gen tables -kernel "$(KTREE)" -out tables/ -report
 
 # tables-check: regenerating tables/ reproduces the committed files.
 tables-check: tables
-	@git diff --exit-code -- tables/ || { echo "tables/ differ from a regeneration: run 'make tables' and commit"; exit 1; }
+	@git diff --exit-code -- 'tables/*.tbl' && test -z "$$(git status --porcelain -- 'tables/*.tbl')" || { echo "tables/ differ from a regeneration: run 'make tables' and commit"; exit 1; }
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./runtime/ > bench.out
