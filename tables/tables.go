@@ -162,8 +162,10 @@ func (a *Arch) ByNr(nr int) (*Syscall, bool) {
 	return &a.Syscalls[i], true
 }
 
-// index builds the lookup maps; Parse calls it, and Lookup/ByNr call it
-// for an Arch built by hand.
+// index builds the lookup maps. Parse (and so Load) calls it, so lookups
+// on a loaded Arch are safe from many goroutines; for an Arch built by
+// hand the first Lookup/ByNr builds them, and appending to Syscalls
+// afterwards needs a fresh Arch value.
 func (a *Arch) index() {
 	a.byName = make(map[string]int, len(a.Syscalls))
 	a.byNr = make(map[int]int, len(a.Syscalls))
