@@ -203,20 +203,39 @@ func unknownSyscall(archs []*Arch, a *Arch, n string) error {
 		return fmt.Errorf("syscall %q does not exist on linux/%s (it does on %s): drop it from -syscalls or limit -arch", n, a.GoArch, strings.Join(elsewhere, ", "))
 	}
 	msg := fmt.Sprintf("unknown syscall %q for linux/%s", n, a.GoArch)
-	if s := suggest(a, n); s != "" {
-		msg += "; did you mean " + s + "?"
-	} else {
-		msg += " (syschain-gen list -arch " + a.GoArch + " lists them)"
+	if s := suggest(a.SortedNames(), n); s != "" {
+		return fmt.Errorf("%s; did you mean %s?", msg, s)
 	}
-	return fmt.Errorf("%s", msg)
+	// A typo of a name this arch lacks ("opne" on arm64, which has only
+	// openat): suggest it, and say where it exists.
+	names := map[string][]string{}
+	var all []string
+	for _, g := range tables.GoArches() {
+		ta, err := tables.Load(g)
+		if err != nil {
+			continue
+		}
+		for _, s := range ta.Syscalls {
+			if s.Implemented() {
+				if names[s.Name] == nil {
+					all = append(all, s.Name)
+				}
+				names[s.Name] = append(names[s.Name], g)
+			}
+		}
+	}
+	sort.Strings(all)
+	if s := suggest(all, n); s != "" {
+		return fmt.Errorf("%s; did you mean %s? It exists on %s, but not on linux/%s", msg, s, strings.Join(names[s], ", "), a.GoArch)
+	}
+	return fmt.Errorf("%s (syschain-gen list -arch %s lists them)", msg, a.GoArch)
 }
 
-// suggest returns the arch's syscall name closest to n, if close enough to
-// be a typo.
-func suggest(a *Arch, n string) string {
+// suggest returns the name closest to n, if close enough to be a typo.
+func suggest(names []string, n string) string {
 	best, bestD := "", 1<<30
 	ln := strings.ToLower(n)
-	for _, name := range a.SortedNames() {
+	for _, name := range names {
 		d := levenshtein(ln, name)
 		if d < bestD {
 			best, bestD = name, d
@@ -230,7 +249,7 @@ func suggest(a *Arch, n string) string {
 		return best
 	}
 	// A transposition ("opne") counts as one edit for people.
-	for _, name := range a.SortedNames() {
+	for _, name := range names {
 		if len(name) == len(ln) && isTransposition(ln, name) {
 			return name
 		}
@@ -334,7 +353,15 @@ func WriteFiles(dir, prefix string, files []File) error {
 	} else if !fi.IsDir() {
 		return fmt.Errorf("output %s is not a directory", dir)
 	}
-	// Write every temp file first so that a failure leaves no mix of old and new.
+	// Refuse targets a rename cannot replace before touching anything, and
+	// write every temp file before the first rename, so that a failure
+	// leaves the directory as it was rather than a mix of old and new.
+	for _, f := range files {
+		p := filepath.Join(dir, f.Name)
+		if fi, err := os.Lstat(p); err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("cannot write %s: it exists and is not a regular file; remove it", p)
+		}
+	}
 	tmps := make([]string, len(files))
 	cleanup := func() {
 		for _, t := range tmps {

@@ -69,6 +69,25 @@ Flags:
 
 // runGenerate is the default subcommand: generate builders.
 func runGenerate(stdout, stderr io.Writer, args []string) error {
+	job, err := prepare(stdout, stderr, args, "")
+	if err != nil || job == nil {
+		return err
+	}
+	return writeFiles(job)
+}
+
+func writeFiles(j *job) error { return gen.WriteFiles(j.out, j.prefix, j.files) }
+
+// job is a generation whose files are made but not yet written.
+type job struct {
+	out, prefix string
+	files       []gen.File
+}
+
+// prepare parses args and generates the files in memory; dir is the
+// directory -out is relative to ("" for the current one). A nil job with
+// a nil error means there is nothing to write (-report).
+func prepare(stdout, stderr io.Writer, args []string, dir string) (*job, error) {
 	fs := flag.NewFlagSet("syschain-gen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	syscalls := fs.String("syscalls", "", "comma-separated `names` of the syscalls to generate (table names like pread64, or method names)")
@@ -84,53 +103,56 @@ func runGenerate(stdout, stderr io.Writer, args []string) error {
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return err
+			return nil, err
 		}
-		return fmt.Errorf("%v (syschain-gen -h shows the flags)", err)
+		return nil, fmt.Errorf("%v (syschain-gen -h shows the flags)", err)
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q: syscalls go in -syscalls a,b,c (syschain-gen -h shows the flags)", fs.Arg(0))
+		return nil, fmt.Errorf("unexpected argument %q: syscalls go in -syscalls a,b,c (syschain-gen -h shows the flags)", fs.Arg(0))
 	}
 	arches := splitList(*arch)
 	names := splitList(*syscalls)
+	outDir := *out
+	if dir != "" && !filepath.IsAbs(outDir) {
+		outDir = filepath.Join(dir, outDir)
+	}
 
 	if *report {
-		dir, err := xtypes.Locate(*out)
+		xdir, err := xtypes.Locate(outDir)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		archs, err := gen.Load(arches, &xtypes.Cache{Dir: dir})
+		archs, err := gen.Load(arches, &xtypes.Cache{Dir: xdir})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		return gen.Report(stdout, archs)
+		return nil, gen.Report(stdout, archs)
 	}
 	switch {
 	case *all && len(names) > 0:
-		return fmt.Errorf("-all and -syscalls both given: pass one of them")
+		return nil, fmt.Errorf("-all and -syscalls both given: pass one of them")
 	case !*all && len(names) == 0:
-		return fmt.Errorf("no syscalls chosen: pass -syscalls a,b,c (or -all for every syscall)")
+		return nil, fmt.Errorf("no syscalls chosen: pass -syscalls a,b,c (or -all for every syscall)")
 	}
 	if *prefix == "" || strings.ContainsAny(*prefix, `/\`) {
-		return fmt.Errorf("-prefix %q: want a plain file name prefix such as zchain", *prefix)
+		return nil, fmt.Errorf("-prefix %q: want a plain file name prefix such as zchain", *prefix)
 	}
-	fi, err := os.Stat(*out)
-	if err != nil || !fi.IsDir() {
-		return fmt.Errorf("-out %s: not a directory (create it first)", *out)
+	if fi, err := os.Stat(outDir); err != nil || !fi.IsDir() {
+		return nil, fmt.Errorf("-out %s: not a directory (create it first)", *out)
 	}
 
-	client, err := loadClient(*out, *prefix)
+	client, err := loadClient(outDir, *prefix)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if *pkg == "" {
 		*pkg = client.name
 	}
 	if *pkg == "" {
-		return fmt.Errorf("no package name: run from go generate (which sets $GOPACKAGE) or pass -pkg NAME")
+		return nil, fmt.Errorf("no package name: run from go generate (which sets $GOPACKAGE) or pass -pkg NAME")
 	}
 	if client.name != "" && client.name != *pkg {
-		return fmt.Errorf("-pkg %s but the Go files in %s are package %s: pass -pkg %s", *pkg, *out, client.name, client.name)
+		return nil, fmt.Errorf("-pkg %s but the Go files in %s are package %s: pass -pkg %s", *pkg, *out, client.name, client.name)
 	}
 
 	files, err := gen.Generate(gen.Config{
@@ -142,12 +164,12 @@ func runGenerate(stdout, stderr io.Writer, args []string) error {
 		Unix:     &xtypes.Cache{Dir: client.unixDir},
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := client.checkClashes(files); err != nil {
-		return err
+		return nil, err
 	}
-	return gen.WriteFiles(*out, *prefix, files)
+	return &job{out: outDir, prefix: *prefix, files: files}, nil
 }
 
 func splitList(s string) []string {
@@ -188,12 +210,9 @@ func loadClient(dir, prefix string) (*client, error) {
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
-		return nil, fmt.Errorf("loading the package in %s: %v", dir, err)
+		return nil, fmt.Errorf("loading the package in %s: %s", dir, oneLine(err))
 	}
 	c := &client{decls: map[string]string{}, methods: map[string]string{}}
-	if c.unixDir, err = xtypes.DirOf(pkgs); err != nil {
-		return nil, fmt.Errorf("%s: %v", dir, err)
-	}
 	for _, p := range pkgs {
 		if p.PkgPath == xtypes.ImportPath {
 			continue
@@ -202,7 +221,7 @@ func loadClient(dir, prefix string) (*client, error) {
 			if isOwnFile(e.Pos, prefix) {
 				continue
 			}
-			return nil, fmt.Errorf("package in %s is broken: %v (fix it, then run go generate again)", dir, e)
+			return nil, fmt.Errorf("package in %s is broken: %s (fix it, then run go generate again)", dir, oneLine(e))
 		}
 		c.name = p.Name
 		for _, f := range p.Syntax {
@@ -213,7 +232,18 @@ func loadClient(dir, prefix string) (*client, error) {
 			c.collect(p, f)
 		}
 	}
+	if c.unixDir, err = xtypes.DirOf(pkgs); err != nil {
+		return nil, fmt.Errorf("%s: %s", dir, oneLine(err))
+	}
 	return c, nil
+}
+
+// oneLine folds the go command's multi-line messages ("...; to add it:\n\tgo
+// get ...") into one line.
+func oneLine(v any) string {
+	s := strings.TrimSpace(fmt.Sprint(v))
+	s = strings.ReplaceAll(s, ":\n\t", ": ")
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
 }
 
 func (c *client) collect(p *packages.Package, f *ast.File) {
