@@ -28,6 +28,9 @@ type macroEnv struct {
 	// known reports whether an undefined name is known to be undefined
 	// (rather than unknown).
 	known func(name string) bool
+	// depth bounds macro expansion (a self-referential macro would
+	// otherwise recurse forever).
+	depth int
 }
 
 // value is an expression result: a number, or unknown.
@@ -60,6 +63,11 @@ func (env *macroEnv) evalCond(expr string) (tri, error) {
 
 // evalValue evaluates an expression to a number (or unknown).
 func (env *macroEnv) evalValue(expr string) (value, error) {
+	if env.depth > 16 {
+		return value{}, nil
+	}
+	env.depth++
+	defer func() { env.depth-- }()
 	toks, err := tokenize(expr)
 	if err != nil {
 		return value{}, err
