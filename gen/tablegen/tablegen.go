@@ -16,6 +16,7 @@ package tablegen
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -287,7 +288,7 @@ func resolve1(ts *treeScan, env *macroEnv, t Target, sym string, condCache map[s
 	}
 	pick := func(proto bool) *cdef {
 		var best []*cdef
-		bestScore := -1
+		bestScore := math.MinInt
 		for i := range ts.defs[sym] {
 			d := &ts.defs[sym][i]
 			if d.Proto != proto || !inArch(d.File, t) {
