@@ -38,11 +38,11 @@ test: deps fmt-check vet generate-check
 
 # generate: regenerate generated/ from tables/.
 generate:
-	$(GO) generate ./generated/
+	$(GO) generate ./generated/ ./examples/...
 
 # generate-check: generated code must match the generator.
 generate-check: generate
-	@git diff --exit-code -- generated/ || { echo "generated/ is not up to date: run 'make generate' and commit"; exit 1; }
+	@git diff --exit-code -- generated/ examples/ && test -z "$$(git status --porcelain -- generated/ examples/)" || { echo "generated files are not up to date: run 'make generate' and commit"; git status --short -- generated/ examples/; exit 1; }
 
 KERNEL_TARBALL = $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
 KTREE ?= $(HOME)/.cache/syschain/linux-source

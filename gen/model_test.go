@@ -2,10 +2,12 @@ package gen
 
 import (
 	"bytes"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/syschain/syschain/runtime"
 	"github.com/syschain/syschain/tables"
 )
 
@@ -89,6 +91,25 @@ func TestOneSignature(t *testing.T) {
 	for _, n := range []string{"Pread64", "Pwrite64", "Preadv", "Pwritev", "Clone", "Mmap", "Lseek", "Read", "Openat", "Fallocate", "Ftruncate", "Ftruncate64", "Readahead", "SyncFileRange"} {
 		if len(sigs[n]) > 1 {
 			t.Errorf("%s must have one Go signature on every arch, has %d", n, len(sigs[n]))
+		}
+	}
+}
+
+// TestReservedMethods: a syscall method must never shadow a method of the
+// embedded runtime.Chain (mips o32's "syscall" would hide the raw
+// Syscall); every exported runtime.Chain method is in reservedMethods.
+func TestReservedMethods(t *testing.T) {
+	typ := reflect.TypeOf(&runtime.Chain{})
+	for i := 0; i < typ.NumMethod(); i++ {
+		if n := typ.Method(i).Name; !reservedMethods[n] {
+			t.Errorf("runtime.Chain.%s is not in reservedMethods (gen/model.go): a syscall of that name would shadow it", n)
+		}
+	}
+	for _, a := range loadAll(t) {
+		for _, s := range a.Syscalls {
+			if reservedMethods[s.GoName] {
+				t.Errorf("linux/%s: syscall %s has reserved method name %s", a.GoArch, s.Name, s.GoName)
+			}
 		}
 	}
 }

@@ -531,7 +531,7 @@ var (
 	sigSwapoff                  = runtime.Sig{Nr: 115, Name: "swapoff", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}}}
 	sigSysinfo                  = runtime.Sig{Nr: 116, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigFsync                    = runtime.Sig{Nr: 118, Name: "fsync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigSigreturn                = runtime.Sig{Nr: 119, Name: "sigreturn", Params: []runtime.Param{{Name: "regs", Kind: runtime.KindPtr}}}
+	sigSigreturn                = runtime.Sig{Nr: 119, Name: "sigreturn"}
 	sigClone                    = runtime.Sig{Nr: 120, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
 	sigSetdomainname            = runtime.Sig{Nr: 121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                    = runtime.Sig{Nr: 122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
@@ -576,7 +576,7 @@ var (
 	sigSetresgid                = runtime.Sig{Nr: 170, Name: "setresgid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}, {Name: "sgid", Kind: runtime.KindInt}}}
 	sigGetresgid                = runtime.Sig{Nr: 171, Name: "getresgid", Params: []runtime.Param{{Name: "rgidp", Kind: runtime.KindPtr}, {Name: "egidp", Kind: runtime.KindPtr}, {Name: "sgidp", Kind: runtime.KindPtr}}}
 	sigPrctl                    = runtime.Sig{Nr: 172, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
-	sigRtSigreturn              = runtime.Sig{Nr: 173, Name: "rt_sigreturn", Params: []runtime.Param{{Name: "regs", Kind: runtime.KindPtr}}}
+	sigRtSigreturn              = runtime.Sig{Nr: 173, Name: "rt_sigreturn"}
 	sigRtSigaction              = runtime.Sig{Nr: 174, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask            = runtime.Sig{Nr: 175, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending             = runtime.Sig{Nr: 176, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
@@ -1711,10 +1711,9 @@ func (c *Chain) Fsync(fd int) *Chain {
 
 // Sigreturn adds a step calling sigreturn (number 119 on linux/arm):
 //
-//	long sigreturn(struct pt_regs *regs)
-func (c *Chain) Sigreturn(regs unsafe.Pointer) *Chain {
+//	long sigreturn(void)
+func (c *Chain) Sigreturn() *Chain {
 	c.Chain.Begin(&sigSigreturn)
-	c.Chain.ArgPtr(0, regs, 0)
 	return c
 }
 
@@ -2175,10 +2174,9 @@ func (c *Chain) Prctl(option int, arg2 int, arg3 int, arg4 int, arg5 int) *Chain
 
 // RtSigreturn adds a step calling rt_sigreturn (number 173 on linux/arm):
 //
-//	long rt_sigreturn(struct pt_regs *regs)
-func (c *Chain) RtSigreturn(regs unsafe.Pointer) *Chain {
+//	long rt_sigreturn(void)
+func (c *Chain) RtSigreturn() *Chain {
 	c.Chain.Begin(&sigRtSigreturn)
-	c.Chain.ArgPtr(0, regs, 0)
 	return c
 }
 
