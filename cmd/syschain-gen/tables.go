@@ -83,18 +83,22 @@ func runTables(stdout, stderr io.Writer, args []string) error {
 // without a signature with the reason.
 func writeReport(w io.Writer, res *tablegen.Result) {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "GOARCH\tSYSCALLS\tIMPLEMENTED\tWITH SIGNATURE\tWITHOUT")
+	fmt.Fprintln(tw, "GOARCH\tSYSCALLS\tIMPLEMENTED\tWITH SIGNATURE\tWITHOUT\tFROM OVERLAY")
 	for _, a := range res.Arches {
-		n, impl, sig := len(a.Syscalls), 0, 0
+		n, impl, sig, over := len(a.Syscalls), 0, 0, 0
 		for i := range a.Syscalls {
-			if a.Syscalls[i].Implemented() {
+			s := &a.Syscalls[i]
+			if strings.HasPrefix(s.Source, res.Overlay+":") {
+				over++
+			}
+			if s.Implemented() {
 				impl++
-				if a.Syscalls[i].HasSig {
+				if s.HasSig {
 					sig++
 				}
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\n", a.GoArch, n, impl, sig, impl-sig)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", a.GoArch, n, impl, sig, impl-sig, over)
 	}
 	tw.Flush()
 	for _, a := range res.Arches {

@@ -31,6 +31,7 @@ import (
 // Result is a built set of tables.
 type Result struct {
 	Kernel   string // kernel version, e.g. "6.1.192"
+	Overlay  string // how rows cite the overlay, e.g. "overlay.txt"
 	Arches   []*tables.Arch
 	Headers  map[string][]string // per GOARCH, the file header lines
 	Warnings []string            // oddities met in the tree (unparsable definitions)
@@ -428,7 +429,7 @@ func Build(root, overlayPath, overlayName string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Kernel: ver, Headers: map[string][]string{}}
+	res := &Result{Kernel: ver, Overlay: overlayName, Headers: map[string][]string{}}
 	res.Warnings = append(res.Warnings, ts.warnings...)
 	for _, t := range Targets {
 		a, hdr, warns, err := buildArch(root, t, ts, overlay, ver, overlayName)
