@@ -79,16 +79,19 @@ func execute(p *Program, res []uintptr, fake caller) uintptr {
 			}
 		}
 		ran++
-		if isRestart(r) {
-			r = negEINTR
+		if isErrno(r) { // the error checks stay off the success path
+			if isRestart(r) {
+				r = negEINTR
+			}
+			res[i] = r
+			if r == negEINTR {
+				return status(ran, Intr)
+			}
+			if s.errstop {
+				return status(ran, ErrStop)
+			}
 		}
 		res[i] = r
-		if r == negEINTR {
-			return status(ran, Intr)
-		}
-		if s.errstop && isErrno(r) {
-			return status(ran, ErrStop)
-		}
 		if s.nconds != 0 && s.firstTrue(r, res) >= 0 {
 			switch s.action {
 			case Stop:

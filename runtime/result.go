@@ -155,7 +155,9 @@ func (p *Program) RunInto(b Backend, r *Result) error {
 		r.pinner.Pin(ptr)
 	}
 	st, err := b.Exec(p, r.raw)
-	r.pinner.Unpin()
+	if len(p.pins) > 0 {
+		r.pinner.Unpin()
+	}
 	// The words hold addresses of the program's buffers as integers only.
 	goruntime.KeepAlive(p)
 	if err != nil {
