@@ -22,10 +22,10 @@ type cdef struct {
 	Params []tables.Param
 	File   string // path relative to the tree
 	Line   int
-	Cond   string // the #if condition it sits under; "" when none
-	Proto  bool   // a prototype (or asmlinkage definition), not SYSCALL_DEFINE
-	// Alias is a condition a macro alias adds: PPC32_SYSCALL_DEFINEn is
-	// SYSCALL_DEFINEn only when CONFIG_PPC32 is set.
+	// Cond is the #if condition it sits under ("" when none), plus the
+	// condition a macro alias implies (macroAliases).
+	Cond  string
+	Proto bool // a prototype (or asmlinkage definition), not SYSCALL_DEFINE
 }
 
 // fileScan is what one file yields.
