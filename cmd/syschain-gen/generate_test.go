@@ -346,3 +346,16 @@ func BenchmarkGenerateClient(b *testing.B) {
 		}
 	}
 }
+
+// TestReportFlag: -report prints one coverage line per arch and writes nothing.
+func TestReportFlag(t *testing.T) {
+	var stdout bytes.Buffer
+	j, err := prepare(&stdout, io.Discard, []string{"-report", "-arch", "amd64,arm"}, filepath.Join(repoRoot(t), "generated"))
+	if err != nil || j != nil {
+		t.Fatalf("prepare = %v, %v; want nothing to write and no error", j, err)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "amd64 ") || !strings.HasPrefix(lines[2], "arm ") || !strings.Contains(lines[1], "%") {
+		t.Errorf("report:\n%s", stdout.String())
+	}
+}
