@@ -10,10 +10,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// refCmp is the spec's comparison table on int64/uint64, written apart
-// from the executor's.
-func refCmp(c Cmp, r, v int64) bool {
-	ur, uv := uint64(r), uint64(v)
+// refCmp is the spec's comparison table on the machine word (int, uint),
+// written apart from the executor's.
+func refCmp(c Cmp, r, v int) bool {
+	ur, uv := uint(r), uint(v)
 	return map[Cmp]bool{EQ: r == v, NE: r != v, GT: r > v, GTU: ur > uv, LT: r < v, LTU: ur < uv, GE: r >= v, GEU: ur >= uv, LE: r <= v, LEU: ur <= uv}[c]
 }
 
@@ -21,19 +21,19 @@ func refCmp(c Cmp, r, v int64) bool {
 // syscall returns (MinInt64, MaxUint64 = -1, ...), against literal and
 // symbolic values.
 func TestDryRunComparisons(t *testing.T) {
-	edges := []int64{math.MinInt64, -4096, -4095, -1, 0, 1, math.MaxInt64}
+	edges := []int{math.MinInt, -4096, -4095, -1, 0, 1, math.MaxInt}
 	for c := EQ; c < numCmp; c++ {
 		for _, r := range edges {
 			for _, v := range edges {
 				var lit Chain
-				lit.Syscall(unix.SYS_GETPID).When(c, int(v))
+				lit.Syscall(unix.SYS_GETPID).When(c, v)
 				lit.Syscall(unix.SYS_GETPID)
-				res, _ := lit.RunOn(&DryRun{Results: []int64{r, 7}})
+				res, _ := lit.RunOn(&DryRun{Results: []int64{int64(r), 7}})
 				var sym Chain
 				sym.Syscall(unix.SYS_GETPID).AllowError()
 				sym.Syscall(unix.SYS_GETPID).AllowError().When(c, Ret(0))
 				sym.Syscall(unix.SYS_GETPID)
-				sres, _ := sym.RunOn(&DryRun{Results: []int64{v, r, 7}})
+				sres, _ := sym.RunOn(&DryRun{Results: []int64{int64(v), int64(r), 7}})
 				want := refCmp(c, r, v)
 				// r in the errno range stops the literal chain first (errstop).
 				if isErrno(uintptr(r)) {

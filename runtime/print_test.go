@@ -4,21 +4,23 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the current output")
 
-// addrs are Go heap addresses, which differ from run to run.
-var addrs = regexp.MustCompile(`0x[0-9a-f]{10,}`)
-
-func golden(t *testing.T, name, got string) {
+// golden compares got with testdata/name.golden, after replacing the Go
+// addresses given (which differ from run to run) with 0xADDR.
+func golden(t *testing.T, name, got string, addrs ...unsafe.Pointer) {
 	t.Helper()
-	got = addrs.ReplaceAllString(got, "0xADDR")
+	for _, a := range addrs {
+		got = strings.ReplaceAll(got, "0x"+strconv.FormatUint(uint64(uintptr(a)), 16), "0xADDR")
+	}
 	path := filepath.Join("testdata", name+".golden")
 	if *update {
 		tmp := path + ".tmp"
@@ -77,7 +79,7 @@ func TestPrint(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.WriteString("# decoded\n" + d.String())
-	golden(t, "print", b.String())
+	golden(t, "print", b.String(), unsafe.Pointer(&buf[0]))
 }
 
 func TestOpenFlags(t *testing.T) {
