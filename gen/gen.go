@@ -287,11 +287,13 @@ func levenshtein(a, b string) int {
 	return prev[len(b)]
 }
 
-// Report writes, per arch, how many syscalls have builders and the share
-// whose every parameter has a real Go type (not unsafe.Pointer).
+// Report writes, per arch, how many syscalls have builders, the share
+// whose every parameter has a real Go type (not unsafe.Pointer), and how
+// many implemented syscalls get no method (mips o32 calls with more than 6
+// argument slots).
 func Report(w io.Writer, archs []*Arch) error {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%-9s %8s %8s %8s %7s  %s\n", "GOARCH", "syscalls", "with sig", "typed", "share", "raw pointers (most common C types)")
+	fmt.Fprintf(&b, "%-9s %8s %8s %8s %7s %9s  %s\n", "GOARCH", "syscalls", "with sig", "typed", "share", "no method", "raw pointers (most common C types)")
 	for _, a := range archs {
 		total, sig, typed := 0, 0, 0
 		raw := map[string]int{}
@@ -334,7 +336,7 @@ func Report(w io.Writer, archs []*Arch) error {
 		if total > 0 {
 			share = 100 * float64(typed) / float64(total)
 		}
-		fmt.Fprintf(&b, "%-9s %8d %8d %8d %6.1f%%  %s\n", a.GoArch, total, sig, typed, share, strings.Join(ts, ", "))
+		fmt.Fprintf(&b, "%-9s %8d %8d %8d %6.1f%% %9d  %s\n", a.GoArch, total, sig, typed, share, len(a.Skipped), strings.Join(ts, ", "))
 	}
 	_, err := w.Write(b.Bytes())
 	return err

@@ -57,8 +57,15 @@ Types: fds, flags, sizes and addresses are int and take runtime.Ret(i)
 the arch needs; const char * is string; a buffer and its length are []byte
 and int (a literal length is checked against the slice when the chain is
 built); argv/envp are []string; structs that x/sys/unix declares for the
-arch are *unix.T, other pointers unsafe.Pointer. On 32-bit arches Mmap takes
-a byte offset and calls mmap2; the arch's own mmap is OldMmap.
+arch are *unix.T (a struct array and its count are []unix.T and int, the
+count bounded by the slice), other pointers unsafe.Pointer. Mmap takes a
+byte offset everywhere: on 32-bit arches it calls mmap2 with the offset in
+pages, on s390x old_mmap with its arguments in a block (no Ret there); the
+arch's own mmap is then OldMmap. A C unsigned constant above 1<<31 needs
+int(int32(v)) on 32-bit arches, where int has 32 bits.
+
+A syscall missing on one of the arches asked for is an error that names
+the arches that have it; limit -arch, or drop the syscall.
 
 Every generated file names the command that made it, checks its syscall
 numbers against unix.SYS_* at compile time and pins the runtime's
