@@ -115,7 +115,7 @@ func TestDryRunFlow(t *testing.T) {
 	seen := []int{}
 	d := &DryRun{Func: func(step int, nr uintptr, a [6]uintptr) int64 {
 		seen = append(seen, step)
-		return map[int]int64{0: 1, 3: -125, 5: 9, 6: -2}[step]
+		return map[int]int64{0: 1, 3: -int64(unix.ECANCELED), 5: 9, 6: -2}[step]
 	}}
 	res, err := c.RunOn(d)
 	if fmt.Sprint(seen) != "[0 3 5 6]" {
@@ -125,7 +125,7 @@ func TestDryRunFlow(t *testing.T) {
 	if !errors.As(err, &se) || se.Step != 6 || se.Why != CondStop || se.Errno != unix.ENOENT || se.Cond != 0 {
 		t.Errorf("error %#v", err)
 	}
-	if res.Steps != 4 || res.Last() != 6 || !res.Ran(5) || res.Ran(4) || res.Ret(4) != -125 || res.Ret(7) != -125 {
+	if res.Steps != 4 || res.Last() != 6 || !res.Ran(5) || res.Ran(4) || res.Ret(4) != -int64(unix.ECANCELED) || res.Ret(7) != -int64(unix.ECANCELED) {
 		t.Errorf("steps %d last %d ran(5) %v ran(4) %v ret4 %d", res.Steps, res.Last(), res.Ran(5), res.Ran(4), res.Ret(4))
 	}
 	if res.Errno(6) != unix.ENOENT || res.Errno(5) != 0 || res.Errno(7) != 0 {
