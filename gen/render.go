@@ -115,7 +115,7 @@ func renderArch(pkg, header string, a *Arch, calls []*Syscall) ([]byte, error) {
 
 	// const _ = runtime.EnforceGenVersion(runtime.GenVersion - 1)
 	// const _ = runtime.EnforceGenVersion(1 - runtime.MinGenVersion)
-	f.Comment("These constants stop compiling (\"overflows runtime.EnforceGenVersion\") when")
+	f.Comment("These constants stop compiling (\"constant -1 overflows ...EnforceGenVersion\") when")
 	f.Comment("this file and the runtime package disagree on the generated-code version:")
 	f.Comment("regenerate the file (make generate, or go generate in your package).")
 	f.Const().Defs(
@@ -131,7 +131,7 @@ func renderArch(pkg, header string, a *Arch, calls []*Syscall) ([]byte, error) {
 		}
 	}
 	if len(checks) > 0 {
-		f.Comment("A build error here (\"invalid array index\") means a syscall number below")
+		f.Comment("A build error here (\"index 1 out of bounds\") means a syscall number below")
 		f.Comment("differs from golang.org/x/sys/unix: the tables or x/sys are wrong.")
 		f.Func().Id("_").Params().Block(append([]jen.Code{jen.Var().Id("x").Index(jen.Lit(1)).Struct()}, checks...)...)
 	}

@@ -9,7 +9,7 @@ import (
 	"unsafe"
 )
 
-// These constants stop compiling ("overflows runtime.EnforceGenVersion") when
+// These constants stop compiling ("constant -1 overflows ...EnforceGenVersion") when
 // this file and the runtime package disagree on the generated-code version:
 // regenerate the file (make generate, or go generate in your package).
 const (
@@ -17,7 +17,7 @@ const (
 	_ = runtime.EnforceGenVersion(1 - runtime.MinGenVersion)
 )
 
-// A build error here ("invalid array index") means a syscall number below
+// A build error here ("index 1 out of bounds") means a syscall number below
 // differs from golang.org/x/sys/unix: the tables or x/sys are wrong.
 func _() {
 	var x [1]struct{}

@@ -315,6 +315,27 @@ func main() {
 	if n < 13 {
 		t.Fatalf("built for only %d linux arches", n)
 	}
+	// The compile-time checks: a file pinned to another runtime version, or
+	// with a number x/sys disagrees with, must not build, and must say why.
+	amd64 := filepath.Join(dir, "zchain_linux_amd64.go")
+	good := readFile(t, amd64)
+	for _, tc := range []struct{ from, to, want string }{
+		{"runtime.GenVersion - 1)", "runtime.GenVersion - 2)", "EnforceGenVersion"},
+		{"x[unix.SYS_READ-0]", "x[unix.SYS_READ-1]", "invalid argument: index"},
+	} {
+		if !strings.Contains(good, tc.from) {
+			t.Fatalf("generated file lacks %q", tc.from)
+		}
+		writeFile(t, amd64, strings.Replace(good, tc.from, tc.to, 1))
+		cmd := exec.Command(gobin, "build", "-o", os.DevNull, ".")
+		cmd.Dir, cmd.Env = dir, env
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), tc.want) {
+			t.Errorf("with %s: build err %v, output:\n%s\nwant it to fail with %q", tc.to, err, out, tc.want)
+		}
+	}
+	writeFile(t, amd64, good)
+
 	data := filepath.Join(dir, "data.txt")
 	writeFile(t, data, "hello syschain client\n")
 	runCmd(t, dir, env, gobin, "build", "-o", filepath.Join(dir, "client"), ".")
