@@ -1,0 +1,41 @@
+package runtime_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/syschain/syschain/runtime"
+	"golang.org/x/sys/unix"
+)
+
+// A chain stops at the first error, as Go code would; the error names the
+// step and matches its errno.
+func ExampleChain_Run() {
+	var c runtime.Chain
+	c.Syscall(unix.SYS_GETPID).
+		Syscall(unix.SYS_CLOSE, -1).
+		Syscall(unix.SYS_GETPPID)
+	res, err := c.Run()
+	fmt.Println(errors.Is(err, unix.EBADF), res.Steps)
+	fmt.Println(err)
+	// Output:
+	// true 2
+	// syschain: step 1 (close): bad file descriptor
+}
+
+// Conditions and jumps, run on scripted results: step 0 "returns" 0, so
+// its condition jumps over step 1.
+func ExampleDryRun() {
+	var c runtime.Chain
+	c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, "/etc/hostname", unix.O_RDONLY, 0).When(runtime.GE, 0).Goto(2)
+	c.Syscall(unix.SYS_GETPID)
+	c.Syscall(unix.SYS_CLOSE, runtime.Ret(0))
+	res, err := c.RunOn(&runtime.DryRun{Results: []int64{3}})
+	fmt.Print(res)
+	fmt.Println(err)
+	// Output:
+	// openat(AT_FDCWD, "/etc/hostname", O_RDONLY, 0) = 3
+	// getpid() = ? (not run)
+	// close($0) = 0
+	// <nil>
+}
