@@ -51,12 +51,39 @@ type stepMeta struct {
 	bufMask   uint8           // bit k: bufLen[k] is known
 	strMask   uint8           // bit k: strs[k] is set
 	lenOf     [maxArgs]int8   // ArgLen: bufSlot+1 of the buffer slot k measures; 0 if none
-	actionSet bool            // Continue or Goto was called
+	xbounds   [maxArgs]uint64 // bounds set with Bound (or decoded); ArgLen bounds are derived from them
+	xbmask    uint8
+	actionSet bool // Continue or Goto was called
 }
 
 type step struct {
 	w wstep
 	m stepMeta
+}
+
+// applyBounds recomputes the step's bound mask and bounds: the explicit
+// ones, tightened so a symbolic ArgLen length never exceeds the Go buffer
+// it describes. The builder calls it after every change to a slot, so a
+// compiled chain needs no further pass.
+func (s *step) applyBounds() {
+	w := &s.w
+	w.boundmask, w.bounds = s.m.xbmask, s.m.xbounds
+	for k := 0; k < int(w.nargs); k++ {
+		b := int(s.m.lenOf[k]) - 1
+		if b < 0 || w.symmask&(1<<k) == 0 {
+			continue
+		}
+		var limit uint64 // an empty or missing buffer: nothing may be written
+		if s.m.bufMask&(1<<b) != 0 && w.symmask&(1<<b) == 0 {
+			limit = s.m.bufLen[b]
+		} else if w.symmask&(1<<b) != 0 || w.args[b] != 0 {
+			continue // an address the chain does not own: no Go slice to protect
+		}
+		if w.boundmask&(1<<k) == 0 || w.bounds[k] > limit {
+			w.boundmask |= 1 << k
+			w.bounds[k] = limit
+		}
+	}
 }
 
 // Chain is a chain under construction and, once built, a runnable chain.
@@ -206,6 +233,7 @@ func (c *Chain) ArgInt(slot int, v int64) {
 		return
 	}
 	c.setInt(s, slot, v)
+	s.applyBounds()
 }
 
 func (c *Chain) setInt(s *step, slot int, v int64) {
@@ -244,6 +272,7 @@ func (c *Chain) ArgStr(slot int, str string) {
 	s.w.args[slot] = uint64(uintptr(c.cstr(str)))
 	s.m.strs[slot] = str
 	s.m.strMask |= 1 << slot
+	s.applyBounds()
 }
 
 // cstr makes a NUL-terminated copy, keeps it and returns its address.
@@ -279,6 +308,7 @@ func (c *Chain) ArgStrs(slot int, ss []string) {
 		s.m.lists = make([][]string, maxArgs)
 	}
 	s.m.lists[slot] = append([]string(nil), ss...)
+	s.applyBounds()
 }
 
 // ArgBuf sets a buffer slot to the address of p's data (0 if p is empty).
@@ -289,6 +319,7 @@ func (c *Chain) ArgBuf(slot int, p []byte) {
 	if s == nil {
 		return
 	}
+	defer s.applyBounds()
 	s.m.bufLen[slot] = uint64(len(p))
 	s.m.bufMask |= 1 << slot
 	if len(p) == 0 {
@@ -315,6 +346,7 @@ func (c *Chain) ArgLen(slot int, n int64, bufSlot int) {
 	}
 	c.setInt(s, slot, n)
 	s.m.lenOf[slot] = int8(bufSlot + 1)
+	s.applyBounds()
 }
 
 // ArgPtr sets a pointer slot to p (nil allowed), a Go value of size bytes,
@@ -325,6 +357,7 @@ func (c *Chain) ArgPtr(slot int, p unsafe.Pointer, size uintptr) {
 	if s == nil {
 		return
 	}
+	defer s.applyBounds()
 	s.m.bufLen[slot] = uint64(size)
 	s.m.bufMask |= 1 << slot
 	if p == nil {
@@ -352,6 +385,7 @@ func (c *Chain) ArgSplit64(lo, hi int, v int64) {
 	}
 	s.w.args[lo] = uint64(uint32(v))
 	s.w.args[hi] = uint64(uint32(uint64(v) >> 32))
+	s.applyBounds()
 }
 
 // Syscall adds a step for syscall nr with up to 6 arguments: integers of
@@ -445,8 +479,9 @@ func (c *Chain) Bound(arg int, max uint64) *Chain {
 		c.fail(c.cur(), "arg["+strconv.Itoa(arg)+"]", RuleBadSlot, "%s has %d arguments (Bound)", s.m.name, s.w.nargs)
 		return c
 	}
-	s.w.boundmask |= 1 << arg
-	s.w.bounds[arg] = max
+	s.m.xbmask |= 1 << arg
+	s.m.xbounds[arg] = max
+	s.applyBounds()
 	return c
 }
 

@@ -125,7 +125,9 @@ func Decode(words []uint64, width int) (*Chain, error) {
 			jumps = append(jumps, jump{pos, i})
 			pos++
 		}
-		c.steps = append(c.steps, step{w: w, m: decodedMeta(w)})
+		m := decodedMeta(w)
+		m.xbounds, m.xbmask = w.bounds, w.boundmask
+		c.steps = append(c.steps, step{w: w, m: m})
 	}
 	n := uint64(len(c.steps))
 	for _, j := range jumps {

@@ -1,6 +1,10 @@
 package runtime
 
-import "golang.org/x/sys/unix"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
 
 // Raw results the executor writes, as the kernel's negative errnos.
 const (
@@ -37,15 +41,15 @@ type caller interface {
 // signals between steps (the kernel can), so it ends with Intr only on an
 // EINTR result; Go's handlers use SA_RESTART, so that is rare.
 func execute(p *Program, res []uintptr, fake caller) uintptr {
-	xs := p.x
-	res = res[:len(xs)]
+	steps := p.steps
+	res = res[:len(steps)]
 	for i := range res {
 		res[i] = negECANCELED
 	}
 	ran := 0
-	for i := 0; i < len(xs); {
-		s := &xs[i]
-		a := s.args
+	for i := 0; i < len(steps); {
+		s := &steps[i].w
+		a := s.native()
 		if s.symmask != 0 {
 			for k := range a {
 				if s.symmask&(1<<k) != 0 {
@@ -55,7 +59,7 @@ func execute(p *Program, res []uintptr, fake caller) uintptr {
 		}
 		if s.boundmask != 0 {
 			for k := range a {
-				if s.boundmask&(1<<k) != 0 && a[k] > s.bounds[k] {
+				if s.boundmask&(1<<k) != 0 && a[k] > uintptr(s.bounds[k]) {
 					res[i] = negEOVERFLOW
 					return status(ran, Bound)
 				}
@@ -64,15 +68,15 @@ func execute(p *Program, res []uintptr, fake caller) uintptr {
 		var r uintptr
 		switch {
 		case fake != nil:
-			r = fake.call(i, s.nr, a)
+			r = fake.call(i, uintptr(s.nr), a)
 		case s.noblock:
-			r1, _, e := unix.RawSyscall6(s.nr, a[0], a[1], a[2], a[3], a[4], a[5])
+			r1, _, e := unix.RawSyscall6(uintptr(s.nr), a[0], a[1], a[2], a[3], a[4], a[5])
 			r = r1
 			if e != 0 {
 				r = -uintptr(e)
 			}
 		default:
-			r1, _, e := unix.Syscall6(s.nr, a[0], a[1], a[2], a[3], a[4], a[5])
+			r1, _, e := unix.Syscall6(uintptr(s.nr), a[0], a[1], a[2], a[3], a[4], a[5])
 			r = r1
 			if e != 0 {
 				r = -uintptr(e)
@@ -97,7 +101,7 @@ func execute(p *Program, res []uintptr, fake caller) uintptr {
 			case Stop:
 				return status(ran, CondStop)
 			case Jump:
-				i = s.target
+				i = int(s.target)
 				continue
 			}
 		}
@@ -106,10 +110,26 @@ func execute(p *Program, res []uintptr, fake caller) uintptr {
 	return status(ran, End)
 }
 
+// wordIs64 is true where a machine word is 64 bits: there a wstep's
+// uint64 words are native words as they are.
+const wordIs64 = unsafe.Sizeof(uintptr(0)) == 8
+
+// native returns the step's argument words as machine words. Values are
+// held zero-extended, so on 32-bit arches the conversion is exact.
+func (s *wstep) native() (a [maxArgs]uintptr) {
+	if wordIs64 {
+		return *(*[maxArgs]uintptr)(unsafe.Pointer(&s.args))
+	}
+	for k := range a {
+		a[k] = uintptr(s.args[k])
+	}
+	return a
+}
+
 // firstTrue returns the index of the first true condition, or -1.
-func (s *xstep) firstTrue(r uintptr, res []uintptr) int {
+func (s *wstep) firstTrue(r uintptr, res []uintptr) int {
 	for j := 0; j < int(s.nconds); j++ {
-		v := s.vals[j]
+		v := uintptr(s.vals[j])
 		if s.condsym&(1<<j) != 0 {
 			v = res[v]
 		}

@@ -156,6 +156,29 @@ func TestDryRunBound(t *testing.T) {
 			t.Errorf("bound error %#v", err)
 		}
 	}
+	// The length before its buffer, and an explicit Bound: the tighter wins.
+	var o Chain
+	o.Syscall(unix.SYS_GETPID)
+	o.Begin(LookupSigName("read"))
+	o.ArgLen(2, int64(Ret(0)), 1)
+	o.ArgBuf(1, buf)
+	o.Bound(2, 6)
+	for r, want := range map[int64]Why{6: End, 7: Bound, 11: Bound} {
+		if res, _ := o.RunOn(&DryRun{Results: []int64{r}}); res.Why != want {
+			t.Errorf("length first, bound 6, len %d: why %s, want %s", r, res.Why, want)
+		}
+	}
+	var o2 Chain
+	o2.Syscall(unix.SYS_GETPID)
+	o2.Begin(LookupSigName("read"))
+	o2.ArgLen(2, int64(Ret(0)), 1)
+	o2.Bound(2, 100)
+	o2.ArgBuf(1, buf)
+	for r, want := range map[int64]Why{10: End, 11: Bound} {
+		if res, _ := o2.RunOn(&DryRun{Results: []int64{r}}); res.Why != want {
+			t.Errorf("bound 100 then a 10-byte buffer, len %d: why %s, want %s", r, res.Why, want)
+		}
+	}
 	// An empty buffer bounds a symbolic length at 0.
 	var e Chain
 	e.Syscall(unix.SYS_GETPID)

@@ -18,9 +18,8 @@ func (c *Chain) String() string {
 	var b strings.Builder
 	for i := range c.steps {
 		s := &c.steps[i]
-		w := withBounds(s)
-		writeCall(&b, &w, &s.m)
-		writeOptions(&b, &w)
+		writeCall(&b, &s.w, &s.m)
+		writeOptions(&b, &s.w)
 		b.WriteByte('\n')
 	}
 	if c.err != nil {
@@ -43,8 +42,7 @@ func (r *Result) String() string {
 	ran := make([]bool, len(r.raw))
 	next := r.replay(func(i int) { ran[i] = true })
 	for i := range r.prog.steps {
-		w := withBounds(&r.prog.steps[i])
-		writeCall(&b, &w, &r.prog.steps[i].m)
+		writeCall(&b, &r.prog.steps[i].w, &r.prog.steps[i].m)
 		v := r.raw[i]
 		switch {
 		case ran[i]:

@@ -62,13 +62,13 @@ func (r *Result) replay(f func(int)) int {
 	if r.prog == nil {
 		return 0
 	}
-	xs := r.prog.x
+	steps := r.prog.steps
 	i := 0
-	for n := 0; n < r.Steps && i < len(xs); n++ {
+	for n := 0; n < r.Steps && i < len(steps); n++ {
 		f(i)
-		s := &xs[i]
+		s := &steps[i].w
 		if s.nconds != 0 && s.firstTrue(r.raw[i], r.raw) >= 0 && s.action == Jump {
-			i = s.target
+			i = int(s.target)
 		} else {
 			i++
 		}
@@ -98,17 +98,17 @@ func (r *Result) Err() error {
 	if isErrno(v) {
 		e.Errno = unix.Errno(-v)
 	}
-	s := &r.prog.x[e.Step]
+	s := &r.prog.steps[e.Step].w
 	switch r.Why {
 	case CondStop:
 		e.Cond = s.firstTrue(v, r.raw)
 	case Bound:
-		a := s.args
+		a := s.native()
 		for k := range a {
 			if s.symmask&(1<<k) != 0 {
 				a[k] = r.raw[a[k]]
 			}
-			if s.boundmask&(1<<k) != 0 && a[k] > s.bounds[k] {
+			if s.boundmask&(1<<k) != 0 && a[k] > uintptr(s.bounds[k]) {
 				e.Arg = k
 				break
 			}

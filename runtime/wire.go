@@ -104,8 +104,7 @@ func validate(steps []step) (nwords int, err error) {
 				return 0, fail("arg["+strconv.Itoa(k)+"]", RuleBufLen, "length %d > %d bytes of the buffer in arg[%d]; pass at most len(buf)", int64(s.args[k]), m.bufLen[b], b)
 			}
 		}
-		w := withBounds(&steps[i])
-		nwords += w.words()
+		nwords += s.words()
 	}
 	if nwords > MaxWords {
 		return 0, &BuildError{Step: -1, Rule: RuleTooManyWords, Detail: fmt.Sprintf("this one has %d; split it", nwords)}
@@ -118,34 +117,10 @@ func validate(steps []step) (nwords int, err error) {
 	return nwords, nil
 }
 
-// withBounds returns the step with its ArgLen bounds applied: a symbolic
-// length may not exceed the buffer it describes.
-func withBounds(s *step) wstep {
-	w := s.w
-	for k := 0; k < int(w.nargs); k++ {
-		b := int(s.m.lenOf[k]) - 1
-		if b < 0 || w.symmask&(1<<k) == 0 {
-			continue
-		}
-		var limit uint64 // an empty or missing buffer: nothing may be written
-		if s.m.bufMask&(1<<b) != 0 && w.symmask&(1<<b) == 0 {
-			limit = s.m.bufLen[b]
-		} else if w.symmask&(1<<b) != 0 || w.args[b] != 0 {
-			continue // an address the chain does not own: no Go slice to protect
-		}
-		if w.boundmask&(1<<k) == 0 || w.bounds[k] > limit {
-			w.boundmask |= 1 << k
-			w.bounds[k] = limit
-		}
-	}
-	return w
-}
-
 // encode appends the words of the steps at the given width (32 or 64).
 func encode(dst []uint64, steps []step, width int) ([]uint64, error) {
 	for i := range steps {
-		w := withBounds(&steps[i])
-		s := &w
+		s := &steps[i].w
 		start := len(dst)
 		dst = append(dst, s.nr, s.bitmap())
 		dst = append(dst, s.args[:s.nargs]...)
@@ -202,7 +177,6 @@ type Program struct {
 	// steps is shared with the Chain it was compiled from: the chain
 	// copies its steps before changing them once compiled (see changed).
 	steps []step
-	x     []xstep   // the native, pre-decoded form the executors loop over
 	words []uintptr // the native encoding, for executors that take words
 	pins  []unsafe.Pointer
 	n     int   // results a backend gets: len(steps), or an upper bound for a raw program
@@ -244,23 +218,6 @@ func (p *Program) Validate() error { return p.err }
 // takes. The slice is shared; do not modify it.
 func (p *Program) Words() []uintptr { return p.words }
 
-// xstep is a step in native words, laid out for the executor loop.
-type xstep struct {
-	nr        uintptr
-	args      [maxArgs]uintptr
-	vals      [maxConds]uintptr
-	bounds    [maxArgs]uintptr
-	target    int
-	cmps      [maxConds]Cmp
-	nconds    uint8
-	symmask   uint8
-	condsym   uint8
-	boundmask uint8
-	action    Action
-	errstop   bool
-	noblock   bool
-}
-
 // Program returns the chain's compiled form, compiling it on first use
 // after a change. It returns the first build error, if any.
 func (c *Chain) Program() (*Program, error) {
@@ -284,22 +241,7 @@ func compile(steps []step, pins []unsafe.Pointer) (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Program{steps: steps, x: make([]xstep, len(steps)), n: len(steps), pins: pins}
-	for i := range steps {
-		w, x := withBounds(&steps[i]), &p.x[i]
-		x.nr = uintptr(w.nr)
-		for k := range w.args {
-			x.args[k] = uintptr(w.args[k])
-			x.bounds[k] = uintptr(w.bounds[k])
-		}
-		for j := range w.vals {
-			x.vals[j] = uintptr(w.vals[j])
-		}
-		x.target = int(w.target)
-		x.cmps = w.cmps
-		x.nconds, x.symmask, x.condsym, x.boundmask = w.nconds, w.symmask, w.condsym, w.boundmask
-		x.action, x.errstop, x.noblock = w.action, w.errstop, w.noblock
-	}
+	p := &Program{steps: steps, n: len(steps), pins: pins}
 	const width = int(unsafe.Sizeof(uintptr(0))) * 8
 	ws, err := encode(make([]uint64, 0, nwords), steps, width)
 	if err != nil {

@@ -110,7 +110,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("decoded %d steps, want %d", d.Len(), len(p.steps))
 	}
 	for i := range p.steps {
-		if want := withBounds(&p.steps[i]); d.steps[i].w != want {
+		if want := p.steps[i].w; d.steps[i].w != want {
 			t.Errorf("step %d: decoded %+v\nwant %+v", i, d.steps[i].w, want)
 		}
 	}
@@ -122,7 +122,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("Encode(Decode(w)) != w:\n%#x\n%#x", again, words)
 	}
 	// The ArgLen bound is on the wire: 64 for the 64-byte buffer.
-	if s := withBounds(&p.steps[3]); s.boundmask != 1<<2 || s.bounds[2] != 64 {
+	if s := p.steps[3].w; s.boundmask != 1<<2 || s.bounds[2] != 64 {
 		t.Errorf("read step: boundmask %#x bound %d, want bit 2, 64", s.boundmask, s.bounds[2])
 	}
 }
