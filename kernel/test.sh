@@ -51,7 +51,7 @@ log=$work/console.log
 set +e
 timeout "$timeout_s" qemu-system-x86_64 "${accel_args[@]}" -m 512 -smp 1 \
 	-kernel "$img/bzImage" -initrd "$work/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 oops=panic quiet syschain.accel=$accel" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=5 syschain.accel=$accel" \
 	-nographic -no-reboot -monitor none -serial stdio \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}

@@ -75,14 +75,22 @@ func filtered() bool {
 // Exec runs p in one sys_chain call.
 func (Kernel) Exec(p *Program, results []uintptr) (uintptr, error) {
 	w := p.Words()
-	if len(w) == 0 || len(results) < p.Len() {
-		return 0, fmt.Errorf("syschain: kernel backend: %d words and %d result slots for a %d-step chain", len(w), len(results), p.Len())
+	if len(results) < p.Len() {
+		return 0, fmt.Errorf("syschain: kernel backend: %d result slots for a %d-step chain", len(results), p.Len())
+	}
+	// Empty words or results go to the kernel as NULL: it is the judge
+	// of what it accepts (no words is EINVAL there).
+	var wp, rp unsafe.Pointer
+	if len(w) > 0 {
+		wp = unsafe.Pointer(&w[0])
+	}
+	if len(results) > 0 {
+		rp = unsafe.Pointer(&results[0])
 	}
 	// NoBlock steps need nothing special: the chain is one syscall either
 	// way, and Syscall6 lets the Go scheduler run other goroutines if a
 	// step blocks.
-	st, _, e := unix.Syscall6(SysChain, uintptr(len(w)), uintptr(unsafe.Pointer(&w[0])),
-		uintptr(unsafe.Pointer(&results[0])), 0, 0, 0)
+	st, _, e := unix.Syscall6(SysChain, uintptr(len(w)), uintptr(wp), uintptr(rp), 0, 0, 0)
 	if e != 0 {
 		return 0, kernelRefusal(e)
 	}
@@ -99,7 +107,7 @@ func kernelRefusal(e unix.Errno) error {
 	case unix.EPERM:
 		why = "the task is under ptrace syscall tracing or syscall audit (the kernel refuses chains it cannot report step by step; run without strace/audit or use interp), or a seccomp filter denies syscall 500"
 	case unix.EINVAL, unix.E2BIG:
-		why = "the kernel and the Go validator disagree about this chain's words; this is a bug, please report it with the chain's String()"
+		why = "the kernel found the words malformed; for a chain the Go validator accepted, the two disagree, which is a bug: please report it with the chain's String()"
 	case unix.EFAULT:
 		why = "the chain's words or results were not readable/writable by the kernel"
 	case unix.ENOMEM:

@@ -66,7 +66,7 @@ func testBench(s *section) {
 		}
 		chain := best(calls*k, func() {
 			for i := 0; i < calls; i++ {
-				call(uintptr(len(w)), wp, rp, 0)
+				callRaw(uintptr(len(w)), wp, rp)
 			}
 		})
 		ratio := direct / chain
@@ -146,7 +146,7 @@ func benchFile(s *section) {
 	res := make([]uintptr, 4)
 	raw := best(benchOps, func() {
 		for i := 0; i < benchOps; i++ {
-			call(uintptr(len(w)), unsafe.Pointer(&w[0]), unsafe.Pointer(&res[0]), 0)
+			callRaw(uintptr(len(w)), unsafe.Pointer(&w[0]), unsafe.Pointer(&res[0]))
 		}
 	})
 	fmt.Printf("  open→read→write→close, ns per sequence (%s):\n", accel())

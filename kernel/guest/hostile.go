@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	goruntime "runtime"
 	"unsafe"
 
@@ -56,7 +55,7 @@ type hostile struct {
 }
 
 func testHostile(s *section) {
-	cmd := exec.Command("/proc/self/exe", "hostile-child")
+	cmd := selfCmd("hostile-child")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

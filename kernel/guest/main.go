@@ -13,8 +13,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"strings"
 	"time"
@@ -41,6 +43,23 @@ func (s *section) check(ok bool, format string, a ...any) {
 	if !ok {
 		s.errorf(format, a...)
 	}
+}
+
+// childTimeout bounds every child process; sectionTimeout every section.
+const (
+	childTimeout   = 120 * time.Second
+	sectionTimeout = 200 * time.Second
+)
+
+// selfCmd runs this program in a child mode, killed after childTimeout.
+func selfCmd(args ...string) *exec.Cmd {
+	ctx, cancel := context.WithTimeout(context.Background(), childTimeout)
+	cmd := exec.CommandContext(ctx, "/proc/self/exe", args...)
+	cmd.Cancel = func() error {
+		cancel()
+		return cmd.Process.Kill()
+	}
+	return cmd
 }
 
 var children = map[string]func() int{
@@ -96,6 +115,12 @@ func runAll() bool {
 	for _, sec := range sections {
 		s := &section{name: sec.name}
 		t0 := time.Now()
+		// A hung section fails the run instead of waiting for test.sh's
+		// QEMU timeout.
+		watchdog := time.AfterFunc(sectionTimeout, func() {
+			fmt.Printf("FAIL: %s: no result after %v\n", sec.name, sectionTimeout)
+			verdict(false)
+		})
 		func() {
 			defer func() {
 				if r := recover(); r != nil {
@@ -104,6 +129,7 @@ func runAll() bool {
 			}()
 			sec.f(s)
 		}()
+		watchdog.Stop()
 		for _, n := range s.notes {
 			fmt.Printf("  %s\n", n)
 		}

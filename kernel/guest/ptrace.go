@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	goruntime "runtime"
 	"strings"
 	"syscall"
@@ -42,7 +41,7 @@ func testPtrace(s *section) {
 func traced(mode string) ([]byte, int, error) {
 	goruntime.LockOSThread() // ptrace requests must come from the tracer thread
 	defer goruntime.UnlockOSThread()
-	cmd := exec.Command("/proc/self/exe", "ptrace-child", mode)
+	cmd := selfCmd("ptrace-child", mode)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Ptrace: true}

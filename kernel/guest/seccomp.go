@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	goruntime "runtime"
 	"syscall"
 	"unsafe"
@@ -38,7 +37,7 @@ func testSeccomp(s *section) {
 		s.errorf("pipe: %v", err)
 		return
 	}
-	cmd := exec.Command("/proc/self/exe", "seccomp-child", "kill")
+	cmd := selfCmd("seccomp-child", "kill")
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = &buf, &buf, []*os.File{pw}
 	err = cmd.Run()
@@ -56,7 +55,7 @@ func testSeccomp(s *section) {
 
 // child runs /init in a mode with its output captured.
 func child(mode ...string) ([]byte, error) {
-	cmd := exec.Command("/proc/self/exe", mode...)
+	cmd := selfCmd(mode...)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	err := cmd.Run()
@@ -205,7 +204,10 @@ func seccompErrno(s *section) {
 	expect(s, "ERRNO: a denied write stops an errstop chain", enc(ws, gp), 2, 0, 1, whyErrStop, []uintptr{neg(unix.EACCES), canc})
 	expect(s, "TRACE without a tracer: ENOSYS", enc(step{nr: unix.SYS_GETEGID}, gp), 2, 0, 2, whyEnd, []uintptr{neg(unix.ENOSYS), ppid})
 	expect(s, "USER_NOTIF: the listener emulates the step", enc(step{nr: unix.SYS_GETGID, args: []uintptr{1}}, gp), 2, 0, 2, whyEnd, []uintptr{4242, ppid})
-	expect(s, "USER_NOTIF: the listener lets the step continue", enc(step{nr: unix.SYS_GETGID, args: []uintptr{7}}), 1, 0, 1, whyEnd, []uintptr{uintptr(unix.Getgid())})
+	// A direct getgid (notified too: it continues), made with Syscall so
+	// the listener goroutine can have this thread's P meanwhile.
+	gid, _, _ := unix.Syscall(unix.SYS_GETGID, 0, 0, 0)
+	expect(s, "USER_NOTIF: the listener lets the step continue", enc(step{nr: unix.SYS_GETGID, args: []uintptr{7}}), 1, 0, 1, whyEnd, []uintptr{gid})
 	// The listener saw each step's own data, not the chain's registers.
 	for i := 0; i < 3; i++ { // two chain steps and the direct Getgid
 		select {

@@ -109,9 +109,18 @@ func enc(steps ...step) []uintptr {
 func neg(e unix.Errno) uintptr { return -uintptr(e) }
 
 // call runs sys_chain with explicit pointers (the hostile tests pass bad
-// ones) and returns the raw return value and errno.
+// ones) and returns the raw return value and errno. It tells the Go
+// scheduler it may block (a step may wait, say for a seccomp listener
+// goroutine that needs this thread's P).
 func call(nwords uintptr, words, results unsafe.Pointer, flags uintptr) (uintptr, unix.Errno) {
-	r, _, e := unix.RawSyscall6(sysChain, nwords, uintptr(words), uintptr(results), flags, 0, 0)
+	r, _, e := unix.Syscall6(sysChain, nwords, uintptr(words), uintptr(results), flags, 0, 0)
+	return r, e
+}
+
+// callRaw is call without the scheduler hand-off, for the comparison
+// table, where the direct calls it is compared with are raw too.
+func callRaw(nwords uintptr, words, results unsafe.Pointer) (uintptr, unix.Errno) {
+	r, _, e := unix.RawSyscall6(sysChain, nwords, uintptr(words), uintptr(results), 0, 0, 0)
 	return r, e
 }
 
