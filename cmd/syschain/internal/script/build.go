@@ -31,7 +31,7 @@ func Build(p *Program) (*Built, error) {
 	c := b.Chain
 	for _, call := range p.Calls {
 		st := call.Step
-		sig := Sig(call.Sys, len(call.Args))
+		sig := Sig(call)
 		c.Begin(sig)
 		for k := range call.Args {
 			setArg(c, call, sig, k, b.Buffers)

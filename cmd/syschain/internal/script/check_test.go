@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/syschain/syschain/runtime"
 	"github.com/syschain/syschain/tables"
 )
 
@@ -150,38 +149,5 @@ func TestCheckGotoEnd(t *testing.T) {
 	}
 	if p.Calls[0].Target != 2 || p.Calls[1].Target != 2 {
 		t.Errorf("targets %d, %d; want 2, 2", p.Calls[0].Target, p.Calls[1].Target)
-	}
-}
-
-// TestSigKinds checks the C→Kind rules on the common calls.
-func TestSigKinds(t *testing.T) {
-	a := testArch()
-	for _, tc := range []struct {
-		name string
-		want []runtime.Kind
-	}{
-		{"read", []runtime.Kind{runtime.KindFD, runtime.KindBuf, runtime.KindLen}},
-		{"write", []runtime.Kind{runtime.KindFD, runtime.KindBuf, runtime.KindLen}},
-		{"openat", []runtime.Kind{runtime.KindDirFD, runtime.KindString, runtime.KindOpenFlags, runtime.KindMode}},
-		{"open", []runtime.Kind{runtime.KindString, runtime.KindOpenFlags, runtime.KindMode}},
-		{"fstat", []runtime.Kind{runtime.KindFD, runtime.KindPtr}},
-		{"getpid", nil},
-	} {
-		sys, _ := a.Lookup(tc.name)
-		sig := classify(sys, 0)
-		var got []runtime.Kind
-		for _, p := range sig.Params {
-			got = append(got, p.Kind)
-		}
-		if len(got) != len(tc.want) {
-			t.Errorf("%s kinds %v, want %v", tc.name, got, tc.want)
-			continue
-		}
-		for i := range got {
-			if got[i] != tc.want[i] {
-				t.Errorf("%s kinds %v, want %v", tc.name, got, tc.want)
-				break
-			}
-		}
 	}
 }

@@ -13,7 +13,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/syschain/syschain/runtime"
 	"github.com/syschain/syschain/tables"
 )
 
@@ -123,47 +122,6 @@ func stripExpr(e Expr) Expr {
 		return o
 	}
 	return e
-}
-
-// knownKindDiffs are the slots where the runtime's hand-written built-in
-// Sigs and the generator's C rules (which classify follows) disagree. Sig
-// uses the runtime's; the list keeps the disagreement visible until the
-// two are reconciled.
-var knownKindDiffs = map[string]bool{
-	"lseek.whence": true, "fcntl.cmd": true, "fcntl.arg": true, "umask.mask": true, "faccessat.mode": true,
-}
-
-// TestKindsMatchRuntime holds the C→Kind rules (kinds.go) to the runtime's
-// built-in signatures: for each syscall the runtime knows by heart, the
-// host table's C signature must give the same slot kinds (but for
-// knownKindDiffs), and Sig must return the runtime's.
-func TestKindsMatchRuntime(t *testing.T) {
-	arch := hostArch(t)
-	n := 0
-	for i := range arch.Syscalls {
-		sys := &arch.Syscalls[i]
-		rt := runtime.LookupSigName(sys.Name)
-		if rt == nil || !sys.HasSig || uintptr(sys.Nr) != rt.Nr {
-			continue
-		}
-		n++
-		if Sig(sys, 0) != rt {
-			t.Errorf("%s: Sig does not return the runtime's registered Sig", sys.Name)
-		}
-		got := classify(sys, 0)
-		if len(got.Params) != len(rt.Params) {
-			t.Errorf("%s: %d slots, the runtime has %d", sys.Name, len(got.Params), len(rt.Params))
-			continue
-		}
-		for k := range got.Params {
-			if got.Params[k].Kind != rt.Params[k].Kind && !knownKindDiffs[sys.Name+"."+got.Params[k].Name] {
-				t.Errorf("%s slot %d (%s): kind %v, the runtime says %v", sys.Name, k, got.Params[k].Name, got.Params[k].Kind, rt.Params[k].Kind)
-			}
-		}
-	}
-	if n < 10 {
-		t.Errorf("compared only %d syscalls with the runtime's built-in Sigs", n)
-	}
 }
 
 // TestConstsUpToDate regenerates zconsts.go in memory and compares: the
