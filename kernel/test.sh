@@ -40,6 +40,14 @@ accel=${SYSCHAIN_ACCEL:-}
 if [ -z "$accel" ]; then
 	if grep -qwE 'vmx|svm' /proc/cpuinfo && [ -w /dev/kvm ]; then accel=kvm; else accel=tcg; fi
 fi
+# Under TCG the guest's TSC is the host's, but the guest cannot calibrate
+# it (emulation is too slow for the PIT loop) and falls back to jiffies
+# (4 ms steps). When the host's TSC has a known constant rate, pass it.
+clock=
+if [ "$accel" = tcg ] && grep -qw tsc_known_freq /proc/cpuinfo && grep -qw constant_tsc /proc/cpuinfo; then
+	khz=$(awk -F: '/^cpu MHz/ { printf "%d", $2 * 1000; exit }' /proc/cpuinfo)
+	[ -n "$khz" ] && clock="tsc_early_khz=$khz tsc=reliable clocksource=tsc"
+fi
 case $accel in
 kvm) accel_args=(-accel kvm -cpu host); label=KVM ;;
 tcg) accel_args=(-accel tcg -cpu max); label="TCG (emulated)" ;;
@@ -51,7 +59,7 @@ log=$work/console.log
 set +e
 timeout "$timeout_s" qemu-system-x86_64 "${accel_args[@]}" -m 512 -smp 1 \
 	-kernel "$img/bzImage" -initrd "$work/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 oops=panic loglevel=5 syschain.accel=$accel" \
+	-append "console=ttyS0 panic=-1 oops=panic loglevel=5 $clock syschain.accel=$accel ${SYSCHAIN_APPEND:-}" \
 	-nographic -no-reboot -monitor none -serial stdio \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}

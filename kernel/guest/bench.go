@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	goruntime "runtime"
@@ -42,7 +43,14 @@ func testBench(s *section) {
 	goruntime.LockOSThread()
 	defer goruntime.UnlockOSThread()
 	label := accel()
-	fmt.Printf("  comparison, %s, Go %s:\n", label, goruntime.Version())
+	cs, _ := os.ReadFile("/sys/devices/system/clocksource/clocksource0/current_clocksource")
+	fmt.Printf("  comparison, %s, Go %s, clocksource %s:\n", label, goruntime.Version(), bytes.TrimSpace(cs))
+	if ents, err := os.ReadDir("/sys/devices/system/cpu/vulnerabilities"); err == nil {
+		for _, e := range ents {
+			v, _ := os.ReadFile("/sys/devices/system/cpu/vulnerabilities/" + e.Name())
+			fmt.Printf("    %s: %s\n", e.Name(), bytes.TrimSpace(v))
+		}
+	}
 
 	direct := best(benchSteps, func() {
 		for i := 0; i < benchSteps; i++ {
