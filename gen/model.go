@@ -371,8 +371,11 @@ func pairs(ps []tables.Param, bigEndian bool) map[int]pair {
 		case pairStem(a) != a && pairStem(a) == pairStem(b) && isLowHalf(a) != isLowHalf(b):
 			m[i], m[i+1] = pair{i + 1, isLowHalf(a)}, pair{i, isLowHalf(b)}
 			i++
-		case len(a) > 1 && strings.HasSuffix(a, "1") && b == a[:len(a)-1]+"2":
+		case len(a) > 1 && strings.HasSuffix(a, "1") && b == a[:len(a)-1]+"2" && numberedHalfStem.MatchString(a[:len(a)-1]):
 			// Numbered halves follow the arch's register order for a pair.
+			// Only offsets and lengths are split this way (ppc32's
+			// sync_file_range2 offset1/offset2); kcmp's pid1/pid2 and
+			// sysfs's arg1/arg2 are two separate values.
 			m[i], m[i+1] = pair{i + 1, !bigEndian}, pair{i, bigEndian}
 			i++
 		}
@@ -384,6 +387,10 @@ func pairs(ps []tables.Param, bigEndian bool) map[int]pair {
 // first: preadv's pos_l/pos_h, _llseek's offset_high/offset_low, 386's
 // ia32 wrappers' poslo/poshi.
 var halfSuffixes = []string{"_low", "_high", "_lo", "_hi", "_l", "_h", "low", "high", "lo", "hi"}
+
+// numberedHalfStem names the values a 32-bit arch passes as numbered
+// halves (offset1, offset2).
+var numberedHalfStem = regexp.MustCompile(`^(offset|pos|len|nbytes)$`)
 
 func pairStem(n string) string {
 	for _, suf := range halfSuffixes {
@@ -422,7 +429,7 @@ func rtKind(sys, cname string, p *Param, cp cParam) string {
 		return "KindDirFD"
 	case fdName.MatchString(cname) || cname == "fildes":
 		return "KindFD"
-	case cp.ct.base == "umode_t" || (cname == "mode" && (sys == "open" || sys == "openat" || sys == "creat")):
+	case cp.ct.base == "umode_t" || (cname == "mode" && (sys == "open" || sys == "openat" || sys == "creat")) || sys == "umask":
 		return "KindMode"
 	case (cname == "flags" || cname == "flag") && openFlagSyscalls[sys]:
 		return "KindOpenFlags"

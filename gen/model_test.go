@@ -113,3 +113,38 @@ func TestReservedMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberedHalves: numbered parameters are split halves of one 64-bit
+// value only for offsets and lengths (ppc32's sync_file_range2); kcmp's
+// pid1/pid2 and idx1/idx2 and sysfs's arg1/arg2 are separate values.
+func TestNumberedHalves(t *testing.T) {
+	archs := loadAll(t)
+	goTypes := func(goarch, name string) string {
+		for _, a := range archs {
+			if a.GoArch != goarch {
+				continue
+			}
+			s, ok := a.Lookup(name)
+			if !ok {
+				t.Fatalf("%s: no %s", goarch, name)
+			}
+			var ps []string
+			for _, p := range s.Params {
+				ps = append(ps, p.Name+" "+p.GoType())
+			}
+			return strings.Join(ps, ", ")
+		}
+		t.Fatalf("no arch %s", goarch)
+		return ""
+	}
+	for _, tc := range []struct{ goarch, name, want string }{
+		{"amd64", "kcmp", "pid1 int, pid2 int, typ int, idx1 int, idx2 int"},
+		{"386", "kcmp", "pid1 int, pid2 int, typ int, idx1 int, idx2 int"},
+		{"amd64", "sysfs", "option int, arg1 int, arg2 int"},
+		{"ppc", "sync_file_range2", "fd int, flags int, offset int64, nbytes int64"},
+	} {
+		if got := goTypes(tc.goarch, tc.name); got != tc.want {
+			t.Errorf("%s on %s: params %q, want %q", tc.name, tc.goarch, got, tc.want)
+		}
+	}
+}

@@ -489,7 +489,7 @@ var (
 	sigChown                 = runtime.Sig{Nr: 92, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigFchown                = runtime.Sig{Nr: 93, Name: "fchown", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigLchown                = runtime.Sig{Nr: 94, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
-	sigUmask                 = runtime.Sig{Nr: 95, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindInt}}}
+	sigUmask                 = runtime.Sig{Nr: 95, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindMode}}}
 	sigGettimeofday          = runtime.Sig{Nr: 96, Name: "gettimeofday", Params: []runtime.Param{{Name: "tv", Kind: runtime.KindPtr}, {Name: "tz", Kind: runtime.KindPtr}}}
 	sigGetrlimit             = runtime.Sig{Nr: 97, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigGetrusage             = runtime.Sig{Nr: 98, Name: "getrusage", Params: []runtime.Param{{Name: "who", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
@@ -532,7 +532,7 @@ var (
 	sigUstat                 = runtime.Sig{Nr: 136, Name: "ustat", Params: []runtime.Param{{Name: "dev", Kind: runtime.KindUint}, {Name: "ubuf", Kind: runtime.KindPtr}}}
 	sigStatfs                = runtime.Sig{Nr: 137, Name: "statfs", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigFstatfs               = runtime.Sig{Nr: 138, Name: "fstatfs", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindPtr}}}
-	sigSysfs                 = runtime.Sig{Nr: 139, Name: "sysfs", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}}}
+	sigSysfs                 = runtime.Sig{Nr: 139, Name: "sysfs", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindUint}, {Name: "arg2", Kind: runtime.KindUint}}}
 	sigGetpriority           = runtime.Sig{Nr: 140, Name: "getpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigSetpriority           = runtime.Sig{Nr: 141, Name: "setpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}, {Name: "niceval", Kind: runtime.KindInt}}}
 	sigSchedSetparam         = runtime.Sig{Nr: 142, Name: "sched_setparam", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "param", Kind: runtime.KindPtr}}}
@@ -561,7 +561,7 @@ var (
 	sigUmount2               = runtime.Sig{Nr: 166, Name: "umount2", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigSwapon                = runtime.Sig{Nr: 167, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
 	sigSwapoff               = runtime.Sig{Nr: 168, Name: "swapoff", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}}}
-	sigReboot                = runtime.Sig{Nr: 169, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindUint}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
+	sigReboot                = runtime.Sig{Nr: 169, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigSethostname           = runtime.Sig{Nr: 170, Name: "sethostname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigSetdomainname         = runtime.Sig{Nr: 171, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigIopl                  = runtime.Sig{Nr: 172, Name: "iopl", Params: []runtime.Param{{Name: "level", Kind: runtime.KindUint}}}
@@ -690,7 +690,7 @@ var (
 	sigGetcpu                = runtime.Sig{Nr: 309, Name: "getcpu", Params: []runtime.Param{{Name: "cpup", Kind: runtime.KindPtr}, {Name: "nodep", Kind: runtime.KindPtr}, {Name: "unused", Kind: runtime.KindPtr}}}
 	sigProcessVmReadv        = runtime.Sig{Nr: 310, Name: "process_vm_readv", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "lvec", Kind: runtime.KindPtr}, {Name: "liovcnt", Kind: runtime.KindUint}, {Name: "rvec", Kind: runtime.KindPtr}, {Name: "riovcnt", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigProcessVmWritev       = runtime.Sig{Nr: 311, Name: "process_vm_writev", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "lvec", Kind: runtime.KindPtr}, {Name: "liovcnt", Kind: runtime.KindUint}, {Name: "rvec", Kind: runtime.KindPtr}, {Name: "riovcnt", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigKcmp                  = runtime.Sig{Nr: 312, Name: "kcmp", Params: []runtime.Param{{Name: "pid1", Kind: runtime.KindInt}, {Name: "pid2", Kind: runtime.KindUint}, {Name: "type", Kind: runtime.KindInt}, {Name: "idx1", Kind: runtime.KindInt}, {Name: "idx2", Kind: runtime.KindUint}}}
+	sigKcmp                  = runtime.Sig{Nr: 312, Name: "kcmp", Params: []runtime.Param{{Name: "pid1", Kind: runtime.KindInt}, {Name: "pid2", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "idx1", Kind: runtime.KindUint}, {Name: "idx2", Kind: runtime.KindUint}}}
 	sigFinitModule           = runtime.Sig{Nr: 313, Name: "finit_module", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uargs", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigSchedSetattr          = runtime.Sig{Nr: 314, Name: "sched_setattr", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSchedGetattr          = runtime.Sig{Nr: 315, Name: "sched_getattr", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -2199,10 +2199,11 @@ func (c *Chain) Fstatfs(fd int, buf *unix.Statfs_t) *Chain {
 // Sysfs adds a step calling sysfs (number 139 on linux/amd64):
 //
 //	long sysfs(int option, unsigned long arg1, unsigned long arg2)
-func (c *Chain) Sysfs(option int, arg int64) *Chain {
+func (c *Chain) Sysfs(option int, arg1 int, arg2 int) *Chain {
 	c.Chain.Begin(&sigSysfs)
 	c.Chain.ArgInt(0, int64(option))
-	c.Chain.ArgInt(1, arg)
+	c.Chain.ArgInt(1, int64(arg1))
+	c.Chain.ArgInt(2, int64(arg2))
 	return c
 }
 
@@ -2484,9 +2485,10 @@ func (c *Chain) Swapoff(specialfile string) *Chain {
 // Reboot adds a step calling reboot (number 169 on linux/amd64):
 //
 //	long reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
-func (c *Chain) Reboot(magic int64, cmd int, arg unsafe.Pointer) *Chain {
+func (c *Chain) Reboot(magic1 int, magic2 int, cmd int, arg unsafe.Pointer) *Chain {
 	c.Chain.Begin(&sigReboot)
-	c.Chain.ArgInt(0, magic)
+	c.Chain.ArgInt(0, int64(magic1))
+	c.Chain.ArgInt(1, int64(magic2))
 	c.Chain.ArgInt(2, int64(cmd))
 	c.Chain.ArgPtr(3, arg, 0)
 	return c
@@ -3946,11 +3948,13 @@ func (c *Chain) ProcessVmWritev(pid int, lvec []unix.Iovec, liovcnt int, rvec []
 // Kcmp adds a step calling kcmp (number 312 on linux/amd64):
 //
 //	long kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2)
-func (c *Chain) Kcmp(pid int64, typ int, idx int64) *Chain {
+func (c *Chain) Kcmp(pid1 int, pid2 int, typ int, idx1 int, idx2 int) *Chain {
 	c.Chain.Begin(&sigKcmp)
-	c.Chain.ArgInt(0, pid)
+	c.Chain.ArgInt(0, int64(pid1))
+	c.Chain.ArgInt(1, int64(pid2))
 	c.Chain.ArgInt(2, int64(typ))
-	c.Chain.ArgInt(3, idx)
+	c.Chain.ArgInt(3, int64(idx1))
+	c.Chain.ArgInt(4, int64(idx2))
 	return c
 }
 

@@ -481,7 +481,7 @@ var (
 	sigChown                 = runtime.Sig{Nr: 5090, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigFchown                = runtime.Sig{Nr: 5091, Name: "fchown", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigLchown                = runtime.Sig{Nr: 5092, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
-	sigUmask                 = runtime.Sig{Nr: 5093, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindInt}}}
+	sigUmask                 = runtime.Sig{Nr: 5093, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindMode}}}
 	sigGettimeofday          = runtime.Sig{Nr: 5094, Name: "gettimeofday", Params: []runtime.Param{{Name: "tv", Kind: runtime.KindPtr}, {Name: "tz", Kind: runtime.KindPtr}}}
 	sigGetrlimit             = runtime.Sig{Nr: 5095, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigGetrusage             = runtime.Sig{Nr: 5096, Name: "getrusage", Params: []runtime.Param{{Name: "who", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
@@ -524,7 +524,7 @@ var (
 	sigUstat                 = runtime.Sig{Nr: 5133, Name: "ustat", Params: []runtime.Param{{Name: "dev", Kind: runtime.KindUint}, {Name: "ubuf", Kind: runtime.KindPtr}}}
 	sigStatfs                = runtime.Sig{Nr: 5134, Name: "statfs", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigFstatfs               = runtime.Sig{Nr: 5135, Name: "fstatfs", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindPtr}}}
-	sigSysfs                 = runtime.Sig{Nr: 5136, Name: "sysfs", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}}}
+	sigSysfs                 = runtime.Sig{Nr: 5136, Name: "sysfs", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindUint}, {Name: "arg2", Kind: runtime.KindUint}}}
 	sigGetpriority           = runtime.Sig{Nr: 5137, Name: "getpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigSetpriority           = runtime.Sig{Nr: 5138, Name: "setpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}, {Name: "niceval", Kind: runtime.KindInt}}}
 	sigSchedSetparam         = runtime.Sig{Nr: 5139, Name: "sched_setparam", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "param", Kind: runtime.KindPtr}}}
@@ -551,7 +551,7 @@ var (
 	sigUmount2               = runtime.Sig{Nr: 5161, Name: "umount2", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigSwapon                = runtime.Sig{Nr: 5162, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
 	sigSwapoff               = runtime.Sig{Nr: 5163, Name: "swapoff", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}}}
-	sigReboot                = runtime.Sig{Nr: 5164, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindUint}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
+	sigReboot                = runtime.Sig{Nr: 5164, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigSethostname           = runtime.Sig{Nr: 5165, Name: "sethostname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigSetdomainname         = runtime.Sig{Nr: 5166, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigInitModule            = runtime.Sig{Nr: 5168, Name: "init_module", Params: []runtime.Param{{Name: "umod", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "uargs", Kind: runtime.KindString}}}
@@ -577,7 +577,7 @@ var (
 	sigSchedGetaffinity      = runtime.Sig{Nr: 5196, Name: "sched_getaffinity", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindUint}, {Name: "user_mask_ptr", Kind: runtime.KindPtr}}}
 	sigCacheflush            = runtime.Sig{Nr: 5197, Name: "cacheflush", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "bytes", Kind: runtime.KindUint}, {Name: "cache", Kind: runtime.KindUint}}}
 	sigCachectl              = runtime.Sig{Nr: 5198, Name: "cachectl", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindBuf}, {Name: "nbytes", Kind: runtime.KindLen}, {Name: "op", Kind: runtime.KindInt}}}
-	sigSysmips               = runtime.Sig{Nr: 5199, Name: "sysmips", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}}}
+	sigSysmips               = runtime.Sig{Nr: 5199, Name: "sysmips", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindInt}}}
 	sigIoSetup               = runtime.Sig{Nr: 5200, Name: "io_setup", Params: []runtime.Param{{Name: "nr_events", Kind: runtime.KindUint}, {Name: "ctxp", Kind: runtime.KindPtr}}}
 	sigIoDestroy             = runtime.Sig{Nr: 5201, Name: "io_destroy", Params: []runtime.Param{{Name: "ctx", Kind: runtime.KindInt}}}
 	sigIoGetevents           = runtime.Sig{Nr: 5202, Name: "io_getevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}}}
@@ -681,7 +681,7 @@ var (
 	sigSetns                 = runtime.Sig{Nr: 5303, Name: "setns", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigProcessVmReadv        = runtime.Sig{Nr: 5304, Name: "process_vm_readv", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "lvec", Kind: runtime.KindPtr}, {Name: "liovcnt", Kind: runtime.KindUint}, {Name: "rvec", Kind: runtime.KindPtr}, {Name: "riovcnt", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigProcessVmWritev       = runtime.Sig{Nr: 5305, Name: "process_vm_writev", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "lvec", Kind: runtime.KindPtr}, {Name: "liovcnt", Kind: runtime.KindUint}, {Name: "rvec", Kind: runtime.KindPtr}, {Name: "riovcnt", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigKcmp                  = runtime.Sig{Nr: 5306, Name: "kcmp", Params: []runtime.Param{{Name: "pid1", Kind: runtime.KindInt}, {Name: "pid2", Kind: runtime.KindUint}, {Name: "type", Kind: runtime.KindInt}, {Name: "idx1", Kind: runtime.KindInt}, {Name: "idx2", Kind: runtime.KindUint}}}
+	sigKcmp                  = runtime.Sig{Nr: 5306, Name: "kcmp", Params: []runtime.Param{{Name: "pid1", Kind: runtime.KindInt}, {Name: "pid2", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "idx1", Kind: runtime.KindUint}, {Name: "idx2", Kind: runtime.KindUint}}}
 	sigFinitModule           = runtime.Sig{Nr: 5307, Name: "finit_module", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uargs", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigGetdents64            = runtime.Sig{Nr: 5308, Name: "getdents64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSchedSetattr          = runtime.Sig{Nr: 5309, Name: "sched_setattr", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -2170,10 +2170,11 @@ func (c *Chain) Fstatfs(fd int, buf *unix.Statfs_t) *Chain {
 // Sysfs adds a step calling sysfs (number 5136 on linux/mips64le):
 //
 //	long sysfs(int option, unsigned long arg1, unsigned long arg2)
-func (c *Chain) Sysfs(option int, arg int64) *Chain {
+func (c *Chain) Sysfs(option int, arg1 int, arg2 int) *Chain {
 	c.Chain.Begin(&sigSysfs)
 	c.Chain.ArgInt(0, int64(option))
-	c.Chain.ArgInt(1, arg)
+	c.Chain.ArgInt(1, int64(arg1))
+	c.Chain.ArgInt(2, int64(arg2))
 	return c
 }
 
@@ -2434,9 +2435,10 @@ func (c *Chain) Swapoff(specialfile string) *Chain {
 // Reboot adds a step calling reboot (number 5164 on linux/mips64le):
 //
 //	long reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
-func (c *Chain) Reboot(magic int64, cmd int, arg unsafe.Pointer) *Chain {
+func (c *Chain) Reboot(magic1 int, magic2 int, cmd int, arg unsafe.Pointer) *Chain {
 	c.Chain.Begin(&sigReboot)
-	c.Chain.ArgInt(0, magic)
+	c.Chain.ArgInt(0, int64(magic1))
+	c.Chain.ArgInt(1, int64(magic2))
 	c.Chain.ArgInt(2, int64(cmd))
 	c.Chain.ArgPtr(3, arg, 0)
 	return c
@@ -2723,10 +2725,11 @@ func (c *Chain) Cachectl(addr []byte, nbytes int, op int) *Chain {
 // Sysmips adds a step calling sysmips (number 5199 on linux/mips64le):
 //
 //	long sysmips(long cmd, long arg1, long arg2)
-func (c *Chain) Sysmips(cmd int, arg int64) *Chain {
+func (c *Chain) Sysmips(cmd int, arg1 int, arg2 int) *Chain {
 	c.Chain.Begin(&sigSysmips)
 	c.Chain.ArgInt(0, int64(cmd))
-	c.Chain.ArgInt(1, arg)
+	c.Chain.ArgInt(1, int64(arg1))
+	c.Chain.ArgInt(2, int64(arg2))
 	return c
 }
 
@@ -3905,11 +3908,13 @@ func (c *Chain) ProcessVmWritev(pid int, lvec []unix.Iovec, liovcnt int, rvec []
 // Kcmp adds a step calling kcmp (number 5306 on linux/mips64le):
 //
 //	long kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2)
-func (c *Chain) Kcmp(pid int64, typ int, idx int64) *Chain {
+func (c *Chain) Kcmp(pid1 int, pid2 int, typ int, idx1 int, idx2 int) *Chain {
 	c.Chain.Begin(&sigKcmp)
-	c.Chain.ArgInt(0, pid)
+	c.Chain.ArgInt(0, int64(pid1))
+	c.Chain.ArgInt(1, int64(pid2))
 	c.Chain.ArgInt(2, int64(typ))
-	c.Chain.ArgInt(3, idx)
+	c.Chain.ArgInt(3, int64(idx1))
+	c.Chain.ArgInt(4, int64(idx2))
 	return c
 }
 

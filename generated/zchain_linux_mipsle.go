@@ -484,7 +484,7 @@ var (
 	sigFcntl                    = runtime.Sig{Nr: 4055, Name: "fcntl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
 	sigSetpgid                  = runtime.Sig{Nr: 4057, Name: "setpgid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "pgid", Kind: runtime.KindInt}}}
 	sigUnused59                 = runtime.Sig{Nr: 4059, Name: "unused59", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
-	sigUmask                    = runtime.Sig{Nr: 4060, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindInt}}}
+	sigUmask                    = runtime.Sig{Nr: 4060, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindMode}}}
 	sigChroot                   = runtime.Sig{Nr: 4061, Name: "chroot", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigUstat                    = runtime.Sig{Nr: 4062, Name: "ustat", Params: []runtime.Param{{Name: "dev", Kind: runtime.KindUint}, {Name: "ubuf", Kind: runtime.KindPtr}}}
 	sigDup2                     = runtime.Sig{Nr: 4063, Name: "dup2", Params: []runtime.Param{{Name: "oldfd", Kind: runtime.KindFD}, {Name: "newfd", Kind: runtime.KindFD}}}
@@ -510,7 +510,7 @@ var (
 	sigReadlink                 = runtime.Sig{Nr: 4085, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigUselib                   = runtime.Sig{Nr: 4086, Name: "uselib", Params: []runtime.Param{{Name: "library", Kind: runtime.KindString}}}
 	sigSwapon                   = runtime.Sig{Nr: 4087, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
-	sigReboot                   = runtime.Sig{Nr: 4088, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindLo}, {Name: "magic2", Kind: runtime.KindHi}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
+	sigReboot                   = runtime.Sig{Nr: 4088, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigOldReaddir               = runtime.Sig{Nr: 4089, Name: "readdir", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigOldMmap                  = runtime.Sig{Nr: 4090, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}}
 	sigMunmap                   = runtime.Sig{Nr: 4091, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
@@ -548,7 +548,7 @@ var (
 	sigQuotactl                 = runtime.Sig{Nr: 4131, Name: "quotactl", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindUint}, {Name: "special", Kind: runtime.KindString}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigGetpgid                  = runtime.Sig{Nr: 4132, Name: "getpgid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}}}
 	sigFchdir                   = runtime.Sig{Nr: 4133, Name: "fchdir", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigSysfs                    = runtime.Sig{Nr: 4135, Name: "sysfs", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindLo}, {Name: "arg2", Kind: runtime.KindHi}}}
+	sigSysfs                    = runtime.Sig{Nr: 4135, Name: "sysfs", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindUint}, {Name: "arg2", Kind: runtime.KindUint}}}
 	sigPersonality              = runtime.Sig{Nr: 4136, Name: "personality", Params: []runtime.Param{{Name: "personality", Kind: runtime.KindUint}}}
 	sigSetfsuid                 = runtime.Sig{Nr: 4138, Name: "setfsuid", Params: []runtime.Param{{Name: "uid", Kind: runtime.KindUint}}}
 	sigSetfsgid                 = runtime.Sig{Nr: 4139, Name: "setfsgid", Params: []runtime.Param{{Name: "gid", Kind: runtime.KindInt}}}
@@ -561,7 +561,7 @@ var (
 	sigWritev                   = runtime.Sig{Nr: 4146, Name: "writev", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}}}
 	sigCacheflush               = runtime.Sig{Nr: 4147, Name: "cacheflush", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "bytes", Kind: runtime.KindUint}, {Name: "cache", Kind: runtime.KindUint}}}
 	sigCachectl                 = runtime.Sig{Nr: 4148, Name: "cachectl", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindBuf}, {Name: "nbytes", Kind: runtime.KindLen}, {Name: "op", Kind: runtime.KindInt}}}
-	sigSysmips                  = runtime.Sig{Nr: 4149, Name: "sysmips", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindLo}, {Name: "arg2", Kind: runtime.KindHi}}}
+	sigSysmips                  = runtime.Sig{Nr: 4149, Name: "sysmips", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindInt}}}
 	sigGetsid                   = runtime.Sig{Nr: 4151, Name: "getsid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}}}
 	sigFdatasync                = runtime.Sig{Nr: 4152, Name: "fdatasync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigMlock                    = runtime.Sig{Nr: 4154, Name: "mlock", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
@@ -747,7 +747,7 @@ var (
 	sigSetns                    = runtime.Sig{Nr: 4344, Name: "setns", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigProcessVmReadv           = runtime.Sig{Nr: 4345, Name: "process_vm_readv", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "lvec", Kind: runtime.KindPtr}, {Name: "liovcnt", Kind: runtime.KindUint}, {Name: "rvec", Kind: runtime.KindPtr}, {Name: "riovcnt", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigProcessVmWritev          = runtime.Sig{Nr: 4346, Name: "process_vm_writev", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "lvec", Kind: runtime.KindPtr}, {Name: "liovcnt", Kind: runtime.KindUint}, {Name: "rvec", Kind: runtime.KindPtr}, {Name: "riovcnt", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigKcmp                     = runtime.Sig{Nr: 4347, Name: "kcmp", Params: []runtime.Param{{Name: "pid1", Kind: runtime.KindLo}, {Name: "pid2", Kind: runtime.KindHi}, {Name: "type", Kind: runtime.KindInt}, {Name: "idx1", Kind: runtime.KindLo}, {Name: "idx2", Kind: runtime.KindHi}}}
+	sigKcmp                     = runtime.Sig{Nr: 4347, Name: "kcmp", Params: []runtime.Param{{Name: "pid1", Kind: runtime.KindInt}, {Name: "pid2", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "idx1", Kind: runtime.KindUint}, {Name: "idx2", Kind: runtime.KindUint}}}
 	sigFinitModule              = runtime.Sig{Nr: 4348, Name: "finit_module", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uargs", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigSchedSetattr             = runtime.Sig{Nr: 4349, Name: "sched_setattr", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSchedGetattr             = runtime.Sig{Nr: 4350, Name: "sched_getattr", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -1579,9 +1579,10 @@ func (c *Chain) Swapon(specialfile string, swapFlags int) *Chain {
 // Reboot adds a step calling reboot (number 4088 on linux/mipsle):
 //
 //	long reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
-func (c *Chain) Reboot(magic int64, cmd int, arg unsafe.Pointer) *Chain {
+func (c *Chain) Reboot(magic1 int, magic2 int, cmd int, arg unsafe.Pointer) *Chain {
 	c.Chain.Begin(&sigReboot)
-	c.Chain.ArgSplit64(0, 1, magic)
+	c.Chain.ArgInt(0, int64(magic1))
+	c.Chain.ArgInt(1, int64(magic2))
 	c.Chain.ArgInt(2, int64(cmd))
 	c.Chain.ArgPtr(3, arg, 0)
 	return c
@@ -1973,10 +1974,11 @@ func (c *Chain) Fchdir(fd int) *Chain {
 // Sysfs adds a step calling sysfs (number 4135 on linux/mipsle):
 //
 //	long sysfs(int option, unsigned long arg1, unsigned long arg2)
-func (c *Chain) Sysfs(option int, arg int64) *Chain {
+func (c *Chain) Sysfs(option int, arg1 int, arg2 int) *Chain {
 	c.Chain.Begin(&sigSysfs)
 	c.Chain.ArgInt(0, int64(option))
-	c.Chain.ArgSplit64(1, 2, arg)
+	c.Chain.ArgInt(1, int64(arg1))
+	c.Chain.ArgInt(2, int64(arg2))
 	return c
 }
 
@@ -2113,10 +2115,11 @@ func (c *Chain) Cachectl(addr []byte, nbytes int, op int) *Chain {
 // Sysmips adds a step calling sysmips (number 4149 on linux/mipsle):
 //
 //	long sysmips(long cmd, long arg1, long arg2)
-func (c *Chain) Sysmips(cmd int, arg int64) *Chain {
+func (c *Chain) Sysmips(cmd int, arg1 int, arg2 int) *Chain {
 	c.Chain.Begin(&sigSysmips)
 	c.Chain.ArgInt(0, int64(cmd))
-	c.Chain.ArgSplit64(1, 2, arg)
+	c.Chain.ArgInt(1, int64(arg1))
+	c.Chain.ArgInt(2, int64(arg2))
 	return c
 }
 
@@ -4189,11 +4192,13 @@ func (c *Chain) ProcessVmWritev(pid int, lvec []unix.Iovec, liovcnt int, rvec []
 // Kcmp adds a step calling kcmp (number 4347 on linux/mipsle):
 //
 //	long kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2)
-func (c *Chain) Kcmp(pid int64, typ int, idx int64) *Chain {
+func (c *Chain) Kcmp(pid1 int, pid2 int, typ int, idx1 int, idx2 int) *Chain {
 	c.Chain.Begin(&sigKcmp)
-	c.Chain.ArgSplit64(0, 1, pid)
+	c.Chain.ArgInt(0, int64(pid1))
+	c.Chain.ArgInt(1, int64(pid2))
 	c.Chain.ArgInt(2, int64(typ))
-	c.Chain.ArgSplit64(3, 4, idx)
+	c.Chain.ArgInt(3, int64(idx1))
+	c.Chain.ArgInt(4, int64(idx2))
 	return c
 }
 

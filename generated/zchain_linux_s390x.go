@@ -442,7 +442,7 @@ var (
 	sigIoctl                 = runtime.Sig{Nr: 54, Name: "ioctl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
 	sigFcntl                 = runtime.Sig{Nr: 55, Name: "fcntl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
 	sigSetpgid               = runtime.Sig{Nr: 57, Name: "setpgid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "pgid", Kind: runtime.KindInt}}}
-	sigUmask                 = runtime.Sig{Nr: 60, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindInt}}}
+	sigUmask                 = runtime.Sig{Nr: 60, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindMode}}}
 	sigChroot                = runtime.Sig{Nr: 61, Name: "chroot", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigUstat                 = runtime.Sig{Nr: 62, Name: "ustat", Params: []runtime.Param{{Name: "dev", Kind: runtime.KindUint}, {Name: "ubuf", Kind: runtime.KindPtr}}}
 	sigDup2                  = runtime.Sig{Nr: 63, Name: "dup2", Params: []runtime.Param{{Name: "oldfd", Kind: runtime.KindFD}, {Name: "newfd", Kind: runtime.KindFD}}}
@@ -461,7 +461,7 @@ var (
 	sigReadlink              = runtime.Sig{Nr: 85, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigUselib                = runtime.Sig{Nr: 86, Name: "uselib", Params: []runtime.Param{{Name: "library", Kind: runtime.KindString}}}
 	sigSwapon                = runtime.Sig{Nr: 87, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
-	sigReboot                = runtime.Sig{Nr: 88, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindUint}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
+	sigReboot                = runtime.Sig{Nr: 88, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigOldMmap               = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}}
 	sigMunmap                = runtime.Sig{Nr: 91, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
 	sigTruncate              = runtime.Sig{Nr: 92, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
@@ -497,7 +497,7 @@ var (
 	sigQuotactl              = runtime.Sig{Nr: 131, Name: "quotactl", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindUint}, {Name: "special", Kind: runtime.KindString}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigGetpgid               = runtime.Sig{Nr: 132, Name: "getpgid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}}}
 	sigFchdir                = runtime.Sig{Nr: 133, Name: "fchdir", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigSysfs                 = runtime.Sig{Nr: 135, Name: "sysfs", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindUint}, {Name: "arg2", Kind: runtime.KindInt}}}
+	sigSysfs                 = runtime.Sig{Nr: 135, Name: "sysfs", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindUint}, {Name: "arg2", Kind: runtime.KindUint}}}
 	sigPersonality           = runtime.Sig{Nr: 136, Name: "personality", Params: []runtime.Param{{Name: "personality", Kind: runtime.KindUint}}}
 	sigGetdents              = runtime.Sig{Nr: 141, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSelect                = runtime.Sig{Nr: 142, Name: "select", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tvp", Kind: runtime.KindPtr}}}
@@ -678,7 +678,7 @@ var (
 	sigProcessVmReadv        = runtime.Sig{Nr: 340, Name: "process_vm_readv", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "lvec", Kind: runtime.KindPtr}, {Name: "liovcnt", Kind: runtime.KindUint}, {Name: "rvec", Kind: runtime.KindPtr}, {Name: "riovcnt", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigProcessVmWritev       = runtime.Sig{Nr: 341, Name: "process_vm_writev", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "lvec", Kind: runtime.KindPtr}, {Name: "liovcnt", Kind: runtime.KindUint}, {Name: "rvec", Kind: runtime.KindPtr}, {Name: "riovcnt", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigS390RuntimeInstr      = runtime.Sig{Nr: 342, Name: "s390_runtime_instr", Params: []runtime.Param{{Name: "command", Kind: runtime.KindInt}, {Name: "signum", Kind: runtime.KindInt}}}
-	sigKcmp                  = runtime.Sig{Nr: 343, Name: "kcmp", Params: []runtime.Param{{Name: "pid1", Kind: runtime.KindUint}, {Name: "pid2", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "idx1", Kind: runtime.KindUint}, {Name: "idx2", Kind: runtime.KindInt}}}
+	sigKcmp                  = runtime.Sig{Nr: 343, Name: "kcmp", Params: []runtime.Param{{Name: "pid1", Kind: runtime.KindInt}, {Name: "pid2", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "idx1", Kind: runtime.KindUint}, {Name: "idx2", Kind: runtime.KindUint}}}
 	sigFinitModule           = runtime.Sig{Nr: 344, Name: "finit_module", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uargs", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigSchedSetattr          = runtime.Sig{Nr: 345, Name: "sched_setattr", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSchedGetattr          = runtime.Sig{Nr: 346, Name: "sched_getattr", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -1353,9 +1353,10 @@ func (c *Chain) Swapon(specialfile string, swapFlags int) *Chain {
 // Reboot adds a step calling reboot (number 88 on linux/s390x):
 //
 //	long reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
-func (c *Chain) Reboot(magic int64, cmd int, arg unsafe.Pointer) *Chain {
+func (c *Chain) Reboot(magic1 int, magic2 int, cmd int, arg unsafe.Pointer) *Chain {
 	c.Chain.Begin(&sigReboot)
-	c.Chain.ArgInt(1, magic)
+	c.Chain.ArgInt(0, int64(magic1))
+	c.Chain.ArgInt(1, int64(magic2))
 	c.Chain.ArgInt(2, int64(cmd))
 	c.Chain.ArgPtr(3, arg, 0)
 	return c
@@ -1719,10 +1720,11 @@ func (c *Chain) Fchdir(fd int) *Chain {
 // Sysfs adds a step calling sysfs (number 135 on linux/s390x):
 //
 //	long sysfs(int option, unsigned long arg1, unsigned long arg2)
-func (c *Chain) Sysfs(option int, arg int64) *Chain {
+func (c *Chain) Sysfs(option int, arg1 int, arg2 int) *Chain {
 	c.Chain.Begin(&sigSysfs)
 	c.Chain.ArgInt(0, int64(option))
-	c.Chain.ArgInt(2, arg)
+	c.Chain.ArgInt(1, int64(arg1))
+	c.Chain.ArgInt(2, int64(arg2))
 	return c
 }
 
@@ -3703,11 +3705,13 @@ func (c *Chain) S390RuntimeInstr(command int, signum int) *Chain {
 // Kcmp adds a step calling kcmp (number 343 on linux/s390x):
 //
 //	long kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2)
-func (c *Chain) Kcmp(pid int64, typ int, idx int64) *Chain {
+func (c *Chain) Kcmp(pid1 int, pid2 int, typ int, idx1 int, idx2 int) *Chain {
 	c.Chain.Begin(&sigKcmp)
-	c.Chain.ArgInt(1, pid)
+	c.Chain.ArgInt(0, int64(pid1))
+	c.Chain.ArgInt(1, int64(pid2))
 	c.Chain.ArgInt(2, int64(typ))
-	c.Chain.ArgInt(4, idx)
+	c.Chain.ArgInt(3, int64(idx1))
+	c.Chain.ArgInt(4, int64(idx2))
 	return c
 }
 

@@ -474,11 +474,11 @@ var (
 	sigAcct                  = runtime.Sig{Nr: 51, Name: "acct", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}}}
 	sigMemoryOrdering        = runtime.Sig{Nr: 52, Name: "memory_ordering", Params: []runtime.Param{{Name: "model", Kind: runtime.KindUint}}}
 	sigIoctl                 = runtime.Sig{Nr: 54, Name: "ioctl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
-	sigReboot                = runtime.Sig{Nr: 55, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindUint}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
+	sigReboot                = runtime.Sig{Nr: 55, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigSymlink               = runtime.Sig{Nr: 57, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
 	sigReadlink              = runtime.Sig{Nr: 58, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigExecve                = runtime.Sig{Nr: 59, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
-	sigUmask                 = runtime.Sig{Nr: 60, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindInt}}}
+	sigUmask                 = runtime.Sig{Nr: 60, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindMode}}}
 	sigChroot                = runtime.Sig{Nr: 61, Name: "chroot", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigFstat                 = runtime.Sig{Nr: 62, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigFstat64               = runtime.Sig{Nr: 63, Name: "fstat64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
@@ -627,7 +627,7 @@ var (
 	sigSigprocmask           = runtime.Sig{Nr: 220, Name: "sigprocmask"}
 	sigDeleteModule          = runtime.Sig{Nr: 222, Name: "delete_module", Params: []runtime.Param{{Name: "name_user", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigGetpgid               = runtime.Sig{Nr: 224, Name: "getpgid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}}}
-	sigSysfs                 = runtime.Sig{Nr: 226, Name: "sysfs", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindUint}, {Name: "arg2", Kind: runtime.KindInt}}}
+	sigSysfs                 = runtime.Sig{Nr: 226, Name: "sysfs", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindUint}, {Name: "arg2", Kind: runtime.KindUint}}}
 	sigAfsSyscall            = runtime.Sig{Nr: 227, Name: "afs_syscall"}
 	sigSetfsuid              = runtime.Sig{Nr: 228, Name: "setfsuid", Params: []runtime.Param{{Name: "uid", Kind: runtime.KindInt}}}
 	sigSetfsgid              = runtime.Sig{Nr: 229, Name: "setfsgid", Params: []runtime.Param{{Name: "gid", Kind: runtime.KindInt}}}
@@ -740,7 +740,7 @@ var (
 	sigProcessVmReadv        = runtime.Sig{Nr: 338, Name: "process_vm_readv", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "lvec", Kind: runtime.KindPtr}, {Name: "liovcnt", Kind: runtime.KindUint}, {Name: "rvec", Kind: runtime.KindPtr}, {Name: "riovcnt", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigProcessVmWritev       = runtime.Sig{Nr: 339, Name: "process_vm_writev", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "lvec", Kind: runtime.KindPtr}, {Name: "liovcnt", Kind: runtime.KindUint}, {Name: "rvec", Kind: runtime.KindPtr}, {Name: "riovcnt", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigKernFeatures          = runtime.Sig{Nr: 340, Name: "kern_features"}
-	sigKcmp                  = runtime.Sig{Nr: 341, Name: "kcmp", Params: []runtime.Param{{Name: "pid1", Kind: runtime.KindUint}, {Name: "pid2", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "idx1", Kind: runtime.KindUint}, {Name: "idx2", Kind: runtime.KindInt}}}
+	sigKcmp                  = runtime.Sig{Nr: 341, Name: "kcmp", Params: []runtime.Param{{Name: "pid1", Kind: runtime.KindInt}, {Name: "pid2", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "idx1", Kind: runtime.KindUint}, {Name: "idx2", Kind: runtime.KindUint}}}
 	sigFinitModule           = runtime.Sig{Nr: 342, Name: "finit_module", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uargs", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigSchedSetattr          = runtime.Sig{Nr: 343, Name: "sched_setattr", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSchedGetattr          = runtime.Sig{Nr: 344, Name: "sched_getattr", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -1313,9 +1313,10 @@ func (c *Chain) Ioctl(fd int, cmd int, arg int) *Chain {
 // Reboot adds a step calling reboot (number 55 on linux/sparc64):
 //
 //	long reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
-func (c *Chain) Reboot(magic int64, cmd int, arg unsafe.Pointer) *Chain {
+func (c *Chain) Reboot(magic1 int, magic2 int, cmd int, arg unsafe.Pointer) *Chain {
 	c.Chain.Begin(&sigReboot)
-	c.Chain.ArgInt(1, magic)
+	c.Chain.ArgInt(0, int64(magic1))
+	c.Chain.ArgInt(1, int64(magic2))
 	c.Chain.ArgInt(2, int64(cmd))
 	c.Chain.ArgPtr(3, arg, 0)
 	return c
@@ -2926,10 +2927,11 @@ func (c *Chain) Getpgid(pid int) *Chain {
 // Sysfs adds a step calling sysfs (number 226 on linux/sparc64):
 //
 //	long sysfs(int option, unsigned long arg1, unsigned long arg2)
-func (c *Chain) Sysfs(option int, arg int64) *Chain {
+func (c *Chain) Sysfs(option int, arg1 int, arg2 int) *Chain {
 	c.Chain.Begin(&sigSysfs)
 	c.Chain.ArgInt(0, int64(option))
-	c.Chain.ArgInt(2, arg)
+	c.Chain.ArgInt(1, int64(arg1))
+	c.Chain.ArgInt(2, int64(arg2))
 	return c
 }
 
@@ -4181,11 +4183,13 @@ func (c *Chain) KernFeatures() *Chain {
 // Kcmp adds a step calling kcmp (number 341 on linux/sparc64):
 //
 //	long kcmp(pid_t pid1, pid_t pid2, int type, unsigned long idx1, unsigned long idx2)
-func (c *Chain) Kcmp(pid int64, typ int, idx int64) *Chain {
+func (c *Chain) Kcmp(pid1 int, pid2 int, typ int, idx1 int, idx2 int) *Chain {
 	c.Chain.Begin(&sigKcmp)
-	c.Chain.ArgInt(1, pid)
+	c.Chain.ArgInt(0, int64(pid1))
+	c.Chain.ArgInt(1, int64(pid2))
 	c.Chain.ArgInt(2, int64(typ))
-	c.Chain.ArgInt(4, idx)
+	c.Chain.ArgInt(3, int64(idx1))
+	c.Chain.ArgInt(4, int64(idx2))
 	return c
 }
 
