@@ -10,6 +10,8 @@ import (
 // step, the field and the rule; a denied syscall is a *DeniedError. It never
 // panics. Pointer arguments decode to plain integers: a decoded chain is
 // for printing and testing, and runs only if those addresses are valid.
+// Syscall numbers are checked against this arch's deny list and named from
+// this arch's registered Sigs, whatever the width.
 func Decode(words []uint64, width int) (*Chain, error) {
 	if width != 32 && width != 64 {
 		return nil, fmt.Errorf("syschain: Decode: width %d; use 32 or 64", width)

@@ -29,7 +29,6 @@ const (
 	RuleMaskBit                      // a mask bit naming an argument or condition that does not exist
 	RuleBackRef                      // a reference to the same or a later step
 	RuleJumpRange                    // a jump target not after the step, or past the end
-	RuleDenied                       // a syscall that must never run inside a chain
 	RuleNoStep                       // a step method called before any step
 	RuleBadSlot                      // an argument slot the step does not have
 	RuleBadArg                       // an argument of a type the builder cannot pass
@@ -53,7 +52,6 @@ var ruleText = [...]string{
 	RuleMaskBit:      "a mask bit names an argument or condition the step does not have",
 	RuleBackRef:      "a reference must name an earlier step",
 	RuleJumpRange:    "a jump must go forward, at most to the end of the chain",
-	RuleDenied:       "this syscall must never run inside a chain",
 	RuleNoStep:       "add a step (Syscall or Begin) first",
 	RuleBadSlot:      "the step has no such argument slot",
 	RuleBadArg:       "the argument's Go type cannot be passed to a syscall",
