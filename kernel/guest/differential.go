@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/syschain/syschain/runtime"
@@ -37,29 +36,34 @@ func testDifferential(s *section) {
 	var st unix.Stat_t
 	var p [2]int32
 
+	// fd is the step whose result is a descriptor the chain opens and
+	// closer the step that closes it (-1: none); when the chain stops
+	// before closer, the test closes the descriptor, so both backends
+	// start with the same descriptors.
 	type tc struct {
-		name  string
-		build func(c *runtime.Chain)
+		name       string
+		fd, closer int
+		build      func(c *runtime.Chain)
 	}
 	cases := []tc{
-		{"the seed's chain", func(c *runtime.Chain) {
+		{"the seed's chain", 0, 3, func(c *runtime.Chain) {
 			c.Syscall(unix.SYS_OPEN, path, unix.O_RDWR, 0).When(runtime.LT, 0).
 				Syscall(unix.SYS_READ, runtime.Ret(0), buf, 15).When(runtime.LT, 0).
 				Syscall(unix.SYS_WRITE, runtime.Ret(0), "replace!", 8).When(runtime.LT, 0).
 				Syscall(unix.SYS_CLOSE, runtime.Ret(0)).When(runtime.LT, 0)
 		}},
-		{"open a missing file", func(c *runtime.Chain) {
+		{"open a missing file", 0, 1, func(c *runtime.Chain) {
 			c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, "/tmp/missing", unix.O_RDONLY, 0).
 				Syscall(unix.SYS_CLOSE, runtime.Ret(0))
 		}},
-		{"cat to a pipe, length from read", func(c *runtime.Chain) {
+		{"cat to a pipe, length from read", 0, 4, func(c *runtime.Chain) {
 			c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, path, unix.O_RDONLY, 0).
 				Syscall(unix.SYS_READ, runtime.Ret(0), buf, len(buf)).
 				Syscall(unix.SYS_PIPE2, &p, unix.O_CLOEXEC).
 				Syscall(unix.SYS_WRITE, int(1<<31), buf, runtime.Ret(1)).AllowError().
 				Syscall(unix.SYS_CLOSE, runtime.Ret(0))
 		}},
-		{"fstat and lseek with conditions", func(c *runtime.Chain) {
+		{"fstat and lseek with conditions", 0, 6, func(c *runtime.Chain) {
 			c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, path, unix.O_RDONLY, 0).
 				Syscall(unix.SYS_FSTAT, runtime.Ret(0), &st).
 				Syscall(unix.SYS_LSEEK, runtime.Ret(0), 0, unix.SEEK_END).When(runtime.EQ, len(seedText)).Continue().
@@ -68,7 +72,7 @@ func testDifferential(s *section) {
 				Syscall(unix.SYS_GETPID).
 				Syscall(unix.SYS_CLOSE, runtime.Ret(0))
 		}},
-		{"bounded length from a result", func(c *runtime.Chain) {
+		{"bounded length from a result", 0, 4, func(c *runtime.Chain) {
 			small := out[:8]
 			c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, path, unix.O_RDONLY, 0).
 				Syscall(unix.SYS_LSEEK, runtime.Ret(0), 0, unix.SEEK_END).
@@ -76,12 +80,12 @@ func testDifferential(s *section) {
 				Syscall(unix.SYS_READ, runtime.Ret(0), small, runtime.Ret(1)).Bound(2, uint64(len(small))).
 				Syscall(unix.SYS_CLOSE, runtime.Ret(0))
 		}},
-		{"error stops by default, AllowError goes on", func(c *runtime.Chain) {
+		{"error stops by default, AllowError goes on", -1, -1, func(c *runtime.Chain) {
 			c.Syscall(unix.SYS_CLOSE, 999).AllowError().
 				Syscall(unix.SYS_DUP, 999).
 				Syscall(unix.SYS_GETPID)
 		}},
-		{"condition on an earlier result", func(c *runtime.Chain) {
+		{"condition on an earlier result", -1, -1, func(c *runtime.Chain) {
 			c.Syscall(unix.SYS_GETPID).
 				Syscall(unix.SYS_GETPID).When(runtime.EQ, runtime.Ret(0)).Goto(3).
 				Syscall(unix.SYS_CLOSE, 999).
@@ -103,9 +107,8 @@ func testDifferential(s *section) {
 		text  string
 		bytes string
 	}
-	runOn := func(b runtime.Backend, c *runtime.Chain) outcome {
+	runOn := func(b runtime.Backend, c *runtime.Chain, t tc) outcome {
 		reset()
-		before := openFDs()
 		r, err := c.RunOn(b)
 		o := outcome{err: fmt.Sprint(err)}
 		if r != nil {
@@ -119,12 +122,12 @@ func testDifferential(s *section) {
 		// Stat times and the pipe's fd numbers are compared through the
 		// results; the buffers and the file must match byte for byte.
 		o.bytes = fmt.Sprintf("buf=%q out=%q file=%q size=%d", buf, out, file, st.Size)
-		// Close what the chain left open (a stopped chain skips its
-		// close), so both backends start with the same descriptors.
-		for fd := range openFDs() {
-			if !before[fd] {
-				unix.Close(fd)
-			}
+		if r != nil && t.fd >= 0 && r.Ran(t.fd) && r.Ret(t.fd) >= 0 && !r.Ran(t.closer) {
+			unix.Close(int(r.Ret(t.fd)))
+		}
+		if p[0] != 0 {
+			unix.Close(int(p[0]))
+			unix.Close(int(p[1]))
 		}
 		return o
 	}
@@ -133,8 +136,8 @@ func testDifferential(s *section) {
 		// addresses, so even the printed results must match.
 		var ch runtime.Chain
 		c.build(&ch)
-		ki := runOn(runtime.Interp{}, &ch)
-		kk := runOn(runtime.Kernel{}, &ch)
+		ki := runOn(runtime.Interp{}, &ch, c)
+		kk := runOn(runtime.Kernel{}, &ch, c)
 		if fmt.Sprint(ki) != fmt.Sprint(kk) {
 			s.errorf("%s: interp and kernel differ:\n    interp: %+v\n    kernel: %+v", c.name, ki, kk)
 			continue
@@ -150,16 +153,4 @@ func testDifferential(s *section) {
 	}
 	file, _ := os.ReadFile(path)
 	s.check(bytes.HasPrefix(file, []byte("0123456789abcdereplace!")), "seed chain: file is %q", file)
-}
-
-// openFDs returns the descriptors open in this process.
-func openFDs() map[int]bool {
-	fds := map[int]bool{}
-	ents, _ := os.ReadDir("/proc/self/fd")
-	for _, e := range ents {
-		if fd, err := strconv.Atoi(e.Name()); err == nil {
-			fds[fd] = true
-		}
-	}
-	return fds
 }

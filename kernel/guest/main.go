@@ -17,8 +17,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"slices"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
