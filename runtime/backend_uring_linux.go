@@ -374,7 +374,11 @@ func (c *uringCtx) prep(e *uring.SQE, nr uint64, a *[maxArgs]uintptr) bool {
 	// Descriptors are C ints: the kernel reads the low 32 bits, as here.
 	switch nr {
 	case unix.SYS_READ, unix.SYS_WRITE, unix.SYS_PREAD64, unix.SYS_PWRITE64:
-		if a[2] > maxRWCount { // the syscall clamps; io_uring's length is 32 bits
+		if a[2] > maxRWCount || a[2] == 0 {
+			// Over MAX_RW_COUNT the syscall clamps, and io_uring's length
+			// is 32 bits. A zero-length transfer never reaches a file's
+			// ->read or ->write through io_uring (0 where read(2) on a
+			// directory says EISDIR).
 			return false
 		}
 		positional := nr == unix.SYS_PREAD64 || nr == unix.SYS_PWRITE64
