@@ -16,13 +16,14 @@ import (
 
 // UringPriority is the uring backend's registration priority: below
 // interp (0), so Run never picks it by itself. On the machines this was
-// measured on, a dependent chain of cheap file operations is slower
-// through io_uring than through plain syscalls (openat→read→close: 1.1-1.4×
-// on ext4, 3-4× on tmpfs where reads are punted to io-wq workers; linked
-// NOPs 1.2-1.7× slower than as many getppid calls; see
-// /work/shared/design/findings.md and BenchmarkUring*). Only batches of
-// independent operations win. So it runs only when asked for by name:
-// BackendByName("uring"), `syschain run -backend uring`, or RunOn(Uring{}).
+// measured on, a chain of cheap file operations is slower through
+// io_uring than through plain syscalls: a dependent openat→read→close
+// takes three submissions where interp makes three syscalls, and linked
+// requests cost more per step than a syscall (findings.md: linked NOPs
+// 1.2-1.7× slower than as many getppid calls; tmpfs reads are punted to
+// io-wq workers, 3-4× slower; BenchmarkUring* has this backend's numbers).
+// So it runs only when asked for by name: BackendByName("uring"),
+// `syschain run -backend uring`, or RunOn(Uring{}).
 const UringPriority = -10
 
 // ErrNoUringOp is returned (wrapped) by the uring backend's Exec for a
@@ -33,8 +34,8 @@ var ErrNoUringOp = errors.New("syschain: the uring backend has no io_uring opera
 // Uring runs chains through io_uring on a stock kernel: runs of steps that
 // io_uring can chain by itself go to the kernel as linked submissions, one
 // io_uring_enter each; the rest of the wire format is evaluated in Go
-// between those submissions, so the outcome (results, status word) is the
-// interpreter's.
+// between those submissions, so the outcome (results, status word,
+// descriptor numbers) is the interpreter's.
 //
 // Which chains: every step must be one of read, write, openat, close,
 // fsync, fdatasync, statx, unlinkat, mkdirat, renameat2, linkat, symlinkat
@@ -46,52 +47,65 @@ var ErrNoUringOp = errors.New("syschain: the uring backend has no io_uring opera
 // nothing from one request to the next except through a direct-descriptor
 // slot, and it has no conditions, so a segment ends before a step that
 //   - has a symbolic argument (Ret) or a bound: the value is resolved, and
-//     the bound checked, in Go when the previous segment has completed;
-//   - follows a step with conditions whose action is Stop or Goto (the
-//     conditions are evaluated in Go; Continue conditions cannot change the
-//     path and are evaluated afterwards);
-//   - follows a read or write that stops the chain on error (the default):
-//     IOSQE_IO_LINK would also cancel the rest on a short transfer, which
-//     is not an error in the spec, and IOSQE_IO_HARDLINK would run the rest
-//     after a real error.
+//     the bound checked, in Go once the previous segment has completed;
+//   - follows a step with conditions whose action is Stop or Goto (they
+//     are evaluated in Go; Continue conditions cannot change the path);
+//   - follows a step that stops the chain on error (the default) whose
+//     io_uring operation does not fail the link on error. Which ones do is
+//     probed once per process (on Linux 6.18: openat, close, read and
+//     write do; fsync, statx and the path operations do not);
+//   - is a read or write after an openat in the same segment (see below).
 //
-// Inside a segment a step that stops on error is linked with IOSQE_IO_LINK
-// (a failure cancels the rest: they report -ECANCELED, as steps that did not
-// run); a step with AllowError with IOSQE_IO_HARDLINK (the rest runs
-// whatever it returns). Steps whose resolved arguments io_uring would read
-// differently from the syscall (a pread64 offset of -1 means "the current
-// position" to io_uring; a count over MAX_RW_COUNT; statx with a NULL path)
-// run as plain syscalls, alone, as interp runs them.
+// Inside a segment a step that stops on error is linked with IOSQE_IO_LINK:
+// its failure cancels the rest, which then report -ECANCELED like steps
+// that did not run. A read or write shorter than asked also breaks such a
+// link although the spec goes on: Exec sees the canceled steps and
+// resubmits them. A step with AllowError is linked with IOSQE_IO_HARDLINK:
+// the rest runs whatever it returns.
+//
+// Where io_uring would not do what the syscall does, the step runs as a
+// plain syscall, alone, as interp runs it:
+//   - a read or write on an O_NONBLOCK descriptor (Go's os.Pipe and
+//     sockets are): io_uring waits for pipes and sockets where the syscall
+//     says EAGAIN. Found with fcntl(F_GETFL) before the segment;
+//   - pread64/pwrite64 on anything but a regular file or block device: the
+//     syscall says ESPIPE, io_uring reads the stream (fstat);
+//   - zero-length reads and writes (io_uring never calls ->read: 0 where
+//     the syscall says EISDIR on a directory), counts over MAX_RW_COUNT,
+//     negative pread64/ftruncate offsets (-1 means "the file position" to
+//     io_uring), statx with a NULL path.
+//
+// The fcntl and fstat look at a descriptor before the segment runs, so a
+// read or write that follows an openat in its segment starts a new one.
 //
 // Why not direct descriptors: openat into a fixed slot would let a linked
 // read use the descriptor in the same submission, but the step's result
 // would be 0 (the slot) instead of the descriptor number interp returns,
 // and the descriptor would not exist for the program afterwards. Results
 // must not depend on the backend, so every openat installs a normal
-// descriptor and later uses of it start a new segment. The rings' own
-// descriptors are moved above 1024, so a chain's openat gets the same
+// descriptor, and later uses of it start a new segment. The rings' own
+// descriptors are moved to 1024 and up, so a chain's openat gets the same
 // number under uring as under interp.
 //
 // Known differences from interp, all outside normal use:
 //   - An operation that fails while io_uring prepares it (a bad path
-//     pointer, an empty path) makes the kernel cancel the whole linked
-//     segment, earlier steps included. Exec notices (those steps report
-//     -ECANCELED although nothing before them failed) and resubmits the
-//     steps before the failing one; the failing step then runs first in its
-//     segment. Only when a step has two faults at once can the errno differ
-//     from the syscall's, which may check in another order.
+//     pointer, an empty path, a bad flag) makes the kernel cancel its whole
+//     linked segment, earlier steps included. Exec notices (those steps
+//     report -ECANCELED although nothing before them failed) and resubmits
+//     the steps before the failing one; the failing step then runs first in
+//     its segment. Only a step with two faults at once can get another
+//     errno than the syscall's, which may check them in another order.
 //   - A step with AllowError that returns EINTR ends the chain (Intr) as in
 //     interp, but hard-linked steps after it in the same segment have run.
 //     io_uring's file operations run in the kernel or in io-wq workers,
 //     which do not take signals, so they do not return EINTR in practice.
 //   - close of an io_uring descriptor is EBADF through io_uring.
-//   - pread64 and pwrite64 on a pipe or socket: the syscall returns ESPIPE,
-//     io_uring reads or writes the stream.
 //
-// Concurrency: each Exec takes a ring from a pool (a mutex-guarded free
-// list; a new ring when it is empty) and gives it back, so concurrent runs
-// use different rings. Rings are set up without SINGLE_ISSUER, so any OS
-// thread may submit.
+// Concurrency: a ring belongs to one OS thread. Exec locks its goroutine
+// to the thread for the run and uses that thread's ring (set up on first
+// use, kept in a mutex-guarded map), so concurrent runs never share a
+// ring, and the rings can be SINGLE_ISSUER with DEFER_TASKRUN, which makes
+// linked steps cheaper.
 type Uring struct{}
 
 func init() { RegisterBackend(Uring{}, UringPriority) }
@@ -110,8 +124,8 @@ var uringState struct {
 	// needs its own segment. Learnt by probing (probeLinks).
 	breaks [4]uint64
 
-	mu   sync.Mutex
-	free []*uringCtx
+	mu    sync.Mutex
+	byTid map[int]*uringCtx // idle rings by the OS thread that owns them
 }
 
 // Counters the tests read to see how chains were split: submissions to a
@@ -141,11 +155,24 @@ const (
 	maxRWCount   = 0x7ffff000 // MAX_RW_COUNT on 4K pages: read(2) clamps to it
 )
 
+// newUringCtx sets up a ring for the calling OS thread, which must be
+// locked (LockOSThread): with SINGLE_ISSUER only the creating thread may
+// submit, and DEFER_TASKRUN runs completions' task work only when that
+// thread waits in io_uring_enter, which saves a task-work round trip per
+// linked step (about half the cost of a linked chain, findings.md).
+// Kernels without those flags (before 6.1) get a ring without them.
 func newUringCtx() (*uringCtx, error) {
-	flags := uint32(uring.SetupClamp | uring.SetupSubmitAll | uring.SetupCoopTaskrun)
-	r, err := uring.New(uringEntries, flags, uringFdFloor)
-	if errors.Is(err, unix.EINVAL) { // a kernel before 5.19: no COOP_TASKRUN or SUBMIT_ALL
-		r, err = uring.New(uringEntries, uring.SetupClamp, uringFdFloor)
+	var r *uring.Ring
+	var err error
+	for _, flags := range []uint32{
+		uring.SetupClamp | uring.SetupSubmitAll | uring.SetupCoopTaskrun | uring.SetupSingleIssue | uring.SetupDeferTask,
+		uring.SetupClamp | uring.SetupSubmitAll | uring.SetupCoopTaskrun, // 5.19
+		uring.SetupClamp,
+	} {
+		r, err = uring.New(uringEntries, flags, uringFdFloor)
+		if !errors.Is(err, unix.EINVAL) {
+			break
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -156,6 +183,9 @@ func newUringCtx() (*uringCtx, error) {
 func uringInit() error {
 	st := &uringState
 	st.once.Do(func() {
+		goruntime.LockOSThread() // the probes submit on the ring's own thread
+		defer goruntime.UnlockOSThread()
+		tid := unix.Gettid()
 		c, err := newUringCtx()
 		if err != nil {
 			st.err = fmt.Errorf("syschain: the uring backend is unavailable: %w (io_uring may be disabled by a sandbox, seccomp or sysctl kernel.io_uring_disabled); use interp", err)
@@ -176,7 +206,7 @@ func uringInit() error {
 			st.err = fmt.Errorf("syschain: the uring backend is unavailable: probing link failures: %w; use interp", err)
 			return
 		}
-		st.free = append(st.free, c)
+		putUringCtx(tid, c)
 	})
 	return st.err
 }
@@ -247,30 +277,35 @@ func (c *uringCtx) probeLinks() (breaks [4]uint64, err error) {
 // configured-out kernels): the backend then never runs.
 func (Uring) Available() error { return uringInit() }
 
-func getUringCtx() (*uringCtx, error) {
+// getUringCtx returns the ring of OS thread tid (the caller's, locked),
+// setting one up if the thread has none.
+func getUringCtx(tid int) (*uringCtx, error) {
 	st := &uringState
 	st.mu.Lock()
-	if n := len(st.free); n > 0 {
-		c := st.free[n-1]
-		st.free = st.free[:n-1]
-		st.mu.Unlock()
+	c := st.byTid[tid]
+	delete(st.byTid, tid)
+	st.mu.Unlock()
+	if c != nil {
 		return c, nil
 	}
-	st.mu.Unlock()
 	c, err := newUringCtx()
 	if err != nil {
-		return nil, fmt.Errorf("syschain: uring backend: setting up another ring: %w", err)
+		return nil, fmt.Errorf("syschain: uring backend: setting up a ring for another thread: %w", err)
 	}
 	return c, nil
 }
 
-// putUringCtx returns c to the pool, keeping at most two idle rings per P
-// (each holds a descriptor and a few pages).
-func putUringCtx(c *uringCtx) {
+// putUringCtx keeps c as thread tid's ring. Go runs goroutines on a few
+// more threads than GOMAXPROCS; past a generous bound rings are closed
+// rather than kept (each holds a descriptor and a few pages).
+func putUringCtx(tid int, c *uringCtx) {
 	st := &uringState
 	st.mu.Lock()
-	if len(st.free) < 2*goruntime.GOMAXPROCS(0) {
-		st.free = append(st.free, c)
+	if st.byTid == nil {
+		st.byTid = map[int]*uringCtx{}
+	}
+	if _, dup := st.byTid[tid]; !dup && len(st.byTid) < 4*goruntime.GOMAXPROCS(0)+8 {
+		st.byTid[tid] = c
 		c = nil
 	}
 	st.mu.Unlock()
@@ -464,17 +499,28 @@ func (Uring) Exec(p *Program, results []uintptr) (uintptr, error) {
 		m := &p.steps[i].m
 		return 0, fmt.Errorf("%w: step %d (%s, number %d); run the chain on interp, which Run picks by default", ErrNoUringOp, i, m.name, p.steps[i].w.nr)
 	}
-	c, err := getUringCtx()
-	if err != nil {
-		return 0, err
-	}
-	st, err := c.exec(p, results)
-	if err != nil {
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
+	tid := unix.Gettid()
+	for retry := 0; ; retry++ {
+		c, err := getUringCtx(tid)
+		if err != nil {
+			return 0, err
+		}
+		st, err := c.exec(p, results)
+		if err == nil {
+			putUringCtx(tid, c)
+			return st, nil
+		}
 		c.ring.Close() // its state is unknown: do not reuse it
+		// EEXIST: the ring belonged to an exited thread whose id this
+		// one reuses. Nothing ran (the kernel refused the submission), so
+		// a new ring may run the chain.
+		if retry == 0 && errors.Is(err, unix.EEXIST) && st == status(0, End) {
+			continue
+		}
 		return st, err
 	}
-	putUringCtx(c)
-	return st, nil
 }
 
 // exec is the executor loop of docs/wire-format.md ("Execution"), the

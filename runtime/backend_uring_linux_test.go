@@ -92,12 +92,13 @@ type outcome struct {
 	fds   []string // descriptors the chain left open, by number
 }
 
-// openFds lists the open descriptors below 2048 (the rings live at 1024
-// and up). It asks fcntl rather than reading /proc/self/fd, whose own
+// openFds lists the open descriptors below uringFdFloor: the rings live
+// above it (a thread's first uring run sets one up, and the test must not
+// close it). It asks fcntl rather than reading /proc/self/fd, whose own
 // descriptor would show up in the listing.
 func openFds(t testing.TB) map[string]bool {
 	m := map[string]bool{}
-	for fd := 0; fd < 2048; fd++ {
+	for fd := 0; fd < uringFdFloor; fd++ {
 		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err == nil {
 			m[strconv.Itoa(fd)] = true
 		}
