@@ -121,6 +121,13 @@ func testBench(s *section) {
 			}
 		})
 		fmt.Printf("  %-4s %14s %14.1f   (the executor alone: 64 steps of an unused number, sys_ni_syscall)\n", "64", "", loop)
+		// And the entry alone: sys_chain refusing flags != 0 at once.
+		entry := best(benchSteps, func() {
+			for i := 0; i < benchSteps; i++ {
+				unix.RawSyscall6(sysChain, uintptr(len(w)), uintptr(wp), uintptr(rp), 1, 0, 0)
+			}
+		})
+		fmt.Printf("  %-4s %14s %14.1f   (sys_chain refusing flags=1: the syscall entry and exit alone)\n", "0", "", entry)
 		goruntime.KeepAlive(w)
 		goruntime.KeepAlive(res)
 	}
