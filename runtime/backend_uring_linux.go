@@ -191,9 +191,9 @@ func uringInit() error {
 			st.err = fmt.Errorf("syschain: the uring backend is unavailable: %w (io_uring may be disabled by a sandbox, seccomp or sysctl kernel.io_uring_disabled); use interp", err)
 			return
 		}
-		if c.ring.Features()&uring.FeatRWCurPos == 0 {
+		if f := c.ring.Features(); f&uring.FeatRWCurPos == 0 || f&uring.FeatLinkedFile == 0 {
 			c.ring.Close()
-			st.err = errors.New("syschain: the uring backend is unavailable: io_uring lacks IORING_FEAT_RW_CUR_POS (Linux 5.6 or later is needed); use interp")
+			st.err = fmt.Errorf("syschain: the uring backend is unavailable: io_uring lacks RW_CUR_POS or LINKED_FILE (features %#x; Linux 5.18 or later is needed); use interp", f)
 			return
 		}
 		if st.ops, err = c.ring.Probe(); err != nil {

@@ -223,6 +223,11 @@ func (r *Ring) Features() uint32 { return r.feats }
 // -1 uses and advances the file position, as read(2) and write(2) do.
 const FeatRWCurPos = 1 << 3
 
+// FeatLinkedFile is IORING_FEAT_LINKED_FILE (5.18): a linked request looks
+// its descriptor up when it runs, not when it is submitted, so it sees what
+// the steps before it did (a close, an openat).
+const FeatLinkedFile = 1 << 12
+
 // Entries returns the number of submission slots.
 func (r *Ring) Entries() int { return len(r.sqes) }
 
