@@ -162,8 +162,14 @@ const (
 // linked step (about half the cost of a linked chain, findings.md).
 // Kernels without those flags (before 6.1) get a ring without them.
 func newUringCtx() (*uringCtx, error) {
-	var r *uring.Ring
-	var err error
+	r, err := newUringRing()
+	if err != nil {
+		return nil, err
+	}
+	return &uringCtx{ring: r, got: make([]uintptr, r.Entries())}, nil
+}
+
+func newUringRing() (r *uring.Ring, err error) {
 	for _, flags := range []uint32{
 		uring.SetupClamp | uring.SetupSubmitAll | uring.SetupCoopTaskrun | uring.SetupSingleIssue | uring.SetupDeferTask,
 		uring.SetupClamp | uring.SetupSubmitAll | uring.SetupCoopTaskrun, // 5.19
@@ -174,10 +180,7 @@ func newUringCtx() (*uringCtx, error) {
 			break
 		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &uringCtx{ring: r, got: make([]uintptr, r.Entries())}, nil
+	return r, err
 }
 
 func uringInit() error {
@@ -502,25 +505,17 @@ func (Uring) Exec(p *Program, results []uintptr) (uintptr, error) {
 	goruntime.LockOSThread()
 	defer goruntime.UnlockOSThread()
 	tid := unix.Gettid()
-	for retry := 0; ; retry++ {
-		c, err := getUringCtx(tid)
-		if err != nil {
-			return 0, err
-		}
-		st, err := c.exec(p, results)
-		if err == nil {
-			putUringCtx(tid, c)
-			return st, nil
-		}
+	c, err := getUringCtx(tid)
+	if err != nil {
+		return 0, err
+	}
+	st, err := c.exec(p, results)
+	if err != nil {
 		c.ring.Close() // its state is unknown: do not reuse it
-		// EEXIST: the ring belonged to an exited thread whose id this
-		// one reuses. Nothing ran (the kernel refused the submission), so
-		// a new ring may run the chain.
-		if retry == 0 && errors.Is(err, unix.EEXIST) && st == status(0, End) {
-			continue
-		}
 		return st, err
 	}
+	putUringCtx(tid, c)
+	return st, nil
 }
 
 // exec is the executor loop of docs/wire-format.md ("Execution"), the
@@ -535,6 +530,7 @@ func (c *uringCtx) exec(p *Program, res []uintptr) (uintptr, error) {
 	}
 	ran := 0
 	limit := 0 // >0: the next segment has at most this many steps (see the recovery below)
+	replaced := false
 	for i := 0; i < len(steps); {
 		s := &steps[i].w
 		a := s.native()
@@ -582,6 +578,19 @@ func (c *uringCtx) exec(p *Program, res []uintptr) (uintptr, error) {
 			}
 			uringSubmits.Add(1)
 			if err := c.ring.Submit(uint32(n)); err != nil {
+				if errors.Is(err, unix.EEXIST) && !replaced {
+					// SINGLE_ISSUER: the ring belonged to a thread that
+					// has exited and whose id this thread now has. The
+					// kernel refused the submission before taking any
+					// entry, so a new ring can run the same segment.
+					r, nerr := newUringRing()
+					if nerr != nil {
+						return status(ran, End), fmt.Errorf("syschain: uring backend: replacing a ring of an exited thread: %w; %d steps had run", nerr, ran)
+					}
+					c.ring.Close()
+					c.ring, replaced = r, true
+					continue
+				}
 				return status(ran, End), fmt.Errorf("syschain: uring backend: %w; %d steps had run before this submission", err, ran)
 			}
 			for k := 0; k < n; k++ {

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -368,6 +369,15 @@ func uringCases() []uringCase {
 			c.Syscall(unix.SYS_READ, Ret(0), e.buf(8), 8).AllowError()
 			c.Syscall(unix.SYS_CLOSE, Ret(0))
 		}},
+		// statx(fd, NULL, AT_EMPTY_PATH) is valid for the syscall (6.11+).
+		{name: "statx-null-path", prep: func(e *uenv) { e.writeFile("f", content) },
+			build: func(e *uenv, c *Chain) {
+				st := new(unix.Statx_t)
+				e.statxBufs = append(e.statxBufs, st)
+				c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, e.path("f"), unix.O_RDONLY|unix.O_CLOEXEC, 0)
+				c.Syscall(unix.SYS_STATX, Ret(0), nil, unix.AT_EMPTY_PATH, unix.STATX_SIZE, unsafe.Pointer(st)).AllowError()
+				c.Syscall(unix.SYS_CLOSE, Ret(0))
+			}},
 		{name: "long-independent-run", build: func(e *uenv, c *Chain) {
 			for i := 0; i < 200; i++ {
 				c.Syscall(unix.SYS_WRITE, e.null, "x", 1).AllowError()
@@ -393,7 +403,14 @@ func uringCases() []uringCase {
 				c.Syscall(unix.SYS_PREAD64, Ret(0), e.buf(4), 4, -1).AllowError()
 				c.Syscall(unix.SYS_PREAD64, Ret(0), e.buf(4), 4, -7).AllowError()
 				c.Syscall(unix.SYS_CLOSE, Ret(0))
-			}})
+			}},
+			// The syscall says ESPIPE on a pipe; io_uring would read it.
+			uringCase{name: "pread-on-pipe", prep: func(e *uenv) { e.fill("abcdef") },
+				build: func(e *uenv, c *Chain) {
+					c.Syscall(unix.SYS_PREAD64, e.pr, e.buf(4), 4, 0).AllowError()
+					c.Syscall(unix.SYS_PWRITE64, e.pw, "xy", 2, 0).AllowError()
+					c.Syscall(unix.SYS_READ, e.pr, e.buf(4), 4)
+				}})
 	}
 	return cases
 }
@@ -668,4 +685,59 @@ func TestUringDifferentialRandom(t *testing.T) {
 		}
 	}
 	t.Logf("%d chains, %d steps ran, %d io_uring submissions", count, steps, submits)
+}
+
+// TestUringForeignRing: a SINGLE_ISSUER ring kept under this thread's id
+// but owned by another thread (as after a thread exits and its id is
+// reused) makes the kernel refuse the submission with EEXIST; Exec replaces
+// the ring and runs the chain, including after a step that ran as a plain
+// syscall before the refused submission.
+func TestUringForeignRing(t *testing.T) {
+	needUring(t)
+	made := make(chan *uringCtx)
+	release := make(chan struct{})
+	go func() {
+		goruntime.LockOSThread() // never unlocked: the thread exits with the goroutine
+		c, err := newUringCtx()
+		if err != nil {
+			t.Error(err)
+		}
+		made <- c
+		<-release
+	}()
+	foreign := <-made
+	defer close(release)
+	if foreign == nil {
+		return
+	}
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
+	tid := unix.Gettid()
+	if old, _ := getUringCtx(tid); old != nil {
+		old.ring.Close()
+	}
+	foreignRing := foreign.ring
+	putUringCtx(tid, foreign)
+
+	var p [2]int
+	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(p[0])
+	defer unix.Close(p[1])
+	var c Chain
+	c.Syscall(unix.SYS_WRITE, p[1], "abc", 3) // O_NONBLOCK: a plain syscall
+	c.Syscall(unix.SYS_CLOSE, -1).AllowError()
+	c.Syscall(unix.SYS_CLOSE, -1)
+	res, err := c.RunOn(Uring{})
+	if res == nil || res.Steps != 3 || res.Ret(0) != 3 || res.Ret(2) != -int64(unix.EBADF) {
+		t.Fatalf("%v, %v", res, err)
+	}
+	got, _ := getUringCtx(tid)
+	if got == nil || got.ring == foreignRing {
+		t.Error("the foreign ring was kept")
+	}
+	if got != nil {
+		putUringCtx(tid, got)
+	}
 }
