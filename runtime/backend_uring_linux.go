@@ -152,7 +152,9 @@ type uringCtx struct {
 const (
 	uringEntries = 128 // the longest segment; longer independent runs are split
 	uringFdFloor = 1024
-	maxRWCount   = 0x7ffff000 // MAX_RW_COUNT on 4K pages: read(2) clamps to it
+	// maxRWCount is MAX_RW_COUNT (INT_MAX & PAGE_MASK, where read(2)
+	// clamps) for pages up to 64 KiB: larger counts run as plain syscalls.
+	maxRWCount = 0x7fff0000
 )
 
 // newUringCtx sets up a ring for the calling OS thread, which must be
