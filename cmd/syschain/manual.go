@@ -34,8 +34,10 @@ what ran, and syschain prints the step's error and exits with status 1.
 Flags of run:
 
 	-f FILE        read the chain from FILE; - is standard input
-	-backend NAME  run on backend NAME (interp, dryrun, or another the
-	               runtime has registered); default: the best available
+	-backend NAME  run on backend NAME (interp, dryrun, uring, or kernel
+	               where the sys_chain kernel is there); default: the best
+	               available, which is never uring (slower here, see
+	               runtime.Uring)
 	-n             dry run: execute nothing, show what the chain would do,
 	               with each step returning what -results says
 	-results LIST  with -n: comma-separated results of steps 0, 1, ...,
