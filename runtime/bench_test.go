@@ -3,6 +3,7 @@ package runtime
 import (
 	"strconv"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -71,6 +72,67 @@ func BenchmarkGetppid(b *testing.B) {
 					unix.RawSyscall(unix.SYS_GETPPID, 0, 0, 0)
 				}
 			})
+		})
+	}
+}
+
+// BenchmarkGetppidRatio measures the ways of BenchmarkGetppid paired:
+// each iteration runs a batch of every way, in a rotating order, and
+// times each batch. On a shared machine the load changes between the
+// runs benchstat compares; within one iteration every way sees the same
+// load, so the ratios it reports (interp/direct, interp-raw/direct,
+// direct-raw/direct: the targets) stay steady where the
+// separate ns/op do not.
+func BenchmarkGetppidRatio(b *testing.B) {
+	for _, k := range []int{1, 4, 16, 64} {
+		var c, raw Chain
+		for i := 0; i < k; i++ {
+			c.Syscall(unix.SYS_GETPPID)
+			raw.Syscall(unix.SYS_GETPPID).NoBlock()
+		}
+		b.Run("K="+strconv.Itoa(k), func(b *testing.B) {
+			var r Result
+			ways := [...]func(){
+				func() {
+					if err := c.RunInto(Interp{}, &r); err != nil {
+						b.Fatal(err)
+					}
+				},
+				func() {
+					if err := raw.RunInto(Interp{}, &r); err != nil {
+						b.Fatal(err)
+					}
+				},
+				func() {
+					for i := 0; i < k; i++ {
+						unix.Syscall(unix.SYS_GETPPID, 0, 0, 0)
+					}
+				},
+				func() {
+					for i := 0; i < k; i++ {
+						unix.RawSyscall(unix.SYS_GETPPID, 0, 0, 0)
+					}
+				},
+			}
+			batch := max(1, 64/k) // about 64 syscalls per timed batch
+			var total [len(ways)]time.Duration
+			n := 0
+			for b.Loop() {
+				for j := range ways {
+					w := (n + j) % len(ways)
+					start := time.Now()
+					for range batch {
+						ways[w]()
+					}
+					total[w] += time.Since(start)
+				}
+				n++
+			}
+			direct := float64(total[2])
+			b.ReportMetric(float64(total[0])/direct, "interp/direct")
+			b.ReportMetric(float64(total[1])/direct, "raw/direct")
+			b.ReportMetric(float64(total[3])/direct, "directraw/direct")
+			b.ReportMetric(direct/float64(n*batch*k), "direct-ns/call")
 		})
 	}
 }

@@ -40,20 +40,42 @@ type wstep struct {
 	bounds    [maxArgs]uint64
 }
 
-// stepMeta is what the builder knows beyond the wire: names, kinds and Go
-// values for printing, and buffer lengths for the length checks.
+// stepMeta is what the builder knows beyond the wire: names and kinds for
+// printing, and buffer lengths for the length checks. It holds no Go
+// strings (those are in Chain.strs, which most steps do not need), so a
+// step stays small: building a chain allocates and clears its steps.
 type stepMeta struct {
 	sig       *Sig // nil when unknown: slots print as integers
 	name      string
-	strs      [maxArgs]string // KindString slots: the Go string
-	lists     [][]string      // KindStrings slots, indexed by slot; nil if none
 	bufLen    [maxArgs]uint64 // the Go length of a buffer or pointed-to value in the slot
-	bufMask   uint8           // bit k: bufLen[k] is known
-	strMask   uint8           // bit k: strs[k] is set
-	lenOf     [maxArgs]int8   // ArgLen: bufSlot+1 of the buffer slot k measures; 0 if none
 	xbounds   [maxArgs]uint64 // bounds set with Bound (or decoded); ArgLen bounds are derived from them
+	lenOf     [maxArgs]int8   // ArgLen: bufSlot+1 of the buffer slot k measures; 0 if none
+	bufMask   uint8           // bit k: bufLen[k] is known
+	strMask   uint8           // bit k: the slot was set by ArgStr or ArgStrs (see Chain.strs)
+	lenMask   uint8           // bit k: lenOf[k] is set
 	xbmask    uint8
 	actionSet bool // Continue or Goto was called
+}
+
+// goStr is the Go string or string list an ArgStr or ArgStrs slot was set
+// from, for printing.
+type goStr struct {
+	step int32
+	slot int32
+	s    string   // ArgStr: the chain's NUL-terminated copy, without the NUL
+	list []string // ArgStrs: a copy of the list
+}
+
+// lookupStr returns the Go value slot k of step i was last set from; nil
+// if there is none. Callers check stepMeta.strMask first: only a slot whose
+// bit is set has a current entry.
+func lookupStr(strs []goStr, i, k int) *goStr {
+	for j := len(strs) - 1; j >= 0; j-- {
+		if g := &strs[j]; int(g.step) == i && int(g.slot) == k {
+			return g
+		}
+	}
+	return nil
 }
 
 type step struct {
@@ -67,6 +89,9 @@ type step struct {
 // compiled chain needs no further pass.
 func (s *step) applyBounds() {
 	w := &s.w
+	if s.m.lenMask|s.m.xbmask|w.boundmask == 0 {
+		return // nothing bounded before or now: the common case
+	}
 	w.boundmask, w.bounds = s.m.xbmask, s.m.xbounds
 	for k := 0; k < int(w.nargs); k++ {
 		b := int(s.m.lenOf[k]) - 1
@@ -95,6 +120,7 @@ func (s *step) applyBounds() {
 type Chain struct {
 	steps []step
 	pins  []unsafe.Pointer // Go memory the words point into: kept alive, pinned while running
+	strs  []goStr          // Go strings of ArgStr/ArgStrs slots, for printing; appended to only
 	err   error
 	prog  atomic.Pointer[Program] // the compiled form; nil after any change
 }
@@ -205,11 +231,8 @@ func (c *Chain) slot(k int, method string) *step {
 	s.w.symmask &^= bit
 	s.m.bufMask &^= bit
 	s.m.strMask &^= bit
+	s.m.lenMask &^= bit
 	s.m.lenOf[k] = 0
-	s.m.strs[k] = ""
-	if s.m.lists != nil {
-		s.m.lists[k] = nil
-	}
 	return s
 }
 
@@ -269,19 +292,30 @@ func (c *Chain) ArgStr(slot int, str string) {
 		c.fail(c.cur(), "arg["+strconv.Itoa(slot)+"]", RuleBadArg, "string %q has a NUL byte at %d; the kernel would see only %q", str, i, str[:i])
 		return
 	}
-	s.w.args[slot] = uint64(uintptr(c.cstr(str)))
-	s.m.strs[slot] = str
+	p, cs := c.cstr(str)
+	s.w.args[slot] = uint64(uintptr(p))
+	c.addStr(slot, goStr{s: cs})
 	s.m.strMask |= 1 << slot
 	s.applyBounds()
 }
 
-// cstr makes a NUL-terminated copy, keeps it and returns its address.
-func (c *Chain) cstr(str string) unsafe.Pointer {
+// addStr records the Go value of the last step's slot for printing.
+func (c *Chain) addStr(slot int, g goStr) {
+	if c.strs == nil {
+		c.strs = make([]goStr, 0, 1) // a chain rarely has more than one path
+	}
+	g.step, g.slot = int32(c.cur()), int32(slot)
+	c.strs = append(c.strs, g)
+}
+
+// cstr makes a NUL-terminated copy, keeps it and returns its address and
+// the copy as a Go string (without the NUL).
+func (c *Chain) cstr(str string) (unsafe.Pointer, string) {
 	b := make([]byte, len(str)+1)
 	copy(b, str)
 	p := unsafe.Pointer(&b[0])
 	c.keep(p)
-	return p
+	return p, unsafe.String(&b[0], len(str))
 }
 
 // ArgStrs sets a char *const[] slot (argv style) to a NULL-terminated array
@@ -298,16 +332,16 @@ func (c *Chain) ArgStrs(slot int, ss []string) {
 		}
 	}
 	arr := make([]*byte, len(ss)+1)
+	list := make([]string, len(ss))
 	for i, str := range ss {
-		arr[i] = (*byte)(c.cstr(str))
+		p, cs := c.cstr(str)
+		arr[i], list[i] = (*byte)(p), cs
 	}
 	p := unsafe.Pointer(&arr[0])
 	c.keep(p)
 	s.w.args[slot] = uint64(uintptr(p))
-	if s.m.lists == nil {
-		s.m.lists = make([][]string, maxArgs)
-	}
-	s.m.lists[slot] = append([]string(nil), ss...)
+	c.addStr(slot, goStr{list: list})
+	s.m.strMask |= 1 << slot
 	s.applyBounds()
 }
 
@@ -346,6 +380,7 @@ func (c *Chain) ArgLen(slot int, n int64, bufSlot int) {
 	}
 	c.setInt(s, slot, n)
 	s.m.lenOf[slot] = int8(bufSlot + 1)
+	s.m.lenMask |= 1 << slot
 	s.applyBounds()
 }
 

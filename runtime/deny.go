@@ -1,6 +1,10 @@
 package runtime
 
-import "golang.org/x/sys/unix"
+import (
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
 
 // denied is one entry of the deny list (docs/wire-format.md, "Validation").
 type denied struct {
@@ -27,8 +31,28 @@ var denyList = []denied{
 	{unix.SYS_EPOLL_PWAIT2, "epoll_pwait2"},
 }
 
+// denySet is the deny list as a bit set over syscall numbers, built on
+// first use (the arch files add to denyList from init functions), so
+// validating a step is one bit test. Numbers above the largest denied one
+// are never denied.
+var denySet = sync.OnceValue(func() []uint64 {
+	var maxNr uintptr
+	for _, d := range denyList {
+		maxNr = max(maxNr, d.nr)
+	}
+	set := make([]uint64, maxNr/64+1)
+	for _, d := range denyList {
+		set[d.nr/64] |= 1 << (d.nr % 64)
+	}
+	return set
+})
+
 // isDenied returns the deny-list name of nr on this arch, or "".
 func isDenied(nr uint64) string {
+	set := denySet()
+	if nr/64 >= uint64(len(set)) || set[nr/64]&(1<<(nr%64)) == 0 {
+		return ""
+	}
 	for _, d := range denyList {
 		if uint64(d.nr) == nr {
 			return d.name

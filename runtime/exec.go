@@ -35,79 +35,152 @@ type caller interface {
 	call(step int, nr uintptr, args [maxArgs]uintptr) uintptr
 }
 
+// How an xstep makes its syscall. The 3-argument forms come from
+// x/sys/unix's SyscallNoError and RawSyscallNoError: they are a few
+// instructions of assembly around the syscall instruction and hand back
+// the raw return register, which is the wire format's result as it is.
+// The 6-argument forms go through package syscall's Go wrappers and turn
+// the errno back into the raw value.
+const (
+	call6    uint8 = iota // unix.Syscall6
+	callRaw6              // unix.RawSyscall6: a NoBlock step
+	call3                 // unix.SyscallNoError: arguments 4-6 are 0
+	callRaw3              // unix.RawSyscallNoError: both
+)
+
+// xstep is a step as the executor reads it, decoded once per Program
+// (Program.exec): native words and the flags the loop tests, in one
+// 64-byte cache line on 64-bit arches. Bounds and conditions, rare, stay
+// in the wstep the executor reaches by the same index.
+type xstep struct {
+	nr        uintptr
+	args      [maxArgs]uintptr
+	symmask   uint8
+	boundmask uint8
+	nconds    uint8
+	call      uint8
+	errstop   bool
+	action    Action
+	target    uint16 // the jump target when action == Jump (at most MaxSteps)
+}
+
+// decodeExec builds the executor's steps from the wire steps.
+func decodeExec(steps []step) []xstep {
+	xs := make([]xstep, len(steps))
+	for i := range steps {
+		s, x := &steps[i].w, &xs[i]
+		x.nr = uintptr(s.nr)
+		x.args = s.native()
+		x.symmask, x.boundmask, x.nconds = s.symmask, s.boundmask, s.nconds
+		x.errstop, x.action, x.target = s.errstop, s.action, uint16(s.target)
+		x.call = call6
+		if s.noblock {
+			x.call = callRaw6
+		}
+		if rawRetIsNegErrno && s.symmask>>3 == 0 && s.args[3]|s.args[4]|s.args[5] == 0 {
+			x.call += call3
+		}
+	}
+	return xs
+}
+
+// cancel marks results of steps that did not run.
+func cancel(res []uintptr) {
+	for i := range res {
+		res[i] = negECANCELED
+	}
+}
+
 // execute is the wire format's executor loop (docs/wire-format.md,
 // "Execution") over the pre-decoded steps. With fake nil it makes real
 // syscalls; the interp backend is this function. It cannot see pending
 // signals between steps (the kernel can), so it ends with Intr only on an
 // EINTR result; Go's handlers use SA_RESTART, so that is rare.
+//
+// Every result is written once: by the step, or with -ECANCELED when
+// control passes over the step (a jump) or the chain ends before it.
 func execute(p *Program, res []uintptr, fake caller) uintptr {
-	steps := p.steps
-	res = res[:len(steps)]
-	for i := range res {
-		res[i] = negECANCELED
-	}
+	xs := p.exec()
+	res = res[:len(xs)]
 	ran := 0
-	for i := 0; i < len(steps); {
-		s := &steps[i].w
-		a := s.native()
-		if s.symmask != 0 {
-			for k := range a {
-				if s.symmask&(1<<k) != 0 {
-					a[k] = res[a[k]]
-				}
-			}
-		}
-		if s.boundmask != 0 {
-			for k := range a {
-				if s.boundmask&(1<<k) != 0 && a[k] > uintptr(s.bounds[k]) {
-					res[i] = negEOVERFLOW
-					return status(ran, Bound)
-				}
+	for i := 0; i < len(xs); {
+		x := &xs[i]
+		a := x.args
+		if x.symmask|x.boundmask != 0 {
+			if !resolve(x, &a, &p.steps[i].w, res) {
+				res[i] = negEOVERFLOW
+				cancel(res[i+1:])
+				return status(ran, Bound)
 			}
 		}
 		var r uintptr
-		switch {
-		case fake != nil:
-			r = fake.call(i, uintptr(s.nr), a)
-		case s.noblock:
-			r1, _, e := unix.RawSyscall6(uintptr(s.nr), a[0], a[1], a[2], a[3], a[4], a[5])
-			r = r1
-			if e != 0 {
-				r = -uintptr(e)
-			}
-		default:
-			r1, _, e := unix.Syscall6(uintptr(s.nr), a[0], a[1], a[2], a[3], a[4], a[5])
-			r = r1
-			if e != 0 {
-				r = -uintptr(e)
+		if fake != nil {
+			r = fake.call(i, x.nr, a)
+		} else {
+			switch x.call {
+			case call3:
+				r, _ = unix.SyscallNoError(x.nr, a[0], a[1], a[2])
+			case callRaw3:
+				r, _ = unix.RawSyscallNoError(x.nr, a[0], a[1], a[2])
+			case call6:
+				r1, _, e := unix.Syscall6(x.nr, a[0], a[1], a[2], a[3], a[4], a[5])
+				r = r1
+				if e != 0 {
+					r = -uintptr(e)
+				}
+			default:
+				r1, _, e := unix.RawSyscall6(x.nr, a[0], a[1], a[2], a[3], a[4], a[5])
+				r = r1
+				if e != 0 {
+					r = -uintptr(e)
+				}
 			}
 		}
 		ran++
+		res[i] = r
 		if isErrno(r) { // the error checks stay off the success path
 			if isRestart(r) {
 				r = negEINTR
+				res[i] = r
 			}
-			res[i] = r
-			if r == negEINTR {
-				return status(ran, Intr)
-			}
-			if s.errstop {
+			if r == negEINTR || x.errstop {
+				cancel(res[i+1:])
+				if r == negEINTR {
+					return status(ran, Intr)
+				}
 				return status(ran, ErrStop)
 			}
 		}
-		res[i] = r
-		if s.nconds != 0 && s.firstTrue(r, res) >= 0 {
-			switch s.action {
+		if x.nconds != 0 && p.steps[i].w.firstTrue(r, res) >= 0 {
+			switch x.action {
 			case Stop:
+				cancel(res[i+1:])
 				return status(ran, CondStop)
 			case Jump:
-				i = int(s.target)
+				t := int(x.target)
+				cancel(res[i+1 : t])
+				i = t
 				continue
 			}
 		}
 		i++
 	}
 	return status(ran, End)
+}
+
+// resolve replaces x's symbolic arguments in a by the results they name
+// and checks the bounds; false means a bounded argument is over its
+// bound. References name earlier steps, whose results are written.
+func resolve(x *xstep, a *[maxArgs]uintptr, w *wstep, res []uintptr) bool {
+	for k := range a {
+		if x.symmask&(1<<k) != 0 {
+			a[k] = res[a[k]]
+		}
+		if x.boundmask&(1<<k) != 0 && a[k] > uintptr(w.bounds[k]) {
+			return false
+		}
+	}
+	return true
 }
 
 // wordIs64 is true where a machine word is 64 bits: there a wstep's
@@ -174,7 +247,9 @@ type intptr = int
 // is the reference semantics for the other backends.
 type Interp struct{}
 
-func (Interp) Name() string { return "interp" }
+const interpName = "interp"
+
+func (Interp) Name() string { return interpName }
 
 func (Interp) Exec(p *Program, results []uintptr) (uintptr, error) {
 	if p.err != nil {

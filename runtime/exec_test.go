@@ -303,3 +303,56 @@ func TestZeroAllocRerun(t *testing.T) {
 		t.Errorf("%v allocs per re-run on the default backend, want 0", n)
 	}
 }
+
+// TestInterpCallForms: the executor's four ways of making a syscall (the
+// 3-argument NoError forms where arguments 4-6 are 0, the 6-argument
+// forms otherwise; raw for NoBlock) report results and errnos alike.
+func TestInterpCallForms(t *testing.T) {
+	for _, noblock := range []bool{false, true} {
+		var c Chain
+		add := func(nr uintptr, args ...any) {
+			c.Syscall(nr, args...).AllowError()
+			if noblock {
+				c.NoBlock()
+			}
+		}
+		add(unix.SYS_CLOSE, -1)                                                     // 3-arg form: EBADF
+		add(unix.SYS_OPENAT, unix.AT_FDCWD, "/nonexistent/x", unix.O_RDONLY, 0)     // 4 args, the 4th 0: 3-arg form
+		add(unix.SYS_OPENAT, unix.AT_FDCWD, "/nonexistent/x", unix.O_RDONLY, 0o644) // 6-arg form: ENOENT
+		add(unix.SYS_GETPPID)                                                       // 3-arg form: success
+		add(unix.SYS_LSEEK, -1, 0, unix.SEEK_SET)                                   // EBADF
+		p, err := c.Program()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []uint8{call3, call3, call6, call3, call3}
+		if !rawRetIsNegErrno {
+			want = []uint8{call6, call6, call6, call6, call6}
+		}
+		for i, x := range p.exec() {
+			w := want[i]
+			if noblock {
+				w++ // the raw twin
+			}
+			if x.call != w {
+				t.Errorf("noblock=%v step %d: call form %d, want %d", noblock, i, x.call, w)
+			}
+		}
+		res, err := c.RunOn(Interp{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		errnos := []unix.Errno{unix.EBADF, unix.ENOENT, unix.ENOENT, 0, unix.EBADF}
+		for i, e := range errnos {
+			if got := res.Errno(i); got != e {
+				t.Errorf("noblock=%v step %d: errno %v, want %v (ret %d)", noblock, i, got, e, res.Ret(i))
+			}
+		}
+		if got := res.Ret(3); got != int64(unix.Getppid()) {
+			t.Errorf("noblock=%v getppid step returned %d, want %d", noblock, got, unix.Getppid())
+		}
+		if res.Steps != 5 || res.Why != End {
+			t.Errorf("noblock=%v: ran %d (%s), want 5 (end)", noblock, res.Steps, res.Why)
+		}
+	}
+}

@@ -18,7 +18,7 @@ func (c *Chain) String() string {
 	var b strings.Builder
 	for i := range c.steps {
 		s := &c.steps[i]
-		writeCall(&b, &s.w, &s.m)
+		writeCall(&b, &s.w, &s.m, c.strs, i)
 		writeOptions(&b, &s.w)
 		b.WriteByte('\n')
 	}
@@ -42,7 +42,7 @@ func (r *Result) String() string {
 	ran := make([]bool, len(r.raw))
 	next := r.replay(func(i int) { ran[i] = true })
 	for i := range r.prog.steps {
-		writeCall(&b, &r.prog.steps[i].w, &r.prog.steps[i].m)
+		writeCall(&b, &r.prog.steps[i].w, &r.prog.steps[i].m, r.prog.strs, i)
 		v := r.raw[i]
 		switch {
 		case ran[i]:
@@ -79,7 +79,8 @@ func writeRet(b *strings.Builder, v uintptr) {
 	b.WriteString("-1 " + name + " (" + msg + ")")
 }
 
-func writeCall(b *strings.Builder, w *wstep, m *stepMeta) {
+// writeCall prints step i; strs holds the Go strings of its chain.
+func writeCall(b *strings.Builder, w *wstep, m *stepMeta, strs []goStr, i int) {
 	b.WriteString(m.name)
 	b.WriteByte('(')
 	first := true
@@ -99,25 +100,30 @@ func writeCall(b *strings.Builder, w *wstep, m *stepMeta) {
 			b.WriteString("$" + strconv.FormatUint(w.args[k], 10))
 			continue
 		}
-		writeArg(b, kind, w, m, k)
+		var g *goStr
+		if m.strMask&(1<<k) != 0 {
+			g = lookupStr(strs, i, k)
+		}
+		writeArg(b, kind, w, m, g, k)
 	}
 	b.WriteByte(')')
 }
 
-func writeArg(b *strings.Builder, kind Kind, w *wstep, m *stepMeta, k int) {
+// writeArg prints slot k; g is the Go value it was set from, or nil.
+func writeArg(b *strings.Builder, kind Kind, w *wstep, m *stepMeta, g *goStr, k int) {
 	v := w.args[k]
 	signed := int64(intptr(uintptr(v)))
 	switch kind {
 	case KindString:
-		if m.strMask&(1<<k) != 0 {
-			b.WriteString(strconv.Quote(m.strs[k]))
+		if g != nil && g.list == nil {
+			b.WriteString(strconv.Quote(g.s))
 			return
 		}
 		writePtr(b, v)
 	case KindStrings:
-		if m.lists != nil && m.lists[k] != nil {
+		if g != nil && g.list != nil {
 			b.WriteByte('[')
-			for i, s := range m.lists[k] {
+			for i, s := range g.list {
 				if i > 0 {
 					b.WriteString(", ")
 				}

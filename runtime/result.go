@@ -150,11 +150,23 @@ func (p *Program) RunInto(b Backend, r *Result) error {
 		r.raw = make([]uintptr, n)
 	}
 	r.raw = r.raw[:n]
-	r.prog, r.Backend, r.Steps, r.Why = p, b.Name(), 0, End
+	r.prog, r.Steps, r.Why = p, 0, End
 	for _, ptr := range p.pins {
 		r.pinner.Pin(ptr)
 	}
-	st, err := b.Exec(p, r.raw)
+	var (
+		st  uintptr
+		err error
+	)
+	// The interpreter is called directly: the common case skips two
+	// dynamic calls.
+	if _, ok := b.(Interp); ok && p.err == nil {
+		r.Backend = interpName
+		st = execute(p, r.raw, nil)
+	} else {
+		r.Backend = b.Name()
+		st, err = b.Exec(p, r.raw)
+	}
 	if len(p.pins) > 0 {
 		r.pinner.Unpin()
 	}

@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"slices"
 	"strconv"
+	"sync"
 	"unsafe"
 )
 
@@ -61,50 +62,10 @@ func validate(steps []step) (nwords int, err error) {
 		return 0, &BuildError{Step: -1, Rule: RuleTooManySteps, Detail: fmt.Sprintf("this one has %d; split it", n)}
 	}
 	for i := range steps {
-		s, m := &steps[i].w, &steps[i].m
-		fail := func(field string, rule Rule, format string, a ...any) error {
-			return &BuildError{Step: i, Name: m.name, Field: field, Rule: rule, Detail: fmt.Sprintf(format, a...)}
+		if err := validateStep(steps, i); err != nil {
+			return 0, err
 		}
-		if s.nargs > maxArgs {
-			return 0, fail("nargs", RuleTooManyArgs, "%d", s.nargs)
-		}
-		if s.nconds > maxConds {
-			return 0, fail("nconds", RuleTooManyConds, "%d", s.nconds)
-		}
-		if s.action >= numAction {
-			return 0, fail("action", RuleBadAction, "%d", s.action)
-		}
-		if s.symmask>>s.nargs != 0 || s.boundmask>>s.nargs != 0 || s.condsym>>s.nconds != 0 {
-			return 0, fail("bitmap", RuleMaskBit, "symmask %#x, boundmask %#x for %d args; condsym %#x for %d conditions", s.symmask, s.boundmask, s.nargs, s.condsym, s.nconds)
-		}
-		for k := 0; k < int(s.nargs); k++ {
-			if s.symmask&(1<<k) != 0 && s.args[k] >= uint64(i) {
-				return 0, fail("arg["+strconv.Itoa(k)+"]", RuleBackRef, "refers to step %d", s.args[k])
-			}
-		}
-		for j := 0; j < int(s.nconds); j++ {
-			if s.cmps[j] >= numCmp {
-				return 0, fail("cond["+strconv.Itoa(j)+"]", RuleBadCond, "code %d", s.cmps[j])
-			}
-			if s.condsym&(1<<j) != 0 && s.vals[j] >= uint64(i) {
-				return 0, fail("cond["+strconv.Itoa(j)+"]", RuleBackRef, "refers to step %d", s.vals[j])
-			}
-		}
-		if s.action == Jump && (s.target <= uint64(i) || s.target > uint64(n)) {
-			return 0, fail("goto", RuleJumpRange, "target %d from step %d; a jump goes to a step in %d..%d (%d ends the chain)", s.target, i, i+1, n, n)
-		}
-		// Buffer lengths: a literal is checked now; a reference gets the
-		// buffer's length as its run-time bound.
-		for k := 0; k < int(s.nargs); k++ {
-			b := int(m.lenOf[k]) - 1
-			if b < 0 || m.bufMask&(1<<b) == 0 || s.symmask&(1<<b) != 0 {
-				continue // no Go buffer known at that slot
-			}
-			if s.symmask&(1<<k) == 0 && s.args[k] > m.bufLen[b] {
-				return 0, fail("arg["+strconv.Itoa(k)+"]", RuleBufLen, "length %d > %d bytes of the buffer in arg[%d]; pass at most len(buf)", int64(s.args[k]), m.bufLen[b], b)
-			}
-		}
-		nwords += s.words()
+		nwords += steps[i].w.words()
 	}
 	if nwords > MaxWords {
 		return 0, &BuildError{Step: -1, Rule: RuleTooManyWords, Detail: fmt.Sprintf("this one has %d; split it", nwords)}
@@ -115,6 +76,61 @@ func validate(steps []step) (nwords int, err error) {
 		}
 	}
 	return nwords, nil
+}
+
+// validateStep checks step i of steps. Each check runs only where the
+// step has what it checks (references, conditions, a jump, lengths), so
+// a plain step costs a few compares.
+func validateStep(steps []step, i int) error {
+	s, m := &steps[i].w, &steps[i].m
+	fail := func(field string, rule Rule, format string, a ...any) error {
+		return &BuildError{Step: i, Name: m.name, Field: field, Rule: rule, Detail: fmt.Sprintf(format, a...)}
+	}
+	if s.nargs > maxArgs {
+		return fail("nargs", RuleTooManyArgs, "%d", s.nargs)
+	}
+	if s.nconds > maxConds {
+		return fail("nconds", RuleTooManyConds, "%d", s.nconds)
+	}
+	if s.action >= numAction {
+		return fail("action", RuleBadAction, "%d", s.action)
+	}
+	if s.symmask>>s.nargs != 0 || s.boundmask>>s.nargs != 0 || s.condsym>>s.nconds != 0 {
+		return fail("bitmap", RuleMaskBit, "symmask %#x, boundmask %#x for %d args; condsym %#x for %d conditions", s.symmask, s.boundmask, s.nargs, s.condsym, s.nconds)
+	}
+	if s.symmask != 0 {
+		for k := 0; k < int(s.nargs); k++ {
+			if s.symmask&(1<<k) != 0 && s.args[k] >= uint64(i) {
+				return fail("arg["+strconv.Itoa(k)+"]", RuleBackRef, "refers to step %d", s.args[k])
+			}
+		}
+	}
+	for j := 0; j < int(s.nconds); j++ {
+		if s.cmps[j] >= numCmp {
+			return fail("cond["+strconv.Itoa(j)+"]", RuleBadCond, "code %d", s.cmps[j])
+		}
+		if s.condsym&(1<<j) != 0 && s.vals[j] >= uint64(i) {
+			return fail("cond["+strconv.Itoa(j)+"]", RuleBackRef, "refers to step %d", s.vals[j])
+		}
+	}
+	if n := len(steps); s.action == Jump && (s.target <= uint64(i) || s.target > uint64(n)) {
+		return fail("goto", RuleJumpRange, "target %d from step %d; a jump goes to a step in %d..%d (%d ends the chain)", s.target, i, i+1, n, n)
+	}
+	// Buffer lengths: a literal is checked now; a reference gets the
+	// buffer's length as its run-time bound (applyBounds).
+	if m.lenMask == 0 {
+		return nil
+	}
+	for k := 0; k < int(s.nargs); k++ {
+		b := int(m.lenOf[k]) - 1
+		if b < 0 || m.bufMask&(1<<b) == 0 || s.symmask&(1<<b) != 0 {
+			continue // no Go buffer known at that slot
+		}
+		if s.symmask&(1<<k) == 0 && s.args[k] > m.bufLen[b] {
+			return fail("arg["+strconv.Itoa(k)+"]", RuleBufLen, "length %d > %d bytes of the buffer in arg[%d]; pass at most len(buf)", int64(s.args[k]), m.bufLen[b], b)
+		}
+	}
+	return nil
 }
 
 // encode appends the words of the steps at the given width (32 or 64).
@@ -179,8 +195,20 @@ type Program struct {
 	steps []step
 	words []uintptr // the native encoding, for executors that take words
 	pins  []unsafe.Pointer
-	n     int   // results a backend gets: len(steps), or an upper bound for a raw program
-	err   error // a RawProgram's validation error
+	strs  []goStr // for printing; shared with the Chain like steps and pins
+	n     int     // results a backend gets: len(steps), or an upper bound for a raw program
+	err   error   // a RawProgram's validation error
+
+	xonce sync.Once
+	xs    []xstep // the executor's form of steps, decoded on first use (exec)
+}
+
+// exec returns the executor's form of the steps, decoding it on the first
+// run: building a chain does not pay for it, and backends that take words
+// never do.
+func (p *Program) exec() []xstep {
+	p.xonce.Do(func() { p.xs = decodeExec(p.steps) })
+	return p.xs
 }
 
 // Len returns the number of steps (for a RawProgram that failed
@@ -227,7 +255,7 @@ func (c *Chain) Program() (*Program, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
-	p, err := compile(c.steps, c.pins)
+	p, err := compile(c.steps, c.pins, c.strs)
 	if err != nil {
 		return nil, err
 	}
@@ -236,12 +264,12 @@ func (c *Chain) Program() (*Program, error) {
 	return p, nil
 }
 
-func compile(steps []step, pins []unsafe.Pointer) (*Program, error) {
+func compile(steps []step, pins []unsafe.Pointer, strs []goStr) (*Program, error) {
 	nwords, err := validate(steps)
 	if err != nil {
 		return nil, err
 	}
-	p := &Program{steps: steps, n: len(steps), pins: pins}
+	p := &Program{steps: steps, n: len(steps), pins: pins, strs: strs}
 	const width = int(unsafe.Sizeof(uintptr(0))) * 8
 	ws, err := encode(make([]uint64, 0, nwords), steps, width)
 	if err != nil {
