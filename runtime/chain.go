@@ -41,20 +41,42 @@ type wstep struct {
 }
 
 // stepMeta is what the builder knows beyond the wire: names and kinds for
-// printing, and buffer lengths for the length checks. It holds no Go
-// strings (those are in Chain.strs, which most steps do not need), so a
-// step stays small: building a chain allocates and clears its steps.
+// printing, and which slots hold buffers and lengths. Values few steps
+// have (Go strings, buffer lengths, explicit bounds) live in lists of the
+// Chain instead, so a step stays small: building a chain allocates and
+// clears its steps.
 type stepMeta struct {
 	sig       *Sig // nil when unknown: slots print as integers
 	name      string
-	bufLen    [maxArgs]uint64 // the Go length of a buffer or pointed-to value in the slot
-	xbounds   [maxArgs]uint64 // bounds set with Bound (or decoded); ArgLen bounds are derived from them
-	lenOf     [maxArgs]int8   // ArgLen: bufSlot+1 of the buffer slot k measures; 0 if none
-	bufMask   uint8           // bit k: bufLen[k] is known
-	strMask   uint8           // bit k: the slot was set by ArgStr or ArgStrs (see Chain.strs)
-	lenMask   uint8           // bit k: lenOf[k] is set
-	xbmask    uint8
-	actionSet bool // Continue or Goto was called
+	lenOf     [maxArgs]int8 // ArgLen: bufSlot+1 of the buffer slot k measures; 0 if none
+	bufMask   uint8         // bit k: the slot's Go buffer length is in Chain.lens
+	strMask   uint8         // bit k: the slot was set by ArgStr or ArgStrs (see Chain.strs)
+	lenMask   uint8         // bit k: lenOf[k] is set
+	xbmask    uint8         // bit k: the slot's explicit bound (Bound, or decoded) is in Chain.lens
+	actionSet bool          // Continue or Goto was called
+}
+
+// slotLen is the Go length of the buffer or pointed-to value in a slot
+// (ArgBuf, ArgPtr) or, with bound set, the slot's explicit bound (Bound,
+// Decode). Entries are appended for the last step only, so a chain's list
+// is ordered by step, and a later entry for a slot replaces an earlier one.
+type slotLen struct {
+	step  int32
+	slot  uint8
+	bound bool
+	v     uint64
+}
+
+// lookupLen returns the latest value of slot k of step i (a buffer length,
+// or with bound an explicit bound); 0 if there is none. Callers check the
+// step's bufMask or xbmask first.
+func lookupLen(lens []slotLen, i, k int, bound bool) uint64 {
+	for j := len(lens) - 1; j >= 0 && int(lens[j].step) >= i; j-- {
+		if e := &lens[j]; int(e.step) == i && int(e.slot) == k && e.bound == bound {
+			return e.v
+		}
+	}
+	return 0
 }
 
 // goStr is the Go string or string list an ArgStr or ArgStrs slot was set
@@ -83,16 +105,21 @@ type step struct {
 	m stepMeta
 }
 
-// applyBounds recomputes the step's bound mask and bounds: the explicit
+// applyBounds recomputes the bound mask and bounds of step i: the explicit
 // ones, tightened so a symbolic ArgLen length never exceeds the Go buffer
 // it describes. The builder calls it after every change to a slot, so a
 // compiled chain needs no further pass.
-func (s *step) applyBounds() {
+func (s *step) applyBounds(lens []slotLen, i int) {
 	w := &s.w
 	if s.m.lenMask|s.m.xbmask|w.boundmask == 0 {
 		return // nothing bounded before or now: the common case
 	}
-	w.boundmask, w.bounds = s.m.xbmask, s.m.xbounds
+	w.boundmask, w.bounds = s.m.xbmask, [maxArgs]uint64{}
+	for k := 0; k < maxArgs; k++ {
+		if w.boundmask&(1<<k) != 0 {
+			w.bounds[k] = lookupLen(lens, i, k, true)
+		}
+	}
 	for k := 0; k < int(w.nargs); k++ {
 		b := int(s.m.lenOf[k]) - 1
 		if b < 0 || w.symmask&(1<<k) == 0 {
@@ -100,7 +127,7 @@ func (s *step) applyBounds() {
 		}
 		var limit uint64 // an empty or missing buffer: nothing may be written
 		if s.m.bufMask&(1<<b) != 0 && w.symmask&(1<<b) == 0 {
-			limit = s.m.bufLen[b]
+			limit = lookupLen(lens, i, b, false)
 		} else if w.symmask&(1<<b) != 0 || w.args[b] != 0 {
 			continue // an address the chain does not own: no Go slice to protect
 		}
@@ -121,6 +148,7 @@ type Chain struct {
 	steps []step
 	pins  []unsafe.Pointer // Go memory the words point into: kept alive, pinned while running
 	strs  []goStr          // Go strings of ArgStr/ArgStrs slots, for printing; appended to only
+	lens  []slotLen        // buffer lengths and explicit bounds; appended to only
 	err   error
 	prog  atomic.Pointer[Program] // the compiled form; nil after any change
 }
@@ -256,7 +284,7 @@ func (c *Chain) ArgInt(slot int, v int64) {
 		return
 	}
 	c.setInt(s, slot, v)
-	s.applyBounds()
+	c.applyBounds(s)
 }
 
 func (c *Chain) setInt(s *step, slot int, v int64) {
@@ -296,7 +324,18 @@ func (c *Chain) ArgStr(slot int, str string) {
 	s.w.args[slot] = uint64(uintptr(p))
 	c.addStr(slot, goStr{s: cs})
 	s.m.strMask |= 1 << slot
-	s.applyBounds()
+	c.applyBounds(s)
+}
+
+// applyBounds recomputes the last step's bounds (step.applyBounds).
+func (c *Chain) applyBounds(s *step) { s.applyBounds(c.lens, c.cur()) }
+
+// addLen records a buffer length or explicit bound of the last step's slot.
+func (c *Chain) addLen(slot int, bound bool, v uint64) {
+	if c.lens == nil {
+		c.lens = make([]slotLen, 0, 4)
+	}
+	c.lens = append(c.lens, slotLen{step: int32(c.cur()), slot: uint8(slot), bound: bound, v: v})
 }
 
 // addStr records the Go value of the last step's slot for printing.
@@ -342,7 +381,7 @@ func (c *Chain) ArgStrs(slot int, ss []string) {
 	s.w.args[slot] = uint64(uintptr(p))
 	c.addStr(slot, goStr{list: list})
 	s.m.strMask |= 1 << slot
-	s.applyBounds()
+	c.applyBounds(s)
 }
 
 // ArgBuf sets a buffer slot to the address of p's data (0 if p is empty).
@@ -353,8 +392,8 @@ func (c *Chain) ArgBuf(slot int, p []byte) {
 	if s == nil {
 		return
 	}
-	defer s.applyBounds()
-	s.m.bufLen[slot] = uint64(len(p))
+	defer c.applyBounds(s)
+	c.addLen(slot, false, uint64(len(p)))
 	s.m.bufMask |= 1 << slot
 	if len(p) == 0 {
 		s.w.args[slot] = 0
@@ -381,7 +420,7 @@ func (c *Chain) ArgLen(slot int, n int64, bufSlot int) {
 	c.setInt(s, slot, n)
 	s.m.lenOf[slot] = int8(bufSlot + 1)
 	s.m.lenMask |= 1 << slot
-	s.applyBounds()
+	c.applyBounds(s)
 }
 
 // ArgPtr sets a pointer slot to p (nil allowed), a Go value of size bytes,
@@ -392,14 +431,14 @@ func (c *Chain) ArgPtr(slot int, p unsafe.Pointer, size uintptr) {
 	if s == nil {
 		return
 	}
-	defer s.applyBounds()
-	s.m.bufLen[slot] = uint64(size)
+	defer c.applyBounds(s)
 	s.m.bufMask |= 1 << slot
 	if p == nil {
-		s.m.bufLen[slot] = 0
+		c.addLen(slot, false, 0)
 		s.w.args[slot] = 0
 		return
 	}
+	c.addLen(slot, false, uint64(size))
 	c.keep(p)
 	s.w.args[slot] = uint64(uintptr(p))
 }
@@ -420,7 +459,7 @@ func (c *Chain) ArgSplit64(lo, hi int, v int64) {
 	}
 	s.w.args[lo] = uint64(uint32(v))
 	s.w.args[hi] = uint64(uint32(uint64(v) >> 32))
-	s.applyBounds()
+	c.applyBounds(s)
 }
 
 // Syscall adds a step for syscall nr with up to 6 arguments: integers of
@@ -515,8 +554,8 @@ func (c *Chain) Bound(arg int, max uint64) *Chain {
 		return c
 	}
 	s.m.xbmask |= 1 << arg
-	s.m.xbounds[arg] = max
-	s.applyBounds()
+	c.addLen(arg, true, max)
+	c.applyBounds(s)
 	return c
 }
 

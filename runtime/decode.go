@@ -128,8 +128,13 @@ func Decode(words []uint64, width int) (*Chain, error) {
 			pos++
 		}
 		m := decodedMeta(w)
-		m.xbounds, m.xbmask = w.bounds, w.boundmask
+		m.xbmask = w.boundmask
 		c.steps = append(c.steps, step{w: w, m: m})
+		for k := 0; k < int(w.nargs); k++ {
+			if w.boundmask&(1<<k) != 0 {
+				c.addLen(k, true, w.bounds[k])
+			}
+		}
 	}
 	n := uint64(len(c.steps))
 	for _, j := range jumps {

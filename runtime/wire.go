@@ -53,7 +53,7 @@ func (s *wstep) bitmap() uint64 {
 // validate checks the whole chain against the wire format's rules and the
 // builder's length checks, and returns the first violation. Decoded chains
 // pass through it too, so what Decode accepts, Encode accepts.
-func validate(steps []step) (nwords int, err error) {
+func validate(steps []step, lens []slotLen) (nwords int, err error) {
 	n := len(steps)
 	if n == 0 {
 		return 0, &BuildError{Step: -1, Rule: RuleEmpty, Detail: "add a step with Syscall or a generated method"}
@@ -62,7 +62,7 @@ func validate(steps []step) (nwords int, err error) {
 		return 0, &BuildError{Step: -1, Rule: RuleTooManySteps, Detail: fmt.Sprintf("this one has %d; split it", n)}
 	}
 	for i := range steps {
-		if err := validateStep(steps, i); err != nil {
+		if err := validateStep(steps, lens, i); err != nil {
 			return 0, err
 		}
 		nwords += steps[i].w.words()
@@ -81,7 +81,7 @@ func validate(steps []step) (nwords int, err error) {
 // validateStep checks step i of steps. Each check runs only where the
 // step has what it checks (references, conditions, a jump, lengths), so
 // a plain step costs a few compares.
-func validateStep(steps []step, i int) error {
+func validateStep(steps []step, lens []slotLen, i int) error {
 	s, m := &steps[i].w, &steps[i].m
 	fail := func(field string, rule Rule, format string, a ...any) error {
 		return &BuildError{Step: i, Name: m.name, Field: field, Rule: rule, Detail: fmt.Sprintf(format, a...)}
@@ -126,8 +126,11 @@ func validateStep(steps []step, i int) error {
 		if b < 0 || m.bufMask&(1<<b) == 0 || s.symmask&(1<<b) != 0 {
 			continue // no Go buffer known at that slot
 		}
-		if s.symmask&(1<<k) == 0 && s.args[k] > m.bufLen[b] {
-			return fail("arg["+strconv.Itoa(k)+"]", RuleBufLen, "length %d > %d bytes of the buffer in arg[%d]; pass at most len(buf)", int64(s.args[k]), m.bufLen[b], b)
+		if s.symmask&(1<<k) != 0 {
+			continue // bounded at run time
+		}
+		if n := lookupLen(lens, i, b, false); s.args[k] > n {
+			return fail("arg["+strconv.Itoa(k)+"]", RuleBufLen, "length %d > %d bytes of the buffer in arg[%d]; pass at most len(buf)", int64(s.args[k]), n, b)
 		}
 	}
 	return nil
@@ -255,7 +258,7 @@ func (c *Chain) Program() (*Program, error) {
 	if c.err != nil {
 		return nil, c.err
 	}
-	p, err := compile(c.steps, c.pins, c.strs)
+	p, err := compile(c.steps, c.pins, c.strs, c.lens)
 	if err != nil {
 		return nil, err
 	}
@@ -264,8 +267,8 @@ func (c *Chain) Program() (*Program, error) {
 	return p, nil
 }
 
-func compile(steps []step, pins []unsafe.Pointer, strs []goStr) (*Program, error) {
-	nwords, err := validate(steps)
+func compile(steps []step, pins []unsafe.Pointer, strs []goStr, lens []slotLen) (*Program, error) {
+	nwords, err := validate(steps, lens)
 	if err != nil {
 		return nil, err
 	}
