@@ -150,7 +150,8 @@ type Chain struct {
 	strs  []goStr          // Go strings of ArgStr/ArgStrs slots, for printing; appended to only
 	lens  []slotLen        // buffer lengths and explicit bounds; appended to only
 	err   error
-	prog  atomic.Pointer[Program] // the compiled form; nil after any change
+	prog  *Program      // the compiled form, valid while state is progReady
+	state atomic.Uint32 // progNone, progBusy (being stored) or progReady
 }
 
 // Err returns the first error recorded while building, or the first
@@ -168,11 +169,22 @@ func (c *Chain) Len() int { return len(c.steps) }
 // changing anything. A compiled Program shares c.steps, so the first
 // change after compiling copies them: a Program never changes.
 func (c *Chain) changed() {
-	if c.prog.Load() != nil {
+	if c.state.Load() != progNone {
 		c.steps = slices.Clone(c.steps)
-		c.prog.Store(nil)
+		c.prog = nil
+		c.state.Store(progNone)
 	}
 }
+
+// The states of Chain.prog. The compiled form is published with an
+// atomic flag rather than an atomic pointer: pointer atomics make the
+// Chain escape to the heap, and a Chain on the stack saves building an
+// allocation.
+const (
+	progNone  uint32 = iota // not compiled since the last change
+	progBusy                // one goroutine is storing its Program
+	progReady               // prog is the compiled form
+)
 
 // addStep appends a zero step; most chains are short, so the first
 // allocation has room for four.

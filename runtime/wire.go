@@ -252,8 +252,8 @@ func (p *Program) Words() []uintptr { return p.words }
 // Program returns the chain's compiled form, compiling it on first use
 // after a change. It returns the first build error, if any.
 func (c *Chain) Program() (*Program, error) {
-	if p := c.prog.Load(); p != nil {
-		return p, nil
+	if c.state.Load() == progReady {
+		return c.prog, nil
 	}
 	if c.err != nil {
 		return nil, c.err
@@ -262,8 +262,12 @@ func (c *Chain) Program() (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Concurrent first runs may each compile; they store equal programs.
-	c.prog.Store(p)
+	// Concurrent first runs may each compile equal programs; the first
+	// to claim the slot stores its own, the others just use theirs.
+	if c.state.CompareAndSwap(progNone, progBusy) {
+		c.prog = p
+		c.state.Store(progReady)
+	}
 	return p, nil
 }
 
