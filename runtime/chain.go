@@ -48,12 +48,20 @@ type wstep struct {
 type stepMeta struct {
 	sig       *Sig // nil when unknown: slots print as integers
 	name      string
-	lenOf     [maxArgs]int8 // ArgLen: bufSlot+1 of the buffer slot k measures; 0 if none
-	bufMask   uint8         // bit k: the slot's Go buffer length is in Chain.lens
-	strMask   uint8         // bit k: the slot was set by ArgStr or ArgStrs (see Chain.strs)
-	lenMask   uint8         // bit k: lenOf[k] is set
-	xbmask    uint8         // bit k: the slot's explicit bound (Bound, or decoded) is in Chain.lens
-	actionSet bool          // Continue or Goto was called
+	lenOf     uint32 // ArgLen links, 4 bits per slot (lenBuf); 0 if the step has none
+	bufMask   uint8  // bit k: the slot's Go buffer length is in Chain.lens
+	strMask   uint8  // bit k: the slot was set by ArgStr or ArgStrs (see Chain.strs)
+	xbmask    uint8  // bit k: the slot's explicit bound (Bound, or decoded) is in Chain.lens
+	actionSet bool   // Continue or Goto was called
+}
+
+// lenBuf returns the slot whose buffer length slot k holds (ArgLen), or
+// -1. Packing the links in one word keeps a step at 216 bytes.
+func (m *stepMeta) lenBuf(k int) int { return int(m.lenOf>>(4*k)&0xf) - 1 }
+
+// setLenBuf links length slot k to buffer slot b (-1: no link).
+func (m *stepMeta) setLenBuf(k, b int) {
+	m.lenOf = m.lenOf&^(0xf<<(4*k)) | uint32(b+1)<<(4*k)
 }
 
 // slotLen is the Go length of the buffer or pointed-to value in a slot
@@ -111,7 +119,7 @@ type step struct {
 // compiled chain needs no further pass.
 func (s *step) applyBounds(lens []slotLen, i int) {
 	w := &s.w
-	if s.m.lenMask|s.m.xbmask|w.boundmask == 0 {
+	if s.m.lenOf == 0 && s.m.xbmask|w.boundmask == 0 {
 		return // nothing bounded before or now: the common case
 	}
 	w.boundmask, w.bounds = s.m.xbmask, [maxArgs]uint64{}
@@ -121,7 +129,7 @@ func (s *step) applyBounds(lens []slotLen, i int) {
 		}
 	}
 	for k := 0; k < int(w.nargs); k++ {
-		b := int(s.m.lenOf[k]) - 1
+		b := s.m.lenBuf(k)
 		if b < 0 || w.symmask&(1<<k) == 0 {
 			continue
 		}
@@ -271,8 +279,7 @@ func (c *Chain) slot(k int, method string) *step {
 	s.w.symmask &^= bit
 	s.m.bufMask &^= bit
 	s.m.strMask &^= bit
-	s.m.lenMask &^= bit
-	s.m.lenOf[k] = 0
+	s.m.setLenBuf(k, -1)
 	return s
 }
 
@@ -345,7 +352,7 @@ func (c *Chain) applyBounds(s *step) { s.applyBounds(c.lens, c.cur()) }
 // addLen records a buffer length or explicit bound of the last step's slot.
 func (c *Chain) addLen(slot int, bound bool, v uint64) {
 	if c.lens == nil {
-		c.lens = make([]slotLen, 0, 4)
+		c.lens = make([]slotLen, 0, 2) // a read or write step has one buffer
 	}
 	c.lens = append(c.lens, slotLen{step: int32(c.cur()), slot: uint8(slot), bound: bound, v: v})
 }
@@ -430,8 +437,7 @@ func (c *Chain) ArgLen(slot int, n int64, bufSlot int) {
 		return
 	}
 	c.setInt(s, slot, n)
-	s.m.lenOf[slot] = int8(bufSlot + 1)
-	s.m.lenMask |= 1 << slot
+	s.m.setLenBuf(slot, bufSlot)
 	c.applyBounds(s)
 }
 

@@ -118,11 +118,11 @@ func validateStep(steps []step, lens []slotLen, i int) error {
 	}
 	// Buffer lengths: a literal is checked now; a reference gets the
 	// buffer's length as its run-time bound (applyBounds).
-	if m.lenMask == 0 {
+	if m.lenOf == 0 {
 		return nil
 	}
 	for k := 0; k < int(s.nargs); k++ {
-		b := int(m.lenOf[k]) - 1
+		b := m.lenBuf(k)
 		if b < 0 || m.bufMask&(1<<b) == 0 || s.symmask&(1<<b) != 0 {
 			continue // no Go buffer known at that slot
 		}
