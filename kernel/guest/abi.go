@@ -284,6 +284,13 @@ func testPointers(s *section) {
 	copy(unsafe.Slice((*uintptr)(addr(tail)), 2), w[:2])
 	var res [4]uintptr
 	resp := unsafe.Pointer(&res[0])
+	// Two steps whose results straddle the end of page 0: the first slot
+	// is writable, the second on the PROT_NONE page. The kernel probes
+	// only the first and last slot before running, so this is the case
+	// that shows the last one is probed. (Runs last: its first slot
+	// overlaps the tail words above.)
+	w2 := enc(step{nr: unix.SYS_WRITE, args: []uintptr{uintptr(p[1]), uintptr(unsafe.Pointer(&msg[0])), 1}},
+		step{nr: unix.SYS_GETPPID})
 	for _, c := range []struct {
 		name   string
 		n      uintptr
@@ -298,6 +305,7 @@ func testPointers(s *section) {
 		{"read-only results", uintptr(len(w)), unsafe.Pointer(&w[0]), addr(base + 2*page)},
 		{"PROT_NONE results", uintptr(len(w)), unsafe.Pointer(&w[0]), addr(base + page)},
 		{"kernel address as results", uintptr(len(w)), unsafe.Pointer(&w[0]), addr(0xffff888000000000)},
+		{"results running into a PROT_NONE page", uintptr(len(w2)), unsafe.Pointer(&w2[0]), addr(base + page - 8)},
 	} {
 		st, e := call(c.n, c.words, c.result, 0)
 		s.check(e == unix.EFAULT, "%s: status %#x errno %v, want EFAULT", c.name, st, e)
@@ -313,4 +321,5 @@ func testPointers(s *section) {
 		[]uintptr{neg(unix.EFAULT), ppid})
 	goruntime.KeepAlive(msg)
 	goruntime.KeepAlive(w)
+	goruntime.KeepAlive(w2)
 }

@@ -20,15 +20,19 @@ import (
 // what carries over, not the absolute values.
 
 const (
-	benchSteps  = 60000 // getppid calls per round
-	benchRounds = 5     // best2 runs twice as many, alternating
+	// Many short rounds rather than a few long ones: under TCG on a
+	// shared host, load comes in bursts, and the best of many 3 ms
+	// rounds is far steadier than the best of a few 25 ms ones.
+	benchSteps  = 6400  // getppid calls per round (a multiple of 64)
+	stepRounds  = 50    // rounds of each getppid figure; best2 alternates its two
+	benchRounds = 5     // rounds of each file figure
 	benchOps    = 20000 // open/read/write/close sequences per round
 )
 
 // best runs f rounds times and returns the least ns per unit.
-func best(units int, f func()) float64 {
+func best(rounds, units int, f func()) float64 {
 	b := 0.0
-	for r := 0; r < benchRounds; r++ {
+	for r := 0; r < rounds; r++ {
 		t0 := time.Now()
 		f()
 		ns := float64(time.Since(t0).Nanoseconds()) / float64(units)
@@ -42,7 +46,7 @@ func best(units int, f func()) float64 {
 // best2 alternates rounds of a and b and returns each one's least ns per unit.
 func best2(ua int, a func(), ub int, b func()) (float64, float64) {
 	var ba, bb float64
-	for r := 0; r < 2*benchRounds; r++ {
+	for r := 0; r < stepRounds; r++ {
 		t0 := time.Now()
 		a()
 		na := float64(time.Since(t0).Nanoseconds()) / float64(ua)
@@ -115,14 +119,14 @@ func testBench(s *section) {
 		w := enc(steps...)
 		res := make([]uintptr, 64)
 		wp, rp := unsafe.Pointer(&w[0]), unsafe.Pointer(&res[0])
-		loop := best(benchSteps, func() {
+		loop := best(stepRounds, benchSteps, func() {
 			for i := 0; i < benchSteps/64; i++ {
 				callRaw(uintptr(len(w)), wp, rp)
 			}
 		})
 		fmt.Printf("  %-4s %14s %14.1f   (the executor alone: 64 steps of an unused number, sys_ni_syscall)\n", "64", "", loop)
 		// And the entry alone: sys_chain refusing flags != 0 at once.
-		entry := best(benchSteps, func() {
+		entry := best(stepRounds, benchSteps, func() {
 			for i := 0; i < benchSteps; i++ {
 				unix.RawSyscall6(sysChain, uintptr(len(w)), uintptr(wp), uintptr(rp), 1, 0, 0)
 			}
@@ -161,7 +165,7 @@ func benchFile(s *section) {
 	pathb := []byte(path + "\x00")
 
 	cwd := unix.AT_FDCWD
-	four := best(benchOps, func() {
+	four := best(benchRounds, benchOps, func() {
 		for i := 0; i < benchOps; i++ {
 			fd, _, _ := unix.RawSyscall6(unix.SYS_OPENAT, uintptr(cwd), uintptr(unsafe.Pointer(&pathb[0])), unix.O_RDONLY, 0, 0, 0)
 			n, _, _ := unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
@@ -186,7 +190,7 @@ func benchFile(s *section) {
 			s.errorf("file chain on %s: %v (%d steps)", b.Name(), err, r.Steps)
 			return 0
 		}
-		return best(benchOps, func() {
+		return best(benchRounds, benchOps, func() {
 			for i := 0; i < benchOps; i++ {
 				p.RunInto(b, &r)
 			}
@@ -198,7 +202,7 @@ func benchFile(s *section) {
 	// (pinning, result bookkeeping) is the difference to "kernel".
 	w := p.Words()
 	res := make([]uintptr, 4)
-	raw := best(benchOps, func() {
+	raw := best(benchRounds, benchOps, func() {
 		for i := 0; i < benchOps; i++ {
 			callRaw(uintptr(len(w)), unsafe.Pointer(&w[0]), unsafe.Pointer(&res[0]))
 		}
