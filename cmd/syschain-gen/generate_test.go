@@ -222,10 +222,13 @@ func TestHelp(t *testing.T) {
 	}
 }
 
-// goEnv is the environment for go commands run by the end-to-end test:
-// offline, with the module cache that built this checkout.
+// goEnv is the environment for go commands run by the end-to-end test: the
+// machine's module proxy settings, as a client's would be. It must not be
+// offline: `go mod tidy` in the client also resolves the test dependencies
+// of syschain's dependencies (x/tools' go-cmp), which a fresh module cache
+// does not hold.
 func goEnv(extra ...string) []string {
-	env := append(os.Environ(), "GOPROXY=off", "GOSUMDB=off", "GOFLAGS=-mod=mod -buildvcs=false", "CGO_ENABLED=0")
+	env := append(os.Environ(), "GOFLAGS=-mod=mod -buildvcs=false", "CGO_ENABLED=0")
 	return append(env, extra...)
 }
 
