@@ -38,11 +38,11 @@ test: deps fmt-check vet generate-check
 
 # generate: regenerate generated/ from tables/.
 generate:
-	$(GO) generate ./generated/ ./examples/...
+	$(GO) generate ./generated/ ./examples/... ./cmd/syschain/internal/script/
 
 # generate-check: generated code must match the generator.
 generate-check: generate
-	@git diff --exit-code -- generated/ examples/ && test -z "$$(git status --porcelain -- generated/ examples/)" || { echo "generated files are not up to date: run 'make generate' and commit"; git status --short -- generated/ examples/; exit 1; }
+	@git diff --exit-code -- generated/ examples/ cmd/syschain/internal/script/zconsts.go && test -z "$$(git status --porcelain -- generated/ examples/ cmd/syschain/internal/script/zconsts.go)" || { echo "generated files are not up to date: run 'make generate' and commit"; git status --short -- generated/ examples/ cmd/syschain/internal/script/zconsts.go; exit 1; }
 
 KERNEL_TARBALL = $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
 KTREE ?= $(HOME)/.cache/syschain/linux-source

@@ -356,8 +356,10 @@ func WriteFiles(dir, prefix string, files []File) error {
 		return fmt.Errorf("output %s is not a directory", dir)
 	}
 	// Refuse targets a rename cannot replace before touching anything, and
-	// write every temp file before the first rename, so that a failure
-	// leaves the directory as it was rather than a mix of old and new.
+	// write every temp file before the first rename, so that a failure to
+	// write (a full disk, a permission) leaves the directory as it was. Only
+	// a rename failing after others succeeded can leave a mix; the error
+	// then says so.
 	for _, f := range files {
 		p := filepath.Join(dir, f.Name)
 		if fi, err := os.Lstat(p); err == nil && !fi.Mode().IsRegular() {
@@ -395,7 +397,7 @@ func WriteFiles(dir, prefix string, files []File) error {
 	for i, f := range files {
 		if err := os.Rename(tmps[i], filepath.Join(dir, f.Name)); err != nil {
 			cleanup()
-			return fmt.Errorf("writing %s: %v", filepath.Join(dir, f.Name), err)
+			return fmt.Errorf("writing %s: %v (%d of %d files were already replaced; fix the cause and rerun)", filepath.Join(dir, f.Name), err, i, len(files))
 		}
 		tmps[i] = ""
 		keep[f.Name] = true

@@ -53,7 +53,7 @@ func TestReport(t *testing.T) {
 
 // TestOneSignature: a method has the same Go signature on every arch that
 // has it, except where the C types really differ (a struct x/sys lays out
-// differently per arch) — those are listed so a new divergence is noticed.
+// differently per arch) — those are listed, and a new divergence fails.
 func TestOneSignature(t *testing.T) {
 	archs := loadAll(t)
 	sigs := map[string]map[string][]string{} // method → signature → arches
@@ -91,6 +91,20 @@ func TestOneSignature(t *testing.T) {
 	for _, n := range []string{"Pread64", "Pwrite64", "Preadv", "Pwritev", "Clone", "Mmap", "Lseek", "Read", "Openat", "Fallocate", "Ftruncate", "Ftruncate64", "Readahead", "SyncFileRange"} {
 		if len(sigs[n]) > 1 {
 			t.Errorf("%s must have one Go signature on every arch, has %d", n, len(sigs[n]))
+		}
+	}
+	// The known divergences: a struct x/sys lays out differently from the
+	// kernel on some arches (stat, statfs, rlimit, timex, sigaction,
+	// timespec arrays…), so the parameter is unsafe.Pointer there, or the
+	// kernels really take different arguments (fadvise64, ipc, pipe,
+	// old_mmap). A name not listed here is a new divergence to look at.
+	known := set("Adjtimex", "ClockAdjtime", "EpollPwait2", "Fadvise64", "Fstat", "Fstat64", "Fstatat64", "Fstatfs",
+		"Fstatfs64", "FutexWait", "FutexWaitv", "Futimesat", "Getrlimit", "Ipc", "Lstat", "Lstat64", "Newfstatat",
+		"OldMmap", "Oldlstat", "Pipe", "RtSigaction", "SetThreadArea", "Setrlimit", "Sigaction", "Sigpending",
+		"Sigprocmask", "Sigsuspend", "Stat", "Stat64", "Statfs", "Statfs64", "Ugetrlimit", "Utime", "Utimensat", "Utimes")
+	for _, n := range names {
+		if !known[n] {
+			t.Errorf("%s has %d Go signatures across arches (see the log above); make them one, or add it to the known list with the reason", n, len(sigs[n]))
 		}
 	}
 }

@@ -3,10 +3,11 @@
 //
 // Who calls it: the typed builders in package generated (and clients' own
 // go:generate output) call Begin and the Arg* methods; cmd/syschain builds
-// chains from its text syntax with Syscall and the condition methods;
+// chains from its text syntax with the same Begin and Arg* methods and the
+// condition methods;
 // programs run chains with Chain.Run, Chain.RunOn or the zero-allocation
-// Chain.RunInto. Backends (interp, dryrun, and the sys_chain kernel backend
-// where it is registered) implement Backend.
+// Chain.RunInto. Backends (interp, dryrun, uring, and the sys_chain kernel
+// backend where it is registered) implement Backend.
 //
 // The wire format every backend executes is specified in docs/wire-format.md
 // at the root of the module; Encode and Decode implement it, and the
@@ -39,7 +40,9 @@
 // status word of docs/wire-format.md; shared code (Result, StepError) turns
 // status and results into what callers see, so every backend reports alike.
 // Interp (one syscall per step) is the reference and the fallback; DryRun
-// executes nothing and returns scripted results.
+// executes nothing and returns scripted results; Uring runs chains as
+// io_uring linked submissions, registered below interp so that Run never
+// picks it (it is slower here; see Uring).
 //
 // Run picks the default backend from a registry: RegisterBackend(b,
 // priority) from an init function; the highest-priority backend that is

@@ -10,7 +10,7 @@ import (
 // String prints the chain strace style, one step per line, with $N for a
 // reference to step N and the step's conditions and options after a '#':
 //
-//	openat(AT_FDCWD, "/etc/hostname", O_RDONLY) # when < 0 stop
+//	openat(AT_FDCWD, "/etc/hostname", O_RDONLY, 0) # when < 0 stop
 //	read($0, 0xc000012000, 4096)
 //
 // A chain with a build error prints the steps it has and the error.
@@ -30,7 +30,7 @@ func (c *Chain) String() string {
 
 // String prints the run strace style, one step per line:
 //
-//	openat(AT_FDCWD, "/etc/hostname", O_RDONLY) = 3
+//	openat(AT_FDCWD, "/etc/hostname", O_RDONLY, 0) = 3
 //	read($0, 0xc000012000, 4096) = 9
 //	write(1, 0xc000012000, $1) = -1 EBADF (Bad file descriptor)
 //	close($0) = ? (not run)

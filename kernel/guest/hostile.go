@@ -120,6 +120,14 @@ func hostileChild() int {
 		fmt.Println("FAIL:", f)
 	}
 	goruntime.KeepAlive(hole)
+	// The run must have exercised both sides: chains that ran and were
+	// compared with interp, and chains the kernel refused. A bug that made
+	// every input refused (or none) would otherwise pass with no failures.
+	if h.compared < hostileN/2 || h.refused < hostileN {
+		fmt.Printf("FAIL: hostile: %d chains compared (want >= %d) and %d refused (want >= %d): the generator no longer reaches both sides\n",
+			h.compared, hostileN/2, h.refused, hostileN)
+		return 1
+	}
 	if len(h.fails) > 0 {
 		return 1
 	}
