@@ -1,3 +1,5 @@
+//go:build linux && amd64
+
 // Command guest is /init of the sys_chain test VM (kernel/test.sh boots it).
 //
 // It runs, in one boot: the kernel ABI tests (validation, every way a chain
