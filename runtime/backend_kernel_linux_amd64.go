@@ -87,10 +87,19 @@ func (Kernel) Exec(p *Program, results []uintptr) (uintptr, error) {
 	if len(results) > 0 {
 		rp = unsafe.Pointer(&results[0])
 	}
-	// NoBlock steps need nothing special: the chain is one syscall either
-	// way, and Syscall6 lets the Go scheduler run other goroutines if a
-	// step blocks.
-	st, _, e := unix.Syscall6(SysChain, uintptr(len(w)), uintptr(wp), uintptr(rp), 0, 0, 0)
+	// A chain may block in any step that is not NoBlock, so it goes
+	// through Syscall6, which lets the Go scheduler run other goroutines
+	// meanwhile. A chain of NoBlock steps only never blocks: like the
+	// interpreter's NoBlock steps, it skips that hand-off.
+	var (
+		st uintptr
+		e  unix.Errno
+	)
+	if allNoBlock(p) {
+		st, _, e = unix.RawSyscall6(SysChain, uintptr(len(w)), uintptr(wp), uintptr(rp), 0, 0, 0)
+	} else {
+		st, _, e = unix.Syscall6(SysChain, uintptr(len(w)), uintptr(wp), uintptr(rp), 0, 0, 0)
+	}
 	if e != 0 {
 		return 0, kernelRefusal(e)
 	}
@@ -116,4 +125,15 @@ func kernelRefusal(e unix.Errno) error {
 		why = "unexpected error"
 	}
 	return fmt.Errorf("syschain: kernel backend: sys_chain refused the chain: %s: %w", why, e)
+}
+
+// allNoBlock reports whether every step of p is marked NoBlock. A raw
+// program (words only) has no steps here and counts as blocking.
+func allNoBlock(p *Program) bool {
+	for i := range p.steps {
+		if !p.steps[i].w.noblock {
+			return false
+		}
+	}
+	return len(p.steps) > 0
 }
