@@ -7,7 +7,7 @@ package diskusage
 // same gnulib code) on random names in quote_test.go.
 
 // quoteAlways quotes s for a shell, always with quotes: printable ASCII
-// goes inside '...', a single quote becomes '\”, and other bytes go in
+// goes inside '...', a single quote becomes the four bytes ' \ ' ' (no spaces), and other bytes go in
 // $'...' segments as C escapes (\n, \t, ...) or three-digit octal. A name
 // whose only special characters are single quotes and characters that
 // mean the same inside "..." is put in double quotes instead.
