@@ -127,13 +127,7 @@ func kernelRefusal(e unix.Errno) error {
 	return fmt.Errorf("syschain: kernel backend: sys_chain refused the chain: %s: %w", why, e)
 }
 
-// allNoBlock reports whether every step of p is marked NoBlock. A raw
-// program (words only) has no steps here and counts as blocking.
-func allNoBlock(p *Program) bool {
-	for i := range p.steps {
-		if !p.steps[i].w.noblock {
-			return false
-		}
-	}
-	return len(p.steps) > 0
-}
+// allNoBlock reports whether every step of p is marked NoBlock (worked
+// out when p was compiled). A raw program (words only) has no steps here
+// and counts as blocking.
+func allNoBlock(p *Program) bool { return p.noblock }

@@ -35,14 +35,49 @@ func cpuNanos() int64 {
 	return unix.TimevalToNsec(ru.Utime) + unix.TimevalToNsec(ru.Stime)
 }
 
+// getppidKs are the chain lengths of the getppid benchmarks (the guest's
+// comparison uses the same).
+var getppidKs = []int{1, 2, 4, 8, 16, 64}
+
+// prepare prepares c for b, or fails the benchmark.
+func prepare(b *testing.B, c *Chain, on Backend) *Prepared {
+	b.Helper()
+	pc, err := c.Prepare(on)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { pc.Close() })
+	return pc
+}
+
+// runPrepared runs pc into r, or fails the benchmark.
+func runPrepared(b *testing.B, pc *Prepared, r *Result) {
+	if !pc.Run(r) {
+		b.Fatal(r.Err())
+	}
+}
+
+// BenchmarkGetppid: K getppid calls as a chain on interp, through RunInto
+// (the simple path) and prepared, each also with NoBlock steps (-raw),
+// beside K direct unix.Syscall and unix.RawSyscall calls.
 func BenchmarkGetppid(b *testing.B) {
-	for _, k := range []int{1, 4, 16, 64} {
+	for _, k := range getppidKs {
 		var c, raw Chain
 		for i := 0; i < k; i++ {
 			c.Syscall(unix.SYS_GETPPID)
 			raw.Syscall(unix.SYS_GETPPID).NoBlock()
 		}
 		name := "K=" + strconv.Itoa(k)
+		b.Run(name+"/via=prepared-interp", func(b *testing.B) {
+			pc := prepare(b, &c, Interp{})
+			var r Result
+			loop(b, func() { runPrepared(b, pc, &r) })
+		})
+		b.Run(name+"/via=prepared-interp-raw", func(b *testing.B) {
+			pc := prepare(b, &raw, Interp{})
+			var r Result
+			loop(b, func() { runPrepared(b, pc, &r) })
+		})
 		b.Run(name+"/via=interp", func(b *testing.B) {
 			var r Result
 			loop(b, func() {
@@ -80,11 +115,12 @@ func BenchmarkGetppid(b *testing.B) {
 // each iteration runs a batch of every way, in a rotating order, and
 // times each batch. On a shared machine the load changes between the
 // runs benchstat compares; within one iteration every way sees the same
-// load, so the ratios it reports (interp/direct, interp-raw/direct,
-// direct-raw/direct: the targets) stay steady where the
+// load, so the ratios it reports (interp/direct, raw/direct,
+// directraw/direct, and for the prepared chains prepared/direct and
+// preparedraw/direct: the targets) stay steady where the
 // separate ns/op do not.
 func BenchmarkGetppidRatio(b *testing.B) {
-	for _, k := range []int{1, 4, 16, 64} {
+	for _, k := range getppidKs {
 		var c, raw Chain
 		for i := 0; i < k; i++ {
 			c.Syscall(unix.SYS_GETPPID)
@@ -92,6 +128,8 @@ func BenchmarkGetppidRatio(b *testing.B) {
 		}
 		b.Run("K="+strconv.Itoa(k), func(b *testing.B) {
 			var r Result
+			pc := prepare(b, &c, Interp{})
+			pcRaw := prepare(b, &raw, Interp{})
 			ways := [...]func(){
 				func() {
 					if err := c.RunInto(Interp{}, &r); err != nil {
@@ -113,6 +151,8 @@ func BenchmarkGetppidRatio(b *testing.B) {
 						unix.RawSyscall(unix.SYS_GETPPID, 0, 0, 0)
 					}
 				},
+				func() { runPrepared(b, pc, &r) },
+				func() { runPrepared(b, pcRaw, &r) },
 			}
 			batch := max(1, 64/k) // about 64 syscalls per timed batch
 			var total [len(ways)]time.Duration
@@ -132,6 +172,9 @@ func BenchmarkGetppidRatio(b *testing.B) {
 			b.ReportMetric(float64(total[0])/direct, "interp/direct")
 			b.ReportMetric(float64(total[1])/direct, "raw/direct")
 			b.ReportMetric(float64(total[3])/direct, "directraw/direct")
+			b.ReportMetric(float64(total[4])/direct, "prepared/direct")
+			b.ReportMetric(float64(total[5])/direct, "preparedraw/direct")
+			b.ReportMetric(float64(total[5])/float64(total[3]), "preparedraw/directraw")
 			b.ReportMetric(direct/float64(n*batch*k), "direct-ns/call")
 		})
 	}
@@ -154,6 +197,11 @@ func BenchmarkOpenReadClose(b *testing.B) {
 				b.Fatal(err)
 			}
 		})
+	})
+	b.Run("via=prepared-interp", func(b *testing.B) {
+		pc := prepare(b, &c, Interp{})
+		var r Result
+		loop(b, func() { runPrepared(b, pc, &r) })
 	})
 	b.Run("via=direct", func(b *testing.B) {
 		loop(b, func() {

@@ -6,7 +6,9 @@
 // chains from its text syntax with the same Begin and Arg* methods and the
 // condition methods;
 // programs run chains with Chain.Run, Chain.RunOn or the zero-allocation
-// Chain.RunInto. Backends (interp, dryrun, uring, and the sys_chain kernel
+// Chain.RunInto, and a chain run many times with Chain.Prepare and
+// Prepared.Run, which do the per-chain work (backend choice, pinning)
+// once. Backends (interp, dryrun, uring, and the sys_chain kernel
 // backend where it is registered) implement Backend.
 //
 // The wire format every backend executes is specified in docs/wire-format.md
@@ -28,7 +30,9 @@
 //
 // Strings, byte slices, string slices and pointers given as arguments are
 // kept reachable by the chain and pinned (runtime.Pinner) for the duration
-// of every run. Where a buffer's length is another argument (ArgLen), a
+// of every run: by each run of Chain.Run, RunOn and RunInto, and from
+// Chain.Prepare to Prepared.Close for a prepared chain (see Prepared for
+// its lifetime rules; a run after Close is an error, ErrClosed). Where a buffer's length is another argument (ArgLen), a
 // literal length is checked against the Go slice when the chain is built,
 // and a symbolic length is bounded at run time through the wire format's
 // bound mask, so the kernel never writes past the slice.
@@ -55,6 +59,7 @@
 //
 // # Concurrency
 //
-// A built chain may be run from many goroutines at once. Building (any
-// method that changes the chain) must not overlap with running it.
+// A built chain, and a Prepared chain, may be run from many goroutines at
+// once, each run with its own Result. Building (any method that changes
+// the chain) must not overlap with running it.
 package runtime

@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/syschain/syschain/runtime"
 	"golang.org/x/sys/unix"
@@ -38,4 +39,42 @@ func ExampleDryRun() {
 	// getpid() = ? (not run)
 	// close($0) = 0
 	// <nil>
+}
+
+// A chain run in a loop: Prepare does the per-chain work once (validation,
+// encoding, the backend, pinning buf), each Run makes only the syscalls
+// and writes the results into r, and Close releases the chain.
+func ExampleChain_Prepare() {
+	f, err := os.CreateTemp("", "example")
+	if err != nil {
+		panic(err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+
+	buf := make([]byte, 16)
+	var c runtime.Chain
+	c.Syscall(unix.SYS_LSEEK, f.Fd(), 0, unix.SEEK_SET).
+		Syscall(unix.SYS_READ, f.Fd(), buf, len(buf))
+	pc, err := c.Prepare(nil)
+	if err != nil {
+		panic(err)
+	}
+	var r runtime.Result
+	for _, s := range []string{"one", "two", "three"} {
+		f.Truncate(0)
+		f.WriteAt([]byte(s), 0)
+		if !pc.Run(&r) {
+			fmt.Println(r.Err())
+			return
+		}
+		fmt.Printf("%q\n", buf[:r.Ret(1)])
+	}
+	pc.Close()
+	fmt.Println(pc.Run(&r), r.Err())
+	// Output:
+	// "one"
+	// "two"
+	// "three"
+	// false syschain: the prepared chain is closed; Prepare the chain again to run it
 }

@@ -17,6 +17,7 @@ type Result struct {
 
 	prog   *Program
 	raw    []uintptr // per step: the raw return value, or -ECANCELED
+	fail   error     // the run did not happen or its status was malformed: what Err returns
 	pinner goruntime.Pinner
 }
 
@@ -77,8 +78,13 @@ func (r *Result) replay(f func(int)) int {
 }
 
 // Err returns the run's error: nil if the chain reached its end, else a
-// *StepError saying which step stopped it and why.
+// *StepError saying which step stopped it and why, or, if no step ran
+// because the run was refused (a backend's refusal, ErrClosed), that
+// error. The *StepError is built on each call, from the results.
 func (r *Result) Err() error {
+	if r.fail != nil {
+		return r.fail
+	}
 	if r.Why == End || r.prog == nil {
 		return nil
 	}
@@ -117,15 +123,31 @@ func (r *Result) Err() error {
 	return e
 }
 
-// finish turns a backend's status word into the Result, checking it.
+// finish turns a backend's status word into the Result, checking it, and
+// returns the run's error.
 func (r *Result) finish(st uintptr) error {
+	r.setStatus(st)
+	return r.Err()
+}
+
+// setStatus stores a backend's status word in the Result, checking it; a
+// malformed one becomes the Result's error (false).
+func (r *Result) setStatus(st uintptr) bool {
 	ran, why := int(st&0xFFFF), Why(st>>16&0xF)
 	if st>>20 != 0 || why >= numWhy || ran > len(r.raw) {
 		r.Steps, r.Why = 0, End
-		return fmt.Errorf("syschain: backend %s returned a malformed status word %#x for a %d-step chain", r.Backend, st, len(r.raw))
+		r.fail = fmt.Errorf("syschain: backend %s returned a malformed status word %#x for a %d-step chain", r.Backend, st, len(r.raw))
+		return false
 	}
 	r.Steps, r.Why = ran, why
-	return r.Err()
+	return true
+}
+
+// refused records a run that did not happen: no step ran, every result
+// is -ECANCELED, and Err returns err.
+func (r *Result) refused(err error) {
+	cancel(r.raw)
+	r.Steps, r.Why, r.fail = 0, End, err
 }
 
 // RunInto runs the chain on b (the default backend if b is nil), reusing
@@ -150,7 +172,7 @@ func (p *Program) RunInto(b Backend, r *Result) error {
 		r.raw = make([]uintptr, n)
 	}
 	r.raw = r.raw[:n]
-	r.prog, r.Steps, r.Why = p, 0, End
+	r.prog, r.Steps, r.Why, r.fail = p, 0, End, nil
 	for _, ptr := range p.pins {
 		r.pinner.Pin(ptr)
 	}
@@ -173,9 +195,7 @@ func (p *Program) RunInto(b Backend, r *Result) error {
 	// The words hold addresses of the program's buffers as integers only.
 	goruntime.KeepAlive(p)
 	if err != nil {
-		for i := range r.raw {
-			r.raw[i] = negECANCELED
-		}
+		r.refused(err)
 		return err
 	}
 	return r.finish(st)

@@ -201,6 +201,9 @@ type Program struct {
 	strs  []goStr // for printing; shared with the Chain like steps and pins
 	n     int     // results a backend gets: len(steps), or an upper bound for a raw program
 	err   error   // a RawProgram's validation error
+	// noblock: every step is NoBlock, so the whole chain never blocks (a
+	// raw program, words only, counts as blocking).
+	noblock bool
 
 	xonce sync.Once
 	xs    []xstep // the executor's form of steps, decoded on first use (exec)
@@ -276,7 +279,10 @@ func compile(steps []step, pins []unsafe.Pointer, strs []goStr, lens []slotLen) 
 	if err != nil {
 		return nil, err
 	}
-	p := &Program{steps: steps, n: len(steps), pins: pins, strs: strs}
+	p := &Program{steps: steps, n: len(steps), pins: pins, strs: strs, noblock: true}
+	for i := range steps {
+		p.noblock = p.noblock && steps[i].w.noblock
+	}
 	const width = int(unsafe.Sizeof(uintptr(0))) * 8
 	ws, err := encode(make([]uint64, 0, nwords), steps, width)
 	if err != nil {

@@ -45,6 +45,10 @@ type Env struct {
 	Memfd2 int
 	PipeR  int
 	PipeW  int
+
+	// Prepared: the checks run chains through Chain.Prepare and
+	// Prepared.Run instead of Chain.RunInto.
+	Prepared bool
 }
 
 // Run runs every case on b and returns the failures (none: b conforms).
@@ -52,17 +56,31 @@ func Run(b runtime.Backend) []Failure {
 	return RunCases(b, Cases())
 }
 
-// RunCases runs the given cases on b. A case that panics is a failure.
+// PreparedSuffix ends the name of a case's second run, through a
+// prepared chain.
+const PreparedSuffix = " (prepared)"
+
+// RunCases runs the given cases on b, each twice: through Chain.RunInto,
+// then through Chain.Prepare and Prepared.Run (its failures named with
+// PreparedSuffix), each pass in a fresh Env. A case that panics is a
+// failure.
 func RunCases(b runtime.Backend, cases []Case) (fails []Failure) {
-	e, err := newEnv(b)
-	if err != nil {
-		return []Failure{{"setup", err.Error()}}
-	}
-	defer e.close()
-	for _, c := range cases {
-		if err := runCase(e, c); err != nil {
-			fails = append(fails, Failure{c.Name, err.Error()})
+	for _, prepared := range []bool{false, true} {
+		e, err := newEnv(b)
+		if err != nil {
+			return append(fails, Failure{"setup", err.Error()})
 		}
+		e.Prepared = prepared
+		for _, c := range cases {
+			if err := runCase(e, c); err != nil {
+				name := c.Name
+				if prepared {
+					name += PreparedSuffix
+				}
+				fails = append(fails, Failure{name, err.Error()})
+			}
+		}
+		e.close()
 	}
 	return fails
 }
@@ -131,7 +149,7 @@ func (e *Env) run(c *runtime.Chain) (*runtime.Result, error) {
 		return nil, fmt.Errorf("building: %w", err)
 	}
 	var r runtime.Result
-	err := c.RunInto(e.B, &r)
+	err := e.runInto(c, &r)
 	var se *runtime.StepError
 	if err != nil && !errors.As(err, &se) {
 		return nil, fmt.Errorf("run refused: %w", err)
@@ -139,9 +157,24 @@ func (e *Env) run(c *runtime.Chain) (*runtime.Result, error) {
 	return &r, nil
 }
 
+// runInto runs c on the backend into r, the way e says (RunInto, or a
+// prepared chain run once), and returns the run's error.
+func (e *Env) runInto(c *runtime.Chain, r *runtime.Result) error {
+	if !e.Prepared {
+		return c.RunInto(e.B, r)
+	}
+	pc, err := c.Prepare(e.B)
+	if err != nil {
+		return err
+	}
+	defer pc.Close()
+	pc.Run(r)
+	return r.Err()
+}
+
 func (e *Env) check(c *runtime.Chain, w want) error {
 	var r runtime.Result
-	err := c.RunInto(e.B, &r)
+	err := e.runInto(c, &r)
 	var se *runtime.StepError
 	if err != nil && !errors.As(err, &se) {
 		return fmt.Errorf("run refused: %v", err)

@@ -1,0 +1,179 @@
+package runtime
+
+import (
+	"errors"
+	goruntime "runtime"
+	"sync/atomic"
+)
+
+// ErrClosed is the error of a run of a Prepared chain after its Close
+// (Result.Err reports it; no step runs), and of a second Close.
+var ErrClosed = errors.New("syschain: the prepared chain is closed; Prepare the chain again to run it")
+
+// Prepared is a chain made ready to run many times on one backend: the
+// one-time work of a run (validation, encoding, decoding for the
+// executor, choosing the backend, pinning every Go buffer the chain
+// points to) is done once, by Prepare, so that each Run does only the
+// syscalls and writes the results in place. A Run allocates nothing (after
+// the first run into a Result, which sizes it), and the Result's Err
+// builds a *StepError only when asked.
+//
+// # Lifetime
+//
+// Prepare pins the chain's Go memory (runtime.Pinner) and Close unpins
+// it. Between the two, the kernel may use every address in the chain's
+// words, on any run. Close once the prepared chain is no longer needed,
+// after the runs that use it have returned: a Run that starts after
+// Close does not run anything, and its Result.Err is ErrClosed. A Close
+// that overlaps a Run is a misuse, but not a fault: the Prepared keeps
+// the chain's memory reachable for as long as it is itself reachable, so
+// a run in progress never sees memory freed. A Prepared that becomes
+// unreachable without Close is unpinned when it is collected, so a
+// forgotten Close leaks nothing (but do not rely on it: pinned memory
+// cannot be moved or freed until then).
+//
+// A Prepared is fixed when it is made: changing the Chain afterwards does
+// not change it (a Chain's compiled Program never changes). The buffers
+// the chain reads and writes are shared with the caller: after a run,
+// read them as you would after direct syscalls.
+//
+// # Concurrency
+//
+// Run may be called from many goroutines at once, each with its own
+// Result: the words and the executor's steps are read-only, and each
+// run's results and status go to its Result only. Runs of a chain that
+// writes a buffer (a read into buf) share that buffer, as concurrent
+// direct syscalls on the same buffer would; give each goroutine its own
+// chain and buffer then.
+//
+// # Versus Chain.Run
+//
+// Chain.Run, RunOn and RunInto stay the simple path: build, run, look at
+// the Result; each run validates nothing again (the compiled Program is
+// kept) but chooses the backend, pins and unpins the chain's memory and
+// builds the *StepError it returns. Prepare is for a chain run in a loop,
+// where that per-run work matters: on the kernel backend it is most of
+// the runtime's cost (see BenchmarkPrepared and the comparison in
+// kernel/README.md).
+type Prepared struct {
+	prog   *Program
+	b      Backend
+	name   string
+	interp bool      // b is Interp: call the executor directly
+	pins   *pinState // nil when the chain points to no Go memory
+	clean  goruntime.Cleanup
+	closed atomic.Bool
+}
+
+// pinState holds the Pinner apart from the Prepared, so a cleanup
+// attached to the Prepared can reach it (a cleanup must not reach the
+// object it is attached to).
+type pinState struct {
+	pinner goruntime.Pinner
+}
+
+// Prepare makes the chain ready to run many times on b (nil: the default
+// backend for this chain, chosen now, as Run would choose it). It returns
+// the chain's build or validation error. A backend that will refuse the
+// chain (one without an operation for a step, say) does so at each Run,
+// as it does for RunInto. Call Close when done.
+func (c *Chain) Prepare(b Backend) (*Prepared, error) {
+	p, err := c.Program()
+	if err != nil {
+		return nil, err
+	}
+	return p.Prepare(b)
+}
+
+// Prepare makes the program ready to run many times on b (nil: the
+// default backend for p); see Chain.Prepare. A RawProgram that failed
+// validation is refused here with its validation error.
+func (p *Program) Prepare(b Backend) (*Prepared, error) {
+	if p.err != nil {
+		return nil, p.err
+	}
+	if b == nil {
+		b = DefaultBackend(p)
+	}
+	pc := &Prepared{prog: p, b: b, name: b.Name()}
+	_, pc.interp = b.(Interp)
+	p.exec() // decode the executor's steps now, not on the first run
+	if len(p.pins) > 0 {
+		ps := new(pinState)
+		for _, ptr := range p.pins {
+			ps.pinner.Pin(ptr)
+		}
+		pc.pins = ps
+		pc.clean = goruntime.AddCleanup(pc, (*pinState).unpin, ps)
+	}
+	return pc, nil
+}
+
+func (ps *pinState) unpin() { ps.pinner.Unpin() }
+
+// Close unpins the chain's memory. Runs after Close do nothing and report
+// ErrClosed; a second Close returns ErrClosed.
+func (pc *Prepared) Close() error {
+	if pc.closed.Swap(true) {
+		return ErrClosed
+	}
+	if pc.pins != nil {
+		pc.clean.Stop()
+		pc.pins.unpin()
+	}
+	return nil
+}
+
+// Backend returns the backend the chain runs on.
+func (pc *Prepared) Backend() Backend { return pc.b }
+
+// Program returns the compiled chain.
+func (pc *Prepared) Program() *Program { return pc.prog }
+
+// Len returns the number of steps.
+func (pc *Prepared) Len() int { return pc.prog.n }
+
+// Run runs the chain once, writing every step's result and the run's
+// status into r, and reports whether the chain ran to its end. When it
+// did not, r.Err() says why: the *StepError of the step that stopped it,
+// the backend's refusal (nothing ran), or ErrClosed. r may be reused for
+// every run (the first run into it allocates its result slots); it must
+// not be used by two runs at once.
+//
+//	var r runtime.Result
+//	for ... {
+//		if !pc.Run(&r) {
+//			return r.Err()
+//		}
+//		n := r.Ret(1)
+//	}
+func (pc *Prepared) Run(r *Result) bool {
+	p := pc.prog
+	n := p.n
+	if cap(r.raw) < n {
+		r.raw = make([]uintptr, n)
+	}
+	r.raw = r.raw[:n]
+	r.prog, r.Backend, r.fail = p, pc.name, nil
+	if pc.closed.Load() {
+		r.refused(ErrClosed)
+		return false
+	}
+	var (
+		st  uintptr
+		err error
+	)
+	if pc.interp {
+		st = execute(p, r.raw, nil)
+	} else {
+		st, err = pc.b.Exec(p, r.raw)
+	}
+	// The words hold the addresses of pinned memory as integers only;
+	// pc keeps it reachable (and pinned) until the run is over.
+	goruntime.KeepAlive(pc)
+	if err != nil {
+		r.refused(err)
+		return false
+	}
+	return r.setStatus(st) && r.Why == End
+}
