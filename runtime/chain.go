@@ -194,11 +194,32 @@ const (
 	progReady               // prog is the compiled form
 )
 
-// addStep appends a zero step; most chains are short, so the first
-// allocation has room for four.
+// chainStore is the first allocation of a chain: room for four steps and
+// the lists a short chain fills, in one object, so building a 4-step
+// chain with a path and two buffers allocates it, the path's copy and the
+// compiled Program, and nothing else. A list that outgrows its room moves
+// to an allocation of its own, as appended slices do.
+type chainStore struct {
+	steps [4]step
+	pins  [4]unsafe.Pointer
+	lens  [4]slotLen
+	strs  [1]goStr
+}
+
+// addStep appends a zero step; the first one allocates the chain's store.
 func (c *Chain) addStep() *step {
 	if c.steps == nil {
-		c.steps = make([]step, 0, 4)
+		st := new(chainStore)
+		c.steps = st.steps[:0]
+		if c.pins == nil {
+			c.pins = st.pins[:0]
+		}
+		if c.lens == nil {
+			c.lens = st.lens[:0]
+		}
+		if c.strs == nil {
+			c.strs = st.strs[:0]
+		}
 	}
 	c.steps = append(c.steps, step{})
 	return &c.steps[len(c.steps)-1]

@@ -207,7 +207,15 @@ type Program struct {
 
 	xonce sync.Once
 	xs    []xstep // the executor's form of steps, decoded on first use (exec)
+
+	// wbuf holds the words of a short chain on 64-bit arches, so
+	// compiling one allocates the Program and nothing else.
+	wbuf [progWords]uint64
 }
+
+// progWords is the room for words in a Program: a 4-step chain of
+// 3-argument calls with references and bounds takes about 24.
+const progWords = 32
 
 // exec returns the executor's form of the steps, decoding it on the first
 // run: building a chain does not pay for it, and backends that take words
@@ -284,7 +292,11 @@ func compile(steps []step, pins []unsafe.Pointer, strs []goStr, lens []slotLen) 
 		p.noblock = p.noblock && steps[i].w.noblock
 	}
 	const width = int(unsafe.Sizeof(uintptr(0))) * 8
-	ws, err := encode(make([]uint64, 0, nwords), steps, width)
+	dst := p.wbuf[:0]
+	if width != 64 || nwords > len(p.wbuf) {
+		dst = make([]uint64, 0, nwords)
+	}
+	ws, err := encode(dst, steps, width)
 	if err != nil {
 		return nil, err
 	}
