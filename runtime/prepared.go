@@ -159,15 +159,7 @@ func (pc *Prepared) Run(r *Result) bool {
 		r.refused(ErrClosed)
 		return false
 	}
-	var (
-		st  uintptr
-		err error
-	)
-	if pc.interp {
-		st = execute(p, r.raw, nil)
-	} else {
-		st, err = pc.b.Exec(p, r.raw)
-	}
+	st, err := execOn(pc.b, pc.interp, p, r.raw)
 	// The words hold the addresses of pinned memory as integers only;
 	// pc keeps it reachable (and pinned) until the run is over.
 	goruntime.KeepAlive(pc)

@@ -162,6 +162,17 @@ func (c *Chain) RunInto(b Backend, r *Result) error {
 	return p.RunInto(b, r)
 }
 
+// execOn runs p on b into raw; interp says b is Interp and p valid, so
+// the executor is called directly (the common case skips two dynamic
+// calls). Program.RunInto and Prepared.Run both reach the backend
+// through it: what every run needs from the backend goes here.
+func execOn(b Backend, interp bool, p *Program, raw []uintptr) (uintptr, error) {
+	if interp {
+		return execute(p, raw, nil), nil
+	}
+	return b.Exec(p, raw)
+}
+
 // RunInto runs the program on b (the default backend if nil) into r.
 func (p *Program) RunInto(b Backend, r *Result) error {
 	if b == nil {
@@ -176,19 +187,14 @@ func (p *Program) RunInto(b Backend, r *Result) error {
 	for _, ptr := range p.pins {
 		r.pinner.Pin(ptr)
 	}
-	var (
-		st  uintptr
-		err error
-	)
-	// The interpreter is called directly: the common case skips two
-	// dynamic calls.
-	if _, ok := b.(Interp); ok && p.err == nil {
+	_, interp := b.(Interp)
+	interp = interp && p.err == nil
+	if interp {
 		r.Backend = interpName
-		st = execute(p, r.raw, nil)
 	} else {
 		r.Backend = b.Name()
-		st, err = b.Exec(p, r.raw)
 	}
+	st, err := execOn(b, interp, p, r.raw)
 	if len(p.pins) > 0 {
 		r.pinner.Unpin()
 	}
