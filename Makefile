@@ -4,13 +4,15 @@
 GO      ?= go
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests use: qemu-user-static runs the cross-arch tests,
-# linux-source is the kernel tree tables are regenerated from, the rest
-# build and boot the sys_chain guest kernel.
-APT_PKGS := qemu-user-static qemu-system-x86 linux-source seccomp \
+# linux-source-6.12 is the kernel tree tables are regenerated from,
+# linux-source-6.1 the tree the guest kernel is built from and the older
+# layout the tables are checked against (tables-compat), the rest build
+# and boot the sys_chain guest kernel.
+APT_PKGS := qemu-user-static qemu-system-x86 linux-source-6.12 linux-source-6.1 seccomp \
 	bc flex bison libelf-dev libssl-dev cpio xz-utils gcc make
 
 .PHONY: all demo test deps vet fmt-check generate generate-check tables \
-	tables-check bench fuzz kernel kernel-test clean
+	tables-check tables-compat bench fuzz kernel kernel-test clean
 
 all: test
 
@@ -48,17 +50,37 @@ generate:
 generate-check: generate
 	@git diff --exit-code -- generated/ examples/ cmd/syschain/internal/script/zconsts.go && test -z "$$(git status --porcelain -- generated/ examples/ cmd/syschain/internal/script/zconsts.go)" || { echo "generated files are not up to date: run 'make generate' and commit"; git status --short -- generated/ examples/ cmd/syschain/internal/script/zconsts.go; exit 1; }
 
-KERNEL_TARBALL = $(firstword $(wildcard /usr/src/linux-source-*.tar.xz))
-KTREE ?= $(HOME)/.cache/syschain/linux-source
+# The committed tables come from Debian's linux-source-6.12 (KERNEL_VERSION);
+# tables-compat regenerates them from linux-source-6.1 (COMPAT_VERSION), the
+# older layout of the asm-generic arches. Each tree is extracted once into
+# its own cache directory.
+KERNEL_VERSION := 6.12
+KERNEL_TARBALL := /usr/src/linux-source-$(KERNEL_VERSION).tar.xz
+KTREE ?= $(HOME)/.cache/syschain/linux-source-$(KERNEL_VERSION)
+COMPAT_VERSION := 6.1
+COMPAT_TARBALL := /usr/src/linux-source-$(COMPAT_VERSION).tar.xz
+COMPAT_KTREE ?= $(HOME)/.cache/syschain/linux-source-$(COMPAT_VERSION)
 
-# tables: regenerate tables/ from Debian's linux-source tree.
+# tables: regenerate tables/ from Debian's linux-source-6.12 tree.
 tables: deps
 	KERNEL_TARBALL="$(KERNEL_TARBALL)" ./tables/extract-kernel.sh "$(KTREE)"
 	$(GO) run ./cmd/syschain-gen tables -kernel "$(KTREE)" -out tables/ -report
 
-# tables-check: regenerating tables/ reproduces the committed files.
+# tables-check: regenerating tables/ reproduces the committed files, and the
+# overlay holds no row the tree already has.
 tables-check: tables
 	@git diff --exit-code -- 'tables/*.tbl' && test -z "$$(git status --porcelain -- 'tables/*.tbl')" || { echo "tables/ differ from a regeneration: run 'make tables' and commit"; exit 1; }
+	$(GO) run ./cmd/syschain-gen tables -kernel "$(KTREE)" -out tables/ -n -fail-superseded
+
+# tables-compat: tables regenerated from linux-source-6.1 into a temporary
+# directory agree with the committed ones on every call both trees have;
+# the differences are the calls 6.1 lacks plus the kernel changes listed in
+# tables/compat-6.1.txt.
+tables-compat: deps
+	KERNEL_TARBALL="$(COMPAT_TARBALL)" ./tables/extract-kernel.sh "$(COMPAT_KTREE)"
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(GO) run ./cmd/syschain-gen tables -kernel "$(COMPAT_KTREE)" -overlay tables/overlay.txt -out "$$tmp" && \
+	$(GO) run ./cmd/syschain-gen tables-compat -old "$$tmp" -new tables/ -expect tables/compat-$(COMPAT_VERSION).txt
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./runtime/ > bench.out

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# extract-kernel.sh DIR: extract the parts of Debian's linux-source tarball
-# that `syschain-gen tables` reads (the list is tablegen.SourcePaths) into
-# DIR, outside the repository. Idempotent: a DIR already extracted from the
-# same tarball is left alone.
+# KERNEL_TARBALL=FILE extract-kernel.sh DIR: extract the parts of a Linux
+# source tarball (Debian's /usr/src/linux-source-X.Y.tar.xz, or a kernel.org
+# linux-X.Y.tar.xz: one top directory) that `syschain-gen tables` reads (the
+# list is tablegen.SourcePaths) into DIR, outside the repository.
+# Idempotent: a DIR already extracted from the same tarball is left alone.
 set -euo pipefail
 dir=${1:?usage: extract-kernel.sh DIR}
-tarball=${KERNEL_TARBALL:-$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n1)}
-if [ -z "$tarball" ] || [ ! -f "$tarball" ]; then
-	echo "extract-kernel.sh: no /usr/src/linux-source-*.tar.xz (apt-get install linux-source, or set KERNEL_TARBALL)" >&2
+tarball=${KERNEL_TARBALL:?set KERNEL_TARBALL to a linux-source .tar.xz, e.g. /usr/src/linux-source-6.12.tar.xz (make tables does)}
+if [ ! -f "$tarball" ]; then
+	echo "extract-kernel.sh: $tarball: no such file (make deps installs Debian's linux-source-6.12 and linux-source-6.1; or point KERNEL_TARBALL at a kernel.org tarball)" >&2
 	exit 1
 fi
 stamp="$dir/.syschain-extracted"
@@ -17,7 +18,7 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 fi
 # Keep in sync with SourcePaths in gen/tablegen/tablegen.go (a test checks).
 paths=(
-	Makefile
+	Makefile scripts
 	include/uapi/asm-generic/unistd.h include/uapi/asm-generic/bitsperlong.h
 	block fs init io_uring ipc kernel mm net security lib virt crypto
 	include/linux/syscalls.h drivers/char/random.c drivers/pci/syscall.c

@@ -28,6 +28,8 @@ func run(stdout, stderr io.Writer, args []string) error {
 		switch args[0] {
 		case "tables":
 			return runTables(stdout, stderr, args[1:])
+		case "tables-compat":
+			return runTablesCompat(stdout, stderr, args[1:])
 		case "list":
 			return runList(stdout, stderr, args[1:])
 		}

@@ -49,21 +49,24 @@ func TestTablesErrors(t *testing.T) {
 	if err := runTables(&out, &errb, nil); err == nil || !strings.Contains(err.Error(), "-kernel is required") {
 		t.Errorf("tables without -kernel: %v", err)
 	}
-	if err := runTables(&out, &errb, []string{"-kernel", "/nonexistent/linux"}); err == nil || !strings.Contains(err.Error(), "/nonexistent/linux") {
+	if err := runTables(&out, &errb, []string{"-kernel", "/nonexistent/linux", "-out", t.TempDir()}); err == nil || !strings.Contains(err.Error(), "/nonexistent/linux") {
 		t.Errorf("tables -kernel /nonexistent/linux: %v", err)
 	}
 	if err := runTables(&out, &errb, []string{"-kernel", t.TempDir(), "extra"}); err == nil || !strings.Contains(err.Error(), `unexpected argument "extra"`) {
 		t.Errorf("tables with an argument: %v", err)
 	}
-	if err := runTables(&out, &errb, []string{"-kernel", t.TempDir()}); err == nil || !strings.Contains(err.Error(), "is missing") {
+	if err := runTables(&out, &errb, []string{"-kernel", t.TempDir(), "-out", t.TempDir()}); err == nil || !strings.Contains(err.Error(), "is missing") {
 		t.Errorf("tables on an empty tree: %v", err)
+	}
+	if err := runTables(&out, &errb, []string{"-kernel", t.TempDir(), "-out", "/nonexistent/out"}); err == nil || !strings.Contains(err.Error(), "-out /nonexistent/out: not a directory") {
+		t.Errorf("tables -out /nonexistent/out: %v", err)
 	}
 }
 
 // -report names the calls without a signature and why; -n writes nothing.
 func TestTablesReport(t *testing.T) {
 	home, _ := os.UserHomeDir()
-	tree := filepath.Join(home, ".cache/syschain/linux-source")
+	tree := filepath.Join(home, ".cache/syschain/linux-source-6.12")
 	if d := os.Getenv("SYSCHAIN_KERNEL_TREE"); d != "" {
 		tree = d
 	}

@@ -16,8 +16,13 @@ type Target struct {
 	Tbl    string
 	ABIs   []string
 	Offset int
-	// ... or, when Tbl is "", from include/uapi/asm-generic/unistd.h
-	// through the arch's uapi asm/unistd.h, preprocessed by gcc.
+	// ... or, when Generic, from the list the asm-generic arches share,
+	// in whichever layout the tree has (layout.go):
+	// include/uapi/asm-generic/unistd.h through the arch's uapi
+	// asm/unistd.h, preprocessed by gcc (Linux ≤ 6.10), or
+	// scripts/syscall.tbl with the ABIs of the arch's
+	// kernel/Makefile.syscalls (≥ 6.11).
+	Generic bool
 	// CppDefines are the compiler's predefined macros for the ABI
 	// (NAME or NAME=VALUE): given to gcc, and known when #if is evaluated.
 	CppDefines []string
@@ -47,10 +52,10 @@ var Targets = []Target{
 		Tbl: "arch/arm/tools/syscall.tbl", ABIs: []string{"common", "eabi"},
 		PairAlign: true, CppDefines: []string{"__arm__", "__ARM_EABI__"},
 		Config: []string{"ARM", "AEABI", "CPU_LITTLE_ENDIAN"}},
-	{GoArch: "arm64", LinuxArch: "arm64", SrcArch: "arm64", Bits: 64,
+	{GoArch: "arm64", LinuxArch: "arm64", Generic: true, SrcArch: "arm64", Bits: 64,
 		CppDefines: []string{"__aarch64__", "__LP64__"},
 		Config:     []string{"ARM64", "64BIT"}},
-	{GoArch: "loong64", LinuxArch: "loongarch64", SrcArch: "loongarch", Bits: 64,
+	{GoArch: "loong64", LinuxArch: "loongarch64", Generic: true, SrcArch: "loongarch", Bits: 64,
 		CppDefines: []string{"__loongarch__", "__loongarch64", "__LP64__"},
 		Config:     []string{"LOONGARCH", "64BIT"}},
 	{GoArch: "mips", LinuxArch: "mips", SrcArch: "mips", Bits: 32, BigEndian: true,
@@ -74,7 +79,7 @@ var Targets = []Target{
 	{GoArch: "ppc64le", LinuxArch: "powerpc64le", SrcArch: "powerpc", Bits: 64,
 		Tbl: "arch/powerpc/kernel/syscalls/syscall.tbl", ABIs: []string{"common", "nospu", "64"},
 		CppDefines: []string{"__powerpc__", "__powerpc64__"}, Config: []string{"PPC", "PPC64", "64BIT", "CPU_LITTLE_ENDIAN"}},
-	{GoArch: "riscv64", LinuxArch: "riscv64", SrcArch: "riscv", Bits: 64,
+	{GoArch: "riscv64", LinuxArch: "riscv64", Generic: true, SrcArch: "riscv", Bits: 64,
 		CppDefines: []string{"__riscv", "__LP64__"},
 		Config:     []string{"RISCV", "64BIT"}},
 	{GoArch: "s390x", LinuxArch: "s390x", SrcArch: "s390", Bits: 64, BigEndian: true,

@@ -27,7 +27,7 @@ func ExtractTarball(tarball, dir string) (string, error) {
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("extracting %s: %v: %s (a truncated or non-Linux tarball?)", tarball, err, strings.TrimSpace(lastLines(stderr.String(), 5)))
 	}
-	if err := checkTree(dir); err != nil {
+	if _, err := checkTree(dir, Targets); err != nil {
 		return "", fmt.Errorf("extracting %s: %v", filepath.Base(tarball), err)
 	}
 	return dir, nil

@@ -1,6 +1,7 @@
 package tablegen
 
-// Syscall numbers: from an arch's .tbl file, or from asm-generic/unistd.h.
+// Syscall numbers: from a .tbl file (the arch's own, or scripts/syscall.tbl),
+// or from asm-generic/unistd.h; layout.go says which.
 
 import (
 	"bufio"
@@ -22,20 +23,19 @@ type numRow struct {
 	Where string // file:line
 }
 
-// readTbl reads a .tbl file, keeping the rows whose ABI is one of t.ABIs
+// readTbl reads a .tbl file, keeping the rows whose ABI is one of s.ABIs
 // (what the arch's syscalls Makefile passes to scripts/syscallhdr.sh), or
-// every row when t.ABIs is empty (mips's Makefile passes no --abis: its
+// every row when s.ABIs is empty (mips's Makefile passes no --abis: its
 // n64 table has a "common" row, 450 set_mempolicy_home_node, that counts).
 // The entry point is the fourth column (the native one; the fifth is the
 // compat entry of a 64-bit kernel, which is not this ABI).
-func readTbl(root string, t Target) ([]numRow, error) {
-	path := filepath.Join(root, t.Tbl)
-	data, err := os.ReadFile(path)
+func readTbl(root string, s numSpec) ([]numRow, error) {
+	data, err := os.ReadFile(filepath.Join(root, s.Tbl))
 	if err != nil {
 		return nil, err
 	}
 	abis := map[string]bool{}
-	for _, a := range t.ABIs {
+	for _, a := range s.ABIs {
 		abis[a] = true
 	}
 	var rows []numRow
@@ -47,7 +47,7 @@ func readTbl(root string, t Target) ([]numRow, error) {
 		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
 			continue
 		}
-		where := fmt.Sprintf("%s:%d", t.Tbl, line)
+		where := fmt.Sprintf("%s:%d", s.Tbl, line)
 		if len(f) < 3 {
 			return nil, fmt.Errorf("%s: %d columns, want at least 3 (nr abi name [entry [compat]])", where, len(f))
 		}
@@ -58,7 +58,7 @@ func readTbl(root string, t Target) ([]numRow, error) {
 		if len(abis) > 0 && !abis[f[1]] {
 			continue
 		}
-		r := numRow{Nr: nr + t.Offset, Name: f[2], Where: where}
+		r := numRow{Nr: nr + s.Offset, Name: f[2], Where: where}
 		if len(f) >= 4 && f[3] != "sys_ni_syscall" && f[3] != "-" {
 			r.Entry = f[3]
 		}

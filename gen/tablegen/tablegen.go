@@ -35,6 +35,10 @@ type Result struct {
 	Arches   []*tables.Arch
 	Headers  map[string][]string // per GOARCH, the file header lines
 	Warnings []string            // oddities met in the tree (unparsable definitions)
+	// Superseded lists the overlay's "new" rows the tree already has (on
+	// some or all of the arches they name), in overlay order. Each was
+	// checked against the tree; the committed overlay should hold none.
+	Superseded []Supersession
 }
 
 // sigDirs are the parts of the tree that hold syscall definitions. The
@@ -48,7 +52,9 @@ var sigDirs = []string{
 // SourcePaths lists the paths of a kernel tree the generator reads, for
 // extraction scripts and for error messages.
 func SourcePaths() []string {
-	paths := []string{"Makefile", "include/uapi/asm-generic/unistd.h", "include/uapi/asm-generic/bitsperlong.h"}
+	// scripts: scripts/syscall.tbl and Makefile.asm-headers (Linux ≥ 6.11);
+	// the directory, so that a pattern matches older tarballs too.
+	paths := []string{"Makefile", "scripts", genericUnist, "include/uapi/asm-generic/bitsperlong.h"}
 	paths = append(paths, sigDirs...)
 	seen := map[string]bool{}
 	for _, t := range Targets {
@@ -60,22 +66,27 @@ func SourcePaths() []string {
 	return paths
 }
 
-// checkTree reports, in one error, what a tree lacks.
-func checkTree(root string) error {
+// checkTree finds each target's number layout and reports, in one
+// error, what the tree lacks.
+func checkTree(root string, targets []Target) (map[string]numSpec, error) {
 	st, err := os.Stat(root)
 	if err != nil {
-		return fmt.Errorf("kernel tree %s: %v (pass -kernel a Linux source tree or Debian's linux-source .tar.xz)", root, err)
+		return nil, fmt.Errorf("kernel tree %s: %v (pass -kernel a Linux source tree or a linux-source .tar.xz)", root, err)
 	}
 	if !st.IsDir() {
-		return fmt.Errorf("kernel tree %s: not a directory (pass an extracted tree or a .tar.xz)", root)
+		return nil, fmt.Errorf("kernel tree %s: not a directory (pass an extracted tree or a .tar.xz)", root)
 	}
-	need := []string{"Makefile", "include/uapi/asm-generic/unistd.h", "include/linux/syscalls.h", "kernel/fork.c", "fs/read_write.c"}
-	for _, t := range Targets {
-		if t.Tbl != "" {
-			need = append(need, t.Tbl)
-		} else {
-			need = append(need, "arch/"+t.SrcArch+"/include/uapi/asm/unistd.h")
+	specs := map[string]numSpec{}
+	need := []string{"Makefile", "include/linux/syscalls.h", "kernel/fork.c", "fs/read_write.c"}
+	var layoutErrs []string
+	for _, t := range targets {
+		spec, err := detectLayout(root, t)
+		if err != nil {
+			layoutErrs = append(layoutErrs, err.Error())
+			continue
 		}
+		specs[t.GoArch] = spec
+		need = append(need, spec.Need...)
 		need = append(need, "arch/"+t.SrcArch+"/Kconfig")
 	}
 	var missing []string
@@ -89,11 +100,16 @@ func checkTree(root string) error {
 			missing = append(missing, p)
 		}
 	}
+	var problems []string
 	if len(missing) > 0 {
-		return fmt.Errorf("kernel tree %s is missing %d of the files the tables come from: %s (is it a Linux source tree, fully extracted? tables/extract-kernel.sh makes one)",
-			root, len(missing), strings.Join(missing, ", "))
+		problems = append(problems, fmt.Sprintf("is missing %d of the files the tables come from: %s", len(missing), strings.Join(missing, ", ")))
 	}
-	return nil
+	problems = append(problems, layoutErrs...)
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("kernel tree %s %s (is it a Linux source tree, fully extracted? tables/extract-kernel.sh makes one)",
+			root, strings.Join(problems, "; "))
+	}
+	return specs, nil
 }
 
 var versionRe = regexp.MustCompile(`(?m)^(VERSION|PATCHLEVEL|SUBLEVEL) = (\d+)`)
@@ -123,17 +139,24 @@ type treeScan struct {
 	warnings []string
 }
 
-func scanTree(root string) (*treeScan, error) {
+func scanTree(root string, targets []Target) (*treeScan, error) {
 	var files []string
+	var warnings []string
 	roots := append([]string{}, sigDirs...)
 	seen := map[string]bool{}
-	for _, t := range Targets {
+	for _, t := range targets {
 		if !seen[t.SrcArch] {
 			seen[t.SrcArch] = true
 			roots = append(roots, "arch/"+t.SrcArch)
 		}
 	}
 	for _, r := range roots {
+		if _, err := os.Stat(filepath.Join(root, r)); os.IsNotExist(err) {
+			// Older trees lack some (io_uring is 5.1's); a syscall
+			// defined there would show up without a signature.
+			warnings = append(warnings, fmt.Sprintf("the tree has no %s: signatures defined there are not found", r))
+			continue
+		}
 		err := filepath.WalkDir(filepath.Join(root, r), func(path string, d os.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -183,7 +206,7 @@ func scanTree(root string) (*treeScan, error) {
 	}
 	close(work)
 	wg.Wait()
-	ts := &treeScan{defs: map[string][]cdef{}, asm: map[string][]string{}, wrappers: map[string]wrapper{}}
+	ts := &treeScan{defs: map[string][]cdef{}, asm: map[string][]string{}, wrappers: map[string]wrapper{}, warnings: warnings}
 	for i, r := range results {
 		if errs[i] != nil {
 			return nil, errs[i]
@@ -414,7 +437,15 @@ func computeSlots(t Target, params []tables.Param) []tables.Slot {
 // Build reads a kernel tree and the overlay and builds every arch's table.
 // overlayPath is read; overlayName is how rows cite it ("overlay.txt").
 func Build(root, overlayPath, overlayName string) (*Result, error) {
-	if err := checkTree(root); err != nil {
+	return BuildTargets(root, overlayPath, overlayName, Targets)
+}
+
+// BuildTargets is Build for some of the targets (tests build small
+// fixture trees that hold one or two arches). Overlay rows naming only
+// other arches are not checked.
+func BuildTargets(root, overlayPath, overlayName string, targets []Target) (*Result, error) {
+	specs, err := checkTree(root, targets)
+	if err != nil {
 		return nil, err
 	}
 	ver, err := kernelVersion(root)
@@ -425,14 +456,14 @@ func Build(root, overlayPath, overlayName string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	ts, err := scanTree(root)
+	ts, err := scanTree(root, targets)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Kernel: ver, Overlay: overlayName, Headers: map[string][]string{}}
 	res.Warnings = append(res.Warnings, ts.warnings...)
-	for _, t := range Targets {
-		a, hdr, warns, err := buildArch(root, t, ts, overlay, ver, overlayName)
+	for _, t := range targets {
+		a, hdr, warns, err := buildArch(root, t, specs[t.GoArch], ts, overlay, ver, overlayName)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", t.GoArch, err)
 		}
@@ -441,29 +472,23 @@ func Build(root, overlayPath, overlayName string) (*Result, error) {
 		res.Warnings = append(res.Warnings, warns...)
 	}
 	for _, r := range overlay {
-		if !r.used {
+		if !r.used && r.namesAny(targets) {
 			return nil, fmt.Errorf("%s: %s matches no row of the arches it names (%s): drop or fix the row", r.Where, r.Name, strings.Join(r.Arches, ","))
+		}
+		if len(r.supersededOn) > 0 {
+			res.Superseded = append(res.Superseded, r.supersession(targets))
 		}
 	}
 	return res, nil
 }
 
-func buildArch(root string, t Target, ts *treeScan, overlay []*overlayRow, ver, overlayName string) (*tables.Arch, []string, []string, error) {
+func buildArch(root string, t Target, spec numSpec, ts *treeScan, overlay []*overlayRow, ver, overlayName string) (*tables.Arch, []string, []string, error) {
 	var rows []numRow
 	var err error
-	var numSrc string
-	if t.Tbl != "" {
-		rows, err = readTbl(root, t)
-		numSrc = fmt.Sprintf("%s, ABIs %s", t.Tbl, strings.Join(t.ABIs, ","))
-		if len(t.ABIs) == 0 {
-			numSrc = t.Tbl + ", every row"
-		}
-		if t.Offset != 0 {
-			numSrc += fmt.Sprintf(", plus %d (__NR_Linux)", t.Offset)
-		}
-	} else {
+	if spec.Layout == LayoutUnistdH {
 		rows, err = readGeneric(root, t)
-		numSrc = fmt.Sprintf("include/uapi/asm-generic/unistd.h via arch/%s/include/uapi/asm/unistd.h (gcc -E)", t.SrcArch)
+	} else {
+		rows, err = readTbl(root, spec)
 	}
 	if err != nil {
 		return nil, nil, nil, err
@@ -477,6 +502,7 @@ func buildArch(root string, t Target, ts *treeScan, overlay []*overlayRow, ver, 
 	var calls []tables.Syscall
 	byNr := map[int]int{}      // number -> index in calls
 	byName := map[string]int{} // name -> index in calls
+	where := map[int]string{}  // number -> the tree's file:line
 	add := func(s tables.Syscall) {
 		byNr[s.Nr] = len(calls)
 		byName[s.Name] = len(calls)
@@ -498,7 +524,12 @@ func buildArch(root string, t Target, ts *treeScan, overlay []*overlayRow, ver, 
 			warns = append(warns, w...)
 			setSig(&s, t, sr.params, sr.source, sr.note)
 		}
+		where[r.Nr] = r.Where
 		add(s)
+	}
+	treeVer, err := parseRelease(ver)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	// The overlay, in file order: new rows and signatures.
 	for _, o := range overlay {
@@ -507,13 +538,22 @@ func buildArch(root string, t Target, ts *treeScan, overlay []*overlayRow, ver, 
 		}
 		switch o.Kind {
 		case "new":
-			nr := o.Nr + t.Offset
-			if i, dup := byNr[nr]; dup {
-				return nil, nil, nil, fmt.Errorf("%s: number %d is already %s in the tree (%s): the tree is newer than the row; drop it",
-					o.Where, nr, calls[i].Name, rowsWhere(rows, nr))
+			nr := o.Nr + spec.Offset
+			iNr, hasNr := byNr[nr]
+			iName, hasName := byName[o.Name]
+			if hasNr || hasName {
+				// The tree has the call: it wins, and the row must
+				// agree with it.
+				if err := checkSuperseded(t, o, nr, calls, iNr, hasNr, iName, hasName, where, ts, env, cache, ver, treeVer); err != nil {
+					return nil, nil, nil, err
+				}
+				o.supersededOn = append(o.supersededOn, supersededOn{goarch: t.GoArch, where: where[calls[iNr].Nr]})
+				o.used = true
+				continue
 			}
-			if _, dup := byName[o.Name]; dup {
-				return nil, nil, nil, fmt.Errorf("%s: %s already has a row named %s", o.Where, t.GoArch, o.Name)
+			if !treeVer.less(o.Since) {
+				return nil, nil, nil, fmt.Errorf("%s: %s: the row says Linux %s added %s, but this Linux %s tree has no %s and no number %d on %s: fix the row's since or arches column",
+					o.Where, o.Name, o.Since, o.Name, ver, o.Name, nr, t.GoArch)
 			}
 			s := tables.Syscall{Nr: nr, Name: o.Name, Entry: o.Entry}
 			if err := applyOverlaySig(&s, t, o, ts, env, cache); err != nil {
@@ -545,12 +585,57 @@ func buildArch(root string, t Target, ts *treeScan, overlay []*overlayRow, ver, 
 		fmt.Sprintf(`Code generated by "syschain-gen tables" from Linux %s and tables/%s; DO NOT EDIT.`, ver, overlayName),
 		"Regenerate with `make tables` (syschain-gen tables -kernel TREE -out tables/); the format is in tables/format.go.",
 		"",
-		"Numbers: " + numSrc + ".",
+		"Numbers: " + spec.describe(t) + ".",
 		fmt.Sprintf("Signatures: SYSCALL_DEFINEn of the entry point (#if evaluated for %s), else sys_*() prototypes", t.GoArch),
 		fmt.Sprintf("(include/linux/syscalls.h, arch/%s), else tables/%s. Slots: the %s calling convention.", t.SrcArch, overlayName, slotConvention(t)),
 		"",
 	}
 	return a, hdr, warns, nil
+}
+
+// checkSuperseded compares a "new" overlay row with the tree's row for
+// the same call: number, name, entry point and signature must agree, and
+// the tree must not predate the release the row names. Each mismatch is
+// an error that shows both sides.
+func checkSuperseded(t Target, o *overlayRow, nr int, calls []tables.Syscall, iNr int, hasNr bool, iName int, hasName bool,
+	where map[int]string, ts *treeScan, env *macroEnv, cache map[string]tri, ver string, treeVer release) error {
+	switch {
+	case hasNr && calls[iNr].Name != o.Name:
+		return fmt.Errorf("%s: the row says %s is number %d on %s, but the tree's number %d is %s (%s): fix the row",
+			o.Where, o.Name, nr, t.GoArch, nr, calls[iNr].Name, where[nr])
+	case hasName && calls[iName].Nr != nr:
+		return fmt.Errorf("%s: the row says %s is number %d on %s, but the tree has it as number %d (%s): fix the row",
+			o.Where, o.Name, nr, t.GoArch, calls[iName].Nr, where[calls[iName].Nr])
+	}
+	s := &calls[iNr]
+	treeSide := fmt.Sprintf("tree (%s, signature from %s)", where[nr], s.Source)
+	if s.Entry != o.Entry {
+		return fmt.Errorf("%s: %s on %s: entry point differs:\n\trow:  %s\n\t%s: %s\nfix the row", o.Where, o.Name, t.GoArch, orDash(o.Entry), treeSide, orDash(s.Entry))
+	}
+	if s.Entry != "" {
+		want := tables.Syscall{Entry: o.Entry}
+		if err := applyOverlaySig(&want, t, o, ts, env, cache); err != nil {
+			return err
+		}
+		if !s.HasSig && want.HasSig {
+			return fmt.Errorf("%s: %s on %s: the tree has the call but no signature for it (%s), so the row's signature cannot be checked: make the row a sig row (nr \"-\") that gives the signature", o.Where, o.Name, t.GoArch, s.Note)
+		}
+		if s.Signature() != want.Signature() {
+			return fmt.Errorf("%s: %s on %s: signature differs:\n\trow:  %s\n\t%s: %s\nfix the row", o.Where, o.Name, t.GoArch, want.Signature(), treeSide, s.Signature())
+		}
+	}
+	if treeVer.less(o.Since) {
+		return fmt.Errorf("%s: %s: the row says Linux %s added it, but this Linux %s tree already has it on %s (%s): fix the row's since column",
+			o.Where, o.Name, o.Since, ver, t.GoArch, where[nr])
+	}
+	return nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }
 
 func slotConvention(t Target) string {
@@ -567,15 +652,6 @@ func slotConvention(t Target) string {
 		s += ", low word first)"
 	}
 	return s
-}
-
-func rowsWhere(rows []numRow, nr int) string {
-	for _, r := range rows {
-		if r.Nr == nr {
-			return r.Where
-		}
-	}
-	return "?"
 }
 
 func setSig(s *tables.Syscall, t Target, params []tables.Param, source, note string) {

@@ -118,14 +118,17 @@ func TestScanFile(t *testing.T) {
 
 func TestOverlayErrors(t *testing.T) {
 	tests := []struct{ row, want string }{
-		{"new\t*\t451\tcachestat\tsys_cachestat\tvoid", "ov.txt:3: 6 tab-separated columns, want 7"},
-		{"add\t*\t451\tx\tsys_x\tvoid\tsrc", `ov.txt:3: kind "add": want new or sig`},
-		{"new\tvax\t451\tx\tsys_x\tvoid\tsrc", `ov.txt:3: arches: unknown GOARCH "vax"`},
-		{"new\t*\tabc\tx\tsys_x\tvoid\tsrc", `ov.txt:3: kind new: nr "abc"`},
-		{"sig\t*\t12\tx\tsys_x\tvoid\tsrc", `ov.txt:3: kind sig: nr must be "-"`},
-		{"new\t*\t451\tx\tsys_x\tint\tsrc", `ov.txt:3: signature parameter 1: "int" is not TYPE NAME`},
-		{"new\t*\t451\tx\tsys_x\tvoid\t", "ov.txt:3: empty source column"},
-		{"sig\t*\t-\tx\tsys_x\t?\tsrc", "ov.txt:3: kind sig with signature \"?\" says nothing"},
+		{"new\t*\t6.5\t451\tcachestat\tsys_cachestat\tvoid", "ov.txt:3: 7 tab-separated columns, want 8"},
+		{"add\t*\t6.5\t451\tx\tsys_x\tvoid\tsrc", `ov.txt:3: kind "add": want new or sig`},
+		{"new\tvax\t6.5\t451\tx\tsys_x\tvoid\tsrc", `ov.txt:3: arches: unknown GOARCH "vax"`},
+		{"new\t*\t6.5\tabc\tx\tsys_x\tvoid\tsrc", `ov.txt:3: kind new: nr "abc"`},
+		{"new\t*\t-\t451\tx\tsys_x\tvoid\tsrc", `ov.txt:3: kind new: since: release "-": want MAJOR.MINOR (e.g. 6.13), the Linux release that added the call`},
+		{"new\t*\tLinux 6.5\t451\tx\tsys_x\tvoid\tsrc", `ov.txt:3: kind new: since: release "Linux 6.5"`},
+		{"sig\t*\t-\t12\tx\tsys_x\tvoid\tsrc", `ov.txt:3: kind sig: since and nr must be "-"`},
+		{"sig\t*\t6.1\t-\tx\tsys_x\tvoid\tsrc", `ov.txt:3: kind sig: since and nr must be "-"`},
+		{"new\t*\t6.5\t451\tx\tsys_x\tint\tsrc", `ov.txt:3: signature parameter 1: "int" is not TYPE NAME`},
+		{"new\t*\t6.5\t451\tx\tsys_x\tvoid\t", "ov.txt:3: empty source column"},
+		{"sig\t*\t-\t-\tx\tsys_x\t?\tsrc", "ov.txt:3: kind sig with signature \"?\" says nothing"},
 	}
 	for _, tt := range tests {
 		_, err := parseOverlay("ov.txt", []byte("# header\n\n"+tt.row+"\n"))
@@ -133,9 +136,25 @@ func TestOverlayErrors(t *testing.T) {
 			t.Errorf("%q: error %v, want %q", tt.row, err, tt.want)
 		}
 	}
-	rows, err := parseOverlay("ov.txt", []byte("new\tamd64,arm\t451\tcachestat\tsys_cachestat\tunsigned int fd, unsigned int flags\tLinux 6.5\n"))
-	if err != nil || len(rows) != 1 || len(rows[0].Params) != 2 || rows[0].Where != "ov.txt:1" {
+	rows, err := parseOverlay("ov.txt", []byte("new\tamd64,arm\t6.5\t451\tcachestat\tsys_cachestat\tunsigned int fd, unsigned int flags\tmm/filemap.c\n"))
+	if err != nil || len(rows) != 1 || len(rows[0].Params) != 2 || rows[0].Where != "ov.txt:1" || rows[0].Since != (release{6, 5}) {
 		t.Errorf("valid row: %+v, %v", rows, err)
+	}
+}
+
+func TestParseRelease(t *testing.T) {
+	for in, want := range map[string]release{"6.5": {6, 5}, "6.12.117": {6, 12}, "6.13-rc1": {6, 13}, "7.0": {7, 0}} {
+		if got, err := parseRelease(in); err != nil || got != want {
+			t.Errorf("parseRelease(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"6", "six.1", "6.x", ""} {
+		if _, err := parseRelease(in); err == nil {
+			t.Errorf("parseRelease(%q) succeeded", in)
+		}
+	}
+	if !(release{6, 9}).less(release{6, 10}) || (release{6, 10}).less(release{6, 9}) || (release{7, 0}).less(release{6, 19}) {
+		t.Error("release.less orders by number, not text")
 	}
 }
 
@@ -229,7 +248,7 @@ func kernelTree(t testing.TB) string {
 	dir := os.Getenv("SYSCHAIN_KERNEL_TREE")
 	if dir == "" {
 		home, _ := os.UserHomeDir()
-		dir = filepath.Join(home, ".cache/syschain/linux-source")
+		dir = filepath.Join(home, ".cache/syschain/linux-source-6.12")
 	}
 	if _, err := os.Stat(filepath.Join(dir, "Makefile")); err != nil {
 		t.Skipf("SKIPPED: no kernel tree at %s (run `make tables` or tables/extract-kernel.sh DIR and set SYSCHAIN_KERNEL_TREE)", dir)
@@ -267,19 +286,38 @@ func TestBuildReproducesCommitted(t *testing.T) {
 func TestOverlayAgainstTree(t *testing.T) {
 	root := kernelTree(t)
 	tests := []struct{ row, want string }{
-		{"new\tamd64\t0\tnewread\tsys_newread\tvoid\tsrc", "ov.txt:2: number 0 is already read in the tree"},
-		{"sig\tamd64\t-\tno_such_call\tsys_x\tvoid\tsrc", "ov.txt:2: no_such_call matches no row"},
-		{"sig\tamd64\t-\tread\tsys_write\tvoid\tsrc", `ov.txt:2: amd64 read has entry "sys_read" in the tree, the row says "sys_write"`},
-		{"sig\tamd64\t-\tread\tsys_read\t=sys_nonexistent\tsrc", "ov.txt:2: =sys_nonexistent: the tree has no signature"},
+		{"new\tamd64\t6.5\t0\tnewread\tsys_newread\tvoid\tsrc", "ov.txt:2: the row says newread is number 0 on amd64, but the tree's number 0 is read (arch/x86/entry/syscalls/syscall_64.tbl:"},
+		{"sig\tamd64\t-\t-\tno_such_call\tsys_x\tvoid\tsrc", "ov.txt:2: no_such_call matches no row"},
+		{"sig\tamd64\t-\t-\tread\tsys_write\tvoid\tsrc", `ov.txt:2: amd64 read has entry "sys_read" in the tree, the row says "sys_write"`},
+		{"sig\tamd64\t-\t-\tread\tsys_read\t=sys_nonexistent\tsrc", "ov.txt:2: =sys_nonexistent: the tree has no signature"},
+		{"new\tamd64\t99.0\t999\tfuture\tsys_future\tvoid\tsrc", ""}, // newer than the tree: applied
 	}
 	for _, tt := range tests {
 		ov := filepath.Join(t.TempDir(), "ov.txt")
 		os.WriteFile(ov, []byte("# test\n"+tt.row+"\n"), 0o644)
-		_, err := Build(root, ov, "ov.txt")
+		_, err := BuildTargets(root, ov, "ov.txt", onlyTargets(t, "amd64"))
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("%q: %v", tt.row, err)
+			}
+			continue
+		}
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: %v, want %q", tt.row, err, tt.want)
 		}
 	}
+}
+
+func onlyTargets(t testing.TB, goarches ...string) []Target {
+	var out []Target
+	for _, g := range goarches {
+		tg, ok := TargetFor(g)
+		if !ok {
+			t.Fatalf("no target %s", g)
+		}
+		out = append(out, tg)
+	}
+	return out
 }
 
 func BenchmarkBuild(b *testing.B) {
