@@ -208,7 +208,6 @@ func _() {
 	_ = x[unix.SYS_SET_TID_ADDRESS-232]
 	_ = x[unix.SYS_FADVISE64-233]
 	_ = x[unix.SYS_EXIT_GROUP-234]
-	_ = x[unix.SYS_LOOKUP_DCOOKIE-235]
 	_ = x[unix.SYS_EPOLL_CREATE-236]
 	_ = x[unix.SYS_EPOLL_CTL-237]
 	_ = x[unix.SYS_EPOLL_WAIT-238]
@@ -386,7 +385,6 @@ func _() {
 	_ = x[unix.SYS_SET_MEMPOLICY_HOME_NODE-450]
 	_ = x[unix.SYS_CACHESTAT-451]
 	_ = x[unix.SYS_FCHMODAT2-452]
-	_ = x[unix.SYS_MAP_SHADOW_STACK-453]
 	_ = x[unix.SYS_FUTEX_WAKE-454]
 	_ = x[unix.SYS_FUTEX_WAIT-455]
 	_ = x[unix.SYS_FUTEX_REQUEUE-456]
@@ -596,7 +594,6 @@ var (
 	sigSetTidAddress         = runtime.Sig{Nr: 232, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
 	sigFadvise64             = runtime.Sig{Nr: 233, Name: "fadvise64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindUint}, {Name: "advice", Kind: runtime.KindInt}}}
 	sigExitGroup             = runtime.Sig{Nr: 234, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
-	sigLookupDcookie         = runtime.Sig{Nr: 235, Name: "lookup_dcookie", Params: []runtime.Param{{Name: "cookie64", Kind: runtime.KindUint}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigEpollCreate           = runtime.Sig{Nr: 236, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl              = runtime.Sig{Nr: 237, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait             = runtime.Sig{Nr: 238, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
@@ -774,7 +771,6 @@ var (
 	sigSetMempolicyHomeNode  = runtime.Sig{Nr: 450, Name: "set_mempolicy_home_node", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "home_node", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigCachestat             = runtime.Sig{Nr: 451, Name: "cachestat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cstat_range", Kind: runtime.KindPtr}, {Name: "cstat", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigFchmodat2             = runtime.Sig{Nr: 452, Name: "fchmodat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "flags", Kind: runtime.KindAtFlags}}}
-	sigMapShadowStack        = runtime.Sig{Nr: 453, Name: "map_shadow_stack", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFutexWake             = runtime.Sig{Nr: 454, Name: "futex_wake", Params: []runtime.Param{{Name: "uaddr", Kind: runtime.KindPtr}, {Name: "mask", Kind: runtime.KindHex}, {Name: "nr", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFutexWait             = runtime.Sig{Nr: 455, Name: "futex_wait", Params: []runtime.Param{{Name: "uaddr", Kind: runtime.KindPtr}, {Name: "val", Kind: runtime.KindUint}, {Name: "mask", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "clockid", Kind: runtime.KindInt}}}
 	sigFutexRequeue          = runtime.Sig{Nr: 456, Name: "futex_requeue", Params: []runtime.Param{{Name: "waiters", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}, {Name: "nr_wake", Kind: runtime.KindInt}, {Name: "nr_requeue", Kind: runtime.KindInt}}}
@@ -797,7 +793,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigWaitpid, &sigCreat, &sigLink, &sigUnlink, &sigExecve, &sigChdir, &sigTime, &sigMknod, &sigChmod, &sigLchown, &sigLseek, &sigGetpid, &sigMount, &sigSetuid, &sigGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigPause, &sigUtime, &sigAccess, &sigNice, &sigSync, &sigKill, &sigRename, &sigMkdir, &sigRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSethostname, &sigSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSymlink, &sigReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigMmap, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigVfork, &sigUgetrlimit, &sigReadahead, &sigPciconfigRead, &sigPciconfigWrite, &sigPciconfigIobase, &sigGetdents64, &sigPivotRoot, &sigMadvise, &sigMincore, &sigGettid, &sigTkill, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigSetTidAddress, &sigFadvise64, &sigExitGroup, &sigLookupDcookie, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSwapcontext, &sigTgkill, &sigUtimes, &sigStatfs64, &sigFstatfs64, &sigRtas, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigWaitid, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigSpuRun, &sigSpuCreate, &sigPselect6, &sigPpoll, &sigUnshare, &sigSplice, &sigTee, &sigVmsplice, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigGetRobustList, &sigSetRobustList, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigEventfd, &sigSyncFileRange2, &sigFallocate, &sigSubpageProt, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPerfEventOpen, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigRecvmmsg, &sigAccept4, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigFinitModule, &sigKcmp, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigSwitchEndian, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigKexecFileLoad, &sigStatx, &sigPkeyAlloc, &sigPkeyFree, &sigPkeyMprotect, &sigRseq, &sigIoPgetevents, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigWaitpid, &sigCreat, &sigLink, &sigUnlink, &sigExecve, &sigChdir, &sigTime, &sigMknod, &sigChmod, &sigLchown, &sigLseek, &sigGetpid, &sigMount, &sigSetuid, &sigGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigPause, &sigUtime, &sigAccess, &sigNice, &sigSync, &sigKill, &sigRename, &sigMkdir, &sigRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSethostname, &sigSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSymlink, &sigReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigMmap, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigVfork, &sigUgetrlimit, &sigReadahead, &sigPciconfigRead, &sigPciconfigWrite, &sigPciconfigIobase, &sigGetdents64, &sigPivotRoot, &sigMadvise, &sigMincore, &sigGettid, &sigTkill, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigSetTidAddress, &sigFadvise64, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSwapcontext, &sigTgkill, &sigUtimes, &sigStatfs64, &sigFstatfs64, &sigRtas, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigWaitid, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigSpuRun, &sigSpuCreate, &sigPselect6, &sigPpoll, &sigUnshare, &sigSplice, &sigTee, &sigVmsplice, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigGetRobustList, &sigSetRobustList, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigEventfd, &sigSyncFileRange2, &sigFallocate, &sigSubpageProt, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPerfEventOpen, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigRecvmmsg, &sigAccept4, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigFinitModule, &sigKcmp, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigSwitchEndian, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigKexecFileLoad, &sigStatx, &sigPkeyAlloc, &sigPkeyFree, &sigPkeyMprotect, &sigRseq, &sigIoPgetevents, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // RestartSyscall adds a step calling restart_syscall (number 0 on linux/ppc64le):
@@ -2713,17 +2709,6 @@ func (c *Chain) ExitGroup(errorCode int) *Chain {
 	return c
 }
 
-// LookupDcookie adds a step calling lookup_dcookie (number 235 on linux/ppc64le):
-//
-//	long lookup_dcookie(u64 cookie64, char __user *buf, size_t len)
-func (c *Chain) LookupDcookie(cookie64 int64, buf []byte, length int) *Chain {
-	c.Chain.Begin(&sigLookupDcookie)
-	c.Chain.ArgInt(0, cookie64)
-	c.Chain.ArgBuf(1, buf)
-	c.Chain.ArgLen(2, int64(length), 1)
-	return c
-}
-
 // EpollCreate adds a step calling epoll_create (number 236 on linux/ppc64le):
 //
 //	long epoll_create(int size)
@@ -3942,13 +3927,13 @@ func (c *Chain) Accept4(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int3
 
 // NameToHandleAt adds a step calling name_to_handle_at (number 345 on linux/ppc64le):
 //
-//	long name_to_handle_at(int dfd, const char __user *name, struct file_handle __user *handle, int __user *mnt_id, int flag)
-func (c *Chain) NameToHandleAt(dfd int, name string, handle unsafe.Pointer, mntId *int32, flag int) *Chain {
+//	long name_to_handle_at(int dfd, const char __user *name, struct file_handle __user *handle, void __user *mnt_id, int flag)
+func (c *Chain) NameToHandleAt(dfd int, name string, handle unsafe.Pointer, mntId unsafe.Pointer, flag int) *Chain {
 	c.Chain.Begin(&sigNameToHandleAt)
 	c.Chain.ArgInt(0, int64(dfd))
 	c.Chain.ArgStr(1, name)
 	c.Chain.ArgPtr(2, handle, 0)
-	c.Chain.ArgPtr(3, unsafe.Pointer(mntId), unsafe.Sizeof(*mntId))
+	c.Chain.ArgPtr(3, mntId, 0)
 	c.Chain.ArgInt(4, int64(flag))
 	return c
 }
@@ -4771,17 +4756,6 @@ func (c *Chain) Fchmodat2(dfd int, filename string, mode int, flags int) *Chain 
 	c.Chain.ArgStr(1, filename)
 	c.Chain.ArgInt(2, int64(mode))
 	c.Chain.ArgInt(3, int64(flags))
-	return c
-}
-
-// MapShadowStack adds a step calling map_shadow_stack (number 453 on linux/ppc64le):
-//
-//	long map_shadow_stack(unsigned long addr, unsigned long size, unsigned int flags)
-func (c *Chain) MapShadowStack(addr int, size int, flags int) *Chain {
-	c.Chain.Begin(&sigMapShadowStack)
-	c.Chain.ArgInt(0, int64(addr))
-	c.Chain.ArgInt(1, int64(size))
-	c.Chain.ArgInt(2, int64(flags))
 	return c
 }
 

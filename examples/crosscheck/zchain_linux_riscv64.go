@@ -39,7 +39,7 @@ var (
 	sigGetpid  = runtime.Sig{Nr: 172, Name: "getpid"}
 	sigGetppid = runtime.Sig{Nr: 173, Name: "getppid"}
 	sigMunmap  = runtime.Sig{Nr: 215, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
-	sigMmap    = runtime.Sig{Nr: 222, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}}
+	sigMmap    = runtime.Sig{Nr: 222, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindUint}}}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
@@ -119,7 +119,7 @@ func (c *Chain) Munmap(addr int, length int) *Chain {
 
 // Mmap adds a step calling mmap (number 222 on linux/riscv64):
 //
-//	long mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, off_t offset)
+//	long mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, unsigned long offset)
 func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, offset int64) *Chain {
 	c.Chain.Begin(&sigMmap)
 	c.Chain.ArgInt(0, int64(addr))

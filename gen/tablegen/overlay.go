@@ -64,9 +64,9 @@ type supersededOn struct {
 
 // Supersession is an overlay row the tree already has.
 type Supersession struct {
-	Where string  // overlay.txt:LINE
-	Name  string  // the syscall
-	Since string  // the release the row says added it
+	Where string   // overlay.txt:LINE
+	Name  string   // the syscall
+	Since string   // the release the row says added it
 	On    []string // GOARCHes whose tree has it
 	// Still lists the GOARCHes the row names (among those built) whose
 	// tree lacks it: the row is still needed there.
@@ -127,7 +127,6 @@ func (r release) less(o release) bool {
 }
 
 func (r release) String() string { return strconv.Itoa(r.major) + "." + strconv.Itoa(r.minor) }
-
 
 func (r *overlayRow) appliesTo(goarch string) bool {
 	for _, a := range r.Arches {
