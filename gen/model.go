@@ -458,7 +458,7 @@ func atFlagSyscalls(sys string) bool {
 // becomes SysSyscall, leaving Syscall the raw escape hatch.
 var reservedMethods = set("Syscall", "When", "Continue", "Goto", "AllowError", "NoBlock",
 	"Err", "Len", "String", "Run", "RunOn", "RunInto", "Begin", "ArgInt", "ArgStr", "ArgStrs",
-	"ArgBuf", "ArgLen", "ArgPtr", "ArgSplit64", "Bound", "Program", "Reset", "Encode", "Steps", "Step", "Chain", "New")
+	"ArgBuf", "ArgLen", "ArgPtr", "ArgSplit64", "Bound", "Program", "Prepare", "Reset", "Encode", "Steps", "Step", "Chain", "New")
 
 // methodName is the Go method for a table row: x/sys/unix style CamelCase
 // of the table name ("rt_sigaction" → "RtSigaction", "_llseek" → "Llseek").
