@@ -12,12 +12,14 @@ package gen
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
 	"unicode"
 
 	"github.com/syschain/syschain/gen/xtypes"
+	"github.com/syschain/syschain/runtime"
 	"github.com/syschain/syschain/tables"
 )
 
@@ -452,13 +454,20 @@ func atFlagSyscalls(sys string) bool {
 	return strings.HasSuffix(sys, "at") || strings.HasSuffix(sys, "at2") || sys == "statx" || sys == "execveat" || sys == "newfstatat" || sys == "fstatat64" || sys == "name_to_handle_at" || sys == "open_tree" || sys == "move_mount"
 }
 
-// reservedMethods are the methods a typed Chain has besides the syscalls
-// (its own and runtime.Chain's promoted ones). A syscall whose Go name is
-// one of them gets the prefix "Sys": mips o32's syscall 4000 "syscall"
-// becomes SysSyscall, leaving Syscall the raw escape hatch.
-var reservedMethods = set("Syscall", "When", "Continue", "Goto", "AllowError", "NoBlock",
-	"Err", "Len", "String", "Run", "RunOn", "RunInto", "Begin", "ArgInt", "ArgStr", "ArgStrs",
-	"ArgBuf", "ArgLen", "ArgPtr", "ArgSplit64", "Bound", "Program", "Prepare", "Reset", "Encode", "Steps", "Step", "Chain", "New")
+// reservedMethods are the methods a typed Chain has besides the syscalls:
+// its own (Chain, New) and every method runtime.Chain promotes, read from
+// runtime.Chain itself so a new runtime method is reserved the moment it
+// exists. A syscall whose Go name is one of them gets the prefix "Sys": mips
+// o32's syscall 4000 "syscall" becomes SysSyscall, leaving Syscall the raw
+// escape hatch.
+var reservedMethods = func() map[string]bool {
+	m := set("Chain", "New")
+	typ := reflect.TypeOf(&runtime.Chain{})
+	for i := 0; i < typ.NumMethod(); i++ {
+		m[typ.Method(i).Name] = true
+	}
+	return m
+}()
 
 // methodName is the Go method for a table row: x/sys/unix style CamelCase
 // of the table name ("rt_sigaction" → "RtSigaction", "_llseek" → "Llseek").
