@@ -133,8 +133,12 @@ func writeDiff(w io.Writer, res *tablegen.Result, dir string) error {
 // writeSuperseded lists the overlay rows the tree already has.
 func writeSuperseded(w io.Writer, res *tablegen.Result) {
 	for _, s := range res.Superseded {
-		fmt.Fprintf(w, "  %s: %s (Linux %s) is in the tree on %s, e.g. %s; number, entry point and signature agree",
-			s.Where, s.Name, s.Since, strings.Join(s.On, ","), s.TreeWhere[0])
+		agree := "number, entry point and signature agree"
+		if s.Reserved {
+			agree = "number agrees, and both reserve it (no entry point)"
+		}
+		fmt.Fprintf(w, "  %s: %s (Linux %s) is in the tree on %s, e.g. %s; %s",
+			s.Where, s.Name, s.Since, strings.Join(s.On, ","), s.TreeWhere[0], agree)
 		if len(s.Still) > 0 {
 			fmt.Fprintf(w, "; still needed on %s: narrow the row's arches to those\n", strings.Join(s.Still, ","))
 		} else {
@@ -269,8 +273,12 @@ func runTablesCompat(stdout, stderr io.Writer, args []string) error {
 	var b strings.Builder
 	for _, g := range res.Arches {
 		fmt.Fprintf(&b, "%s: %d calls agree; %d the older tables lack; %d expected kernel change(s)\n", g, res.Compared[g], len(res.Lacks[g]), len(res.Expected[g]))
-		for _, c := range res.Lacks[g] {
-			fmt.Fprintf(&b, "  lacks %d %s\n", c.New.Nr, c.New.Name)
+		if len(res.Lacks[g]) > 0 {
+			var l []string
+			for _, c := range res.Lacks[g] {
+				l = append(l, fmt.Sprintf("%d %s", c.New.Nr, c.New.Name))
+			}
+			fmt.Fprintf(&b, "  lacks: %s\n", strings.Join(l, ", "))
 		}
 		for _, c := range res.Expected[g] {
 			fmt.Fprintf(&b, "  expected %s\n", strings.ReplaceAll(c.String(), "\n", "\n  "))

@@ -72,6 +72,9 @@ type Supersession struct {
 	// tree lacks it: the row is still needed there.
 	Still     []string
 	TreeWhere []string // per On, the tree's file:line
+	// Reserved: the row (and so the tree) gives no entry point, so
+	// there was no signature to compare.
+	Reserved bool
 }
 
 // namesAny reports whether the row names one of the targets.
@@ -85,7 +88,7 @@ func (r *overlayRow) namesAny(targets []Target) bool {
 }
 
 func (r *overlayRow) supersession(targets []Target) Supersession {
-	s := Supersession{Where: r.Where, Name: r.Name, Since: r.Since.String()}
+	s := Supersession{Where: r.Where, Name: r.Name, Since: r.Since.String(), Reserved: r.Entry == ""}
 	on := map[string]bool{}
 	for _, x := range r.supersededOn {
 		s.On = append(s.On, x.goarch)

@@ -328,3 +328,45 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 }
+
+// The compatibility check on the real trees (make tables-compat runs the
+// same through the command line): tables regenerated from Linux 6.1 agree
+// with the committed ones, up to tables/compat-6.1.txt.
+func TestCompat61(t *testing.T) {
+	dir := os.Getenv("SYSCHAIN_KERNEL_TREE_6_1")
+	if dir == "" {
+		home, _ := os.UserHomeDir()
+		dir = filepath.Join(home, ".cache/syschain/linux-source-6.1")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "Makefile")); err != nil {
+		t.Skipf("SKIPPED: no Linux 6.1 tree at %s (run `make tables-compat`, or set SYSCHAIN_KERNEL_TREE_6_1)", dir)
+	}
+	old, err := Build(dir, "../../tables/overlay.txt", "overlay.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var current []*tables.Arch
+	for _, g := range tables.GoArches() {
+		a, err := tables.Load(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		current = append(current, a)
+	}
+	expect, err := ReadCompatExpect("../../tables/compat-6.1.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := CheckCompat(old.Arches, current, expect)
+	for _, e := range res.Errors {
+		t.Error(e)
+	}
+	if len(res.Arches) != 15 {
+		t.Errorf("compared %d arches, want 15", len(res.Arches))
+	}
+	for _, g := range res.Arches {
+		if res.Compared[g] < 300 {
+			t.Errorf("%s: only %d calls compared", g, res.Compared[g])
+		}
+	}
+}
