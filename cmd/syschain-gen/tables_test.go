@@ -182,3 +182,31 @@ func TestTablesDiff(t *testing.T) {
 		t.Errorf("-diff against the committed tables: %v\n%s", err, stdout.String())
 	}
 }
+
+// -fail-superseded (make tables-check) fails while the overlay holds a row
+// the tree has; -report lists such rows.
+func TestTablesFailSuperseded(t *testing.T) {
+	home, _ := os.UserHomeDir()
+	tree := filepath.Join(home, ".cache/syschain/linux-source-6.12")
+	if d := os.Getenv("SYSCHAIN_KERNEL_TREE"); d != "" {
+		tree = d
+	}
+	if _, err := os.Stat(filepath.Join(tree, "Makefile")); err != nil {
+		t.Skipf("SKIPPED: no kernel tree at %s (run `make tables`)", tree)
+	}
+	data, err := os.ReadFile("../../tables/overlay.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov := filepath.Join(t.TempDir(), "overlay.txt")
+	row := "new\t*\t6.10\t462\tmseal\tsys_mseal\tunsigned long start, size_t len, unsigned long flags\tmm/mseal.c\n"
+	os.WriteFile(ov, append(data, row...), 0o644)
+	var stdout, stderr bytes.Buffer
+	err = runTables(&stdout, &stderr, []string{"-kernel", tree, "-out", t.TempDir(), "-overlay", ov, "-n", "-fail-superseded"})
+	if err == nil || !strings.Contains(err.Error(), "supersedes 1 row(s)") || !strings.Contains(err.Error(), "mseal (Linux 6.10) is in the tree on 386,amd64,") {
+		t.Errorf("-fail-superseded: %v", err)
+	}
+	if err := runTables(&stdout, &stderr, []string{"-kernel", tree, "-out", t.TempDir(), "-overlay", ov, "-n", "-report"}); err != nil || !strings.Contains(stdout.String(), "overlay rows Linux 6.12") || !strings.Contains(stdout.String(), "mseal (Linux 6.10)") {
+		t.Errorf("-report: %v\n%s", err, stdout.String())
+	}
+}
