@@ -2,15 +2,19 @@
 // tables) from a Linux source tree and the hand-kept overlay.
 //
 // Numbers come from each arch's .tbl file, filtered by ABI as the kernel's
-// Makefiles filter it, or from include/uapi/asm-generic/unistd.h (arm64,
-// riscv64, loong64 in 6.1) through gcc's preprocessor. Signatures come from
-// the entry point's SYSCALL_DEFINEn, with the #if conditions around it
-// evaluated for the arch (Kconfig selects, __ARCH_WANT_ macros, word
-// size), falling back to sys_*() prototypes (include/linux/syscalls.h,
-// arch headers). Register slots follow the arch's calling convention for
-// 64-bit arguments. The overlay adds newer syscalls and fixes what the
-// tree cannot say. Build does all of it in memory; Write writes every arch
-// or none.
+// Makefiles filter it, or, for the arches on the generic list (arm64,
+// riscv64, loong64), from scripts/syscall.tbl with the ABIs of the arch's
+// kernel/Makefile.syscalls (Linux ≥ 6.11) or from
+// include/uapi/asm-generic/unistd.h through gcc's preprocessor (≤ 6.10),
+// whichever the tree has (layout.go). Signatures come from the entry
+// point's SYSCALL_DEFINEn, with the #if conditions around it evaluated for
+// the arch (Kconfig selects, __ARCH_WANT_ macros, word size), falling back
+// to sys_*() prototypes (include/linux/syscalls.h, arch headers). Register
+// slots follow the arch's calling convention for 64-bit arguments. The
+// overlay adds newer syscalls, checked against any tree that has them, and
+// fixes what the tree cannot say. Build does all of it in memory; Write
+// writes every arch or none. Diff and CheckCompat compare two sets of
+// tables (syschain-gen tables -diff, syschain-gen tables-compat).
 package tablegen
 
 import (
@@ -30,7 +34,7 @@ import (
 
 // Result is a built set of tables.
 type Result struct {
-	Kernel   string // kernel version, e.g. "6.1.192"
+	Kernel   string // kernel version, e.g. "6.12.117"
 	Overlay  string // how rows cite the overlay, e.g. "overlay.txt"
 	Arches   []*tables.Arch
 	Headers  map[string][]string // per GOARCH, the file header lines
