@@ -359,7 +359,8 @@ func uringCases() []uringCase {
 		{name: "huge-count-slow-path", prep: func(e *uenv) { e.fill("abc") },
 			build: func(e *uenv, c *Chain) {
 				buf := e.buf(8)
-				c.Syscall(unix.SYS_READ, e.pr, buf, uintptr(maxRWCount+1)).AllowError() // raw: no length check
+				// An unsafe.Pointer has no known size: no length check.
+				c.Syscall(unix.SYS_READ, e.pr, unsafe.Pointer(&buf[0]), uintptr(maxRWCount+1)).AllowError()
 			}},
 		// io_uring's read of 0 bytes never calls a file's ->read: it would
 		// say 0 where read(2) on a directory says EISDIR.

@@ -329,8 +329,12 @@ func (c *Chain) ArgInt(slot int, v int64) {
 
 func (c *Chain) setInt(s *step, slot int, v int64) {
 	if j, ok := IsRet(v); ok {
+		if retWindowErr != "" {
+			c.fail(c.cur(), argField(slot), RuleBackRef, "%s", retWindowErr)
+			return
+		}
 		if j >= c.cur() {
-			c.fail(c.cur(), argField(slot), RuleBackRef, "Ret(%d) in step %d; a step can only use earlier results", j, c.cur())
+			c.fail(c.cur(), argField(slot), RuleBackRef, "%s in step %d; a step can only use earlier results", retString(j), c.cur())
 			return
 		}
 		s.w.symmask |= 1 << slot
@@ -483,7 +487,11 @@ func (c *Chain) ArgPtr(slot int, p unsafe.Pointer, size uintptr) {
 }
 
 // ArgSplit64 sets a 64-bit value over two 32-bit slots: lo gets the low
-// half, hi the high half. A reference cannot be split, so Ret is an error.
+// half, hi the high half. A Ret(j) goes in the low slot as a reference and
+// the high half is 0: step j's result taken as an unsigned 32-bit value.
+// That is the value itself for every result but an error (which stops the
+// chain unless AllowError is set), so int64(Ret(j)) in a 64-bit parameter
+// means step j's result on every arch.
 func (c *Chain) ArgSplit64(lo, hi int, v int64) {
 	s := c.slot(lo, "ArgSplit64")
 	if s == nil {
@@ -492,8 +500,10 @@ func (c *Chain) ArgSplit64(lo, hi int, v int64) {
 	if c.slot(hi, "ArgSplit64") == nil {
 		return
 	}
-	if j, ok := IsRet(v); ok {
-		c.fail(c.cur(), "arg["+strconv.Itoa(lo)+"]", RuleRetSplit, "Ret(%d) cannot be split into two 32-bit slots; read the value in Go and build a new chain", j)
+	if _, ok := IsRet(v); ok {
+		c.setInt(s, lo, v)
+		s.w.args[hi] = 0
+		c.applyBounds(s)
 		return
 	}
 	s.w.args[lo] = uint64(uint32(v))
@@ -501,12 +511,29 @@ func (c *Chain) ArgSplit64(lo, hi int, v int64) {
 	c.applyBounds(s)
 }
 
+// RequireLiteral records a build error naming the last step's slot when v
+// is a Ret: for values the generated code must transform before the chain
+// runs (mmap2's page offset, the argument block of s390x's mmap). It
+// reports whether v is a literal.
+func (c *Chain) RequireLiteral(slot int, v int64, why string) bool {
+	j, ok := IsRet(v)
+	if !ok {
+		return true
+	}
+	if s := c.last("RequireLiteral"); s != nil {
+		c.fail(c.cur(), argField(slot), RuleRetSplit, "%s cannot be used here: %s", retString(j), why)
+	}
+	return false
+}
+
 // Syscall adds a step for syscall nr with up to 6 arguments: integers of
 // any Go integer type (a Ret(j) in any of them is a reference), nil (0),
 // string (a NUL-terminated copy), []string (argv style), []byte and other
 // slices (the address of their data), unsafe.Pointer and other pointers.
 // Every Go value the step points to is kept alive and pinned while the
-// chain runs. The step stops the chain on an error return unless
+// chain runs. Where the syscall's Sig is registered (the generated
+// packages register theirs) and names a length after a buffer, a length
+// passed with a slice is checked against it as the typed methods do. The step stops the chain on an error return unless
 // AllowError is called.
 func (c *Chain) Syscall(nr uintptr, args ...any) *Chain {
 	c.changed()
@@ -525,7 +552,79 @@ func (c *Chain) Syscall(nr uintptr, args ...any) *Chain {
 	for k, a := range args {
 		c.setAny(k, a)
 	}
+	if s.m.sig != nil {
+		c.linkLens(args)
+	}
 	return c
+}
+
+// linkLens ties each integer argument of a raw step that the syscall's Sig
+// calls a length (KindLen) to the buffer before it (the nearest KindBuf
+// slot), when that argument is a Go value of known size (a slice, or a
+// pointer to a value): a literal length over the buffer is then a build
+// error and a Ret one is bounded at run time, as in the typed builders, so
+// the kernel cannot write past the slice. An unsafe.Pointer or an integer
+// address has no known size and stays unchecked.
+func (c *Chain) linkLens(args []any) {
+	s := &c.steps[c.cur()]
+	for k, a := range args {
+		if s.m.sig.Params[k].Kind != KindLen {
+			continue
+		}
+		n, ok := anyInt(a)
+		if !ok {
+			continue
+		}
+		b := k - 1
+		for b >= 0 && s.m.sig.Params[b].Kind != KindBuf {
+			b--
+		}
+		if b < 0 || !sizedArg(args[b]) {
+			continue
+		}
+		c.ArgLen(k, n, b)
+	}
+}
+
+// anyInt returns an integer argument of Syscall as an int64.
+func anyInt(a any) (int64, bool) {
+	switch v := a.(type) {
+	case int:
+		return int64(v), true
+	case int8:
+		return int64(v), true
+	case int16:
+		return int64(v), true
+	case int32:
+		return int64(v), true
+	case int64:
+		return v, true
+	case uint:
+		return int64(v), true
+	case uint8:
+		return int64(v), true
+	case uint16:
+		return int64(v), true
+	case uint32:
+		return int64(v), true
+	case uint64:
+		return int64(v), true
+	case uintptr:
+		return int64(v), true
+	}
+	return 0, false
+}
+
+// sizedArg reports whether a Syscall argument is Go memory of known size.
+func sizedArg(a any) bool {
+	switch a.(type) {
+	case nil, unsafe.Pointer, string, []string:
+		return false
+	case []byte:
+		return true
+	}
+	k := reflect.ValueOf(a).Kind()
+	return k == reflect.Slice || k == reflect.Pointer
 }
 
 func (c *Chain) setAny(k int, a any) {
@@ -618,8 +717,12 @@ func (c *Chain) When(cmp Cmp, v int) *Chain {
 	}
 	j := s.w.nconds
 	if r, ok := IsRet(int64(v)); ok {
+		if retWindowErr != "" {
+			c.fail(c.cur(), field(), RuleBackRef, "%s", retWindowErr)
+			return c
+		}
 		if r >= c.cur() {
-			c.fail(c.cur(), field(), RuleBackRef, "Ret(%d) in step %d; a condition can only use earlier results", r, c.cur())
+			c.fail(c.cur(), field(), RuleBackRef, "%s in step %d; a condition can only use earlier results", retString(r), c.cur())
 			return c
 		}
 		s.w.condsym |= 1 << j

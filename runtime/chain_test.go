@@ -2,8 +2,10 @@ package runtime
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	goruntime "runtime"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -11,7 +13,7 @@ import (
 )
 
 func TestRet(t *testing.T) {
-	for _, i := range []int{0, 1, 255, 65534} {
+	for _, i := range []int{0, 1, 255} {
 		v := Ret(i)
 		for _, as := range []int64{int64(v), int64(uintptr(v))} {
 			if j, ok := IsRet(as); !ok || j != i {
@@ -24,8 +26,25 @@ func TestRet(t *testing.T) {
 			t.Errorf("IsRet(%#x) is true", v)
 		}
 	}
-	if j, _ := IsRet(int64(Ret(-1))); j != retIdxMax {
-		t.Errorf("Ret(-1) names step %d, want the invalid %d", j, retIdxMax)
+	for _, tc := range []struct {
+		i    int
+		want string
+	}{
+		{-1, "Ret(i) with a negative i in step 1"},
+		{MaxSteps, "Ret(i) with i >= 256"},
+		{1 << 20, "Ret(i) with i >= 256"},
+		{1, "Ret(1) in step 1"},
+	} {
+		var c Chain
+		c.Syscall(unix.SYS_GETPID).Syscall(unix.SYS_CLOSE, Ret(tc.i))
+		if err := c.Err(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Ret(%d) as an argument: %v, want %q", tc.i, err, tc.want)
+		}
+		c = Chain{}
+		c.Syscall(unix.SYS_GETPID).Syscall(unix.SYS_GETPID).When(EQ, Ret(tc.i))
+		if err := c.Err(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Ret(%d) in a condition: %v, want %q", tc.i, err, tc.want)
+		}
 	}
 }
 
@@ -93,10 +112,10 @@ func TestBuildErrors(t *testing.T) {
 			c.ArgBuf(1, make([]byte, 100))
 		}, RuleBufLen, 0, "arg[2]"},
 		{"len-slot-self", func(c *Chain) { c.Begin(read); c.ArgLen(2, 1, 2) }, RuleBadSlot, 0, "arg[2]"},
-		{"split-ret", func(c *Chain) {
+		{"literal-only", func(c *Chain) {
 			c.Syscall(unix.SYS_GETPID)
-			c.Begin(&Sig{Nr: unix.SYS_GETPID, Name: "x", Params: []Param{{"lo", KindLo}, {"hi", KindHi}}})
-			c.ArgSplit64(0, 1, int64(Ret(0)))
+			c.Begin(&Sig{Nr: unix.SYS_GETPID, Name: "x", Params: []Param{{"pgoff", KindUint}}})
+			c.RequireLiteral(0, int64(Ret(0)), "mmap2 takes pages")
 		}, RuleRetSplit, 1, "arg[0]"},
 		{"bad-slot", func(c *Chain) { c.Begin(read); c.ArgInt(3, 0) }, RuleBadSlot, 0, "arg[3]"},
 		{"bad-slot-negative", func(c *Chain) { c.Begin(read); c.ArgInt(-1, 0) }, RuleBadSlot, 0, "arg[-1]"},
@@ -190,5 +209,120 @@ func TestStaleProgram(t *testing.T) {
 	r, err := c.Run()
 	if err != nil || r.Steps != 2 || r.Ret(1) != int64(unix.Getppid()) {
 		t.Fatalf("after adding a step: %v, %v", r, err)
+	}
+}
+
+// TestResultIndex: a step index the chain does not have panics with a
+// message naming the call and the chain's steps, for Ret and Errno alike;
+// RunInto with a nil *Result is an error, not a panic.
+func TestResultIndex(t *testing.T) {
+	var c Chain
+	c.Syscall(unix.SYS_GETPID)
+	res, err := c.RunOn(Interp{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		f    func()
+		want string
+	}{
+		{func() { res.Ret(7) }, "syschain: Result.Ret(7) of a 1-step chain: the only step is 0"},
+		{func() { res.Ret(-1) }, "syschain: Result.Ret(-1) of a 1-step chain"},
+		{func() { res.Errno(1) }, "syschain: Result.Errno(1) of a 1-step chain"},
+		{func() { new(Result).Ret(0) }, "syschain: Result.Ret(0) of a Result that holds no run"},
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), tc.want) {
+					t.Errorf("panic %v, want %q", r, tc.want)
+				}
+			}()
+			tc.f()
+		}()
+	}
+	if got := res.Ret(0); got != int64(unix.Getpid()) {
+		t.Errorf("Ret(0) = %d", got)
+	}
+	if err := c.RunInto(nil, nil); err == nil || !strings.Contains(err.Error(), "pass the *Result to fill") {
+		t.Errorf("RunInto(nil, nil) = %v", err)
+	}
+	p, _ := c.Program()
+	if err := p.RunInto(nil, nil); err == nil || !strings.Contains(err.Error(), "pass the *Result to fill") {
+		t.Errorf("Program.RunInto(nil, nil) = %v", err)
+	}
+}
+
+// TestSplitRet: int64(Ret(j)) in a 64-bit parameter split over two slots
+// is step j's result in the low slot and 0 in the high one, the same value
+// a 64-bit arch passes in one register.
+func TestSplitRet(t *testing.T) {
+	var c Chain
+	c.Syscall(unix.SYS_GETPID)
+	c.Begin(&Sig{Nr: unix.SYS_GETPID, Name: "x", Params: []Param{{"pos_lo", KindLo}, {"pos_hi", KindHi}}})
+	c.ArgSplit64(0, 1, 0x100000002)
+	c.ArgSplit64(0, 1, int64(Ret(0)))
+	var got [6]uintptr
+	d := &DryRun{Func: func(step int, nr uintptr, a [6]uintptr) int64 {
+		if step == 1 {
+			got = a
+		}
+		return 7
+	}}
+	if _, err := c.RunOn(d); err != nil {
+		t.Fatal(err)
+	}
+	if got[0] != 7 || got[1] != 0 {
+		t.Errorf("split Ret(0) passed %#x, %#x; want 7, 0", got[0], got[1])
+	}
+	if s := c.String(); !strings.Contains(s, "x($0)") {
+		t.Errorf("printed %q", s)
+	}
+}
+
+// TestRawSyscallBounds: a raw Syscall step for a syscall with a known Sig
+// checks a length against the slice before it, as the typed methods do: a
+// literal over the slice is a build error, and a Ret length is bounded at
+// run time, so the kernel cannot write past the slice into what follows.
+func TestRawSyscallBounds(t *testing.T) {
+	var mem [2][8]byte
+	var c Chain
+	c.Syscall(unix.SYS_READ, 0, mem[0][:], 16)
+	if be := buildErr(t, &c); be.Rule != RuleBufLen || be.Field != "arg[2]" {
+		t.Errorf("literal length: %v", be)
+	}
+	c = Chain{}
+	c.Syscall(unix.SYS_READ, 0, &mem[0], 16)
+	if be := buildErr(t, &c); be.Rule != RuleBufLen {
+		t.Errorf("pointer to an array: %v", be)
+	}
+	// A pipe holding 16 bytes; the length is step 1's result (16): the read
+	// must not run.
+	var fds [2]int
+	if err := unix.Pipe(fds[:]); err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fds[0])
+	defer unix.Close(fds[1])
+	src := []byte("0123456789abcdef")
+	c = Chain{}
+	c.Syscall(unix.SYS_GETPID)
+	c.Syscall(unix.SYS_WRITE, fds[1], src, len(src))
+	c.Syscall(unix.SYS_READ, fds[0], mem[0][:], Ret(1))
+	res, err := c.RunOn(Interp{})
+	var se *StepError
+	if !errors.As(err, &se) || se.Why != Bound || se.Step != 2 {
+		t.Fatalf("run: %v, want the read stopped by its bound", err)
+	}
+	if mem[1] != [8]byte{} {
+		t.Errorf("the kernel wrote past the slice: %q", mem[1][:])
+	}
+	if res.Ran(2) {
+		t.Error("the read ran")
+	}
+	// unsafe.Pointer has no known size: unchecked, as documented.
+	c = Chain{}
+	c.Syscall(unix.SYS_READ, 0, unsafe.Pointer(&mem[0]), 16)
+	if err := c.Err(); err != nil {
+		t.Errorf("unsafe.Pointer buffer: %v", err)
 	}
 }

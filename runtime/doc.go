@@ -19,12 +19,33 @@
 //
 // Ret(i) returns an int carrying a tag pattern: on 64-bit arches the value
 // 0x8A7C5EC4A1E0_0000 | i (a large negative number), on 32-bit arches
-// 0x8A7C_0000 | i. Any integer, fd or address parameter recognises it
-// (IsRet), including after conversion to int64 or uintptr, and turns it into
-// a symbolic argument. A reference to the same or a later step is a build
-// error. A literal that happens to carry the tag is read as a reference:
-// on 64-bit arches no meaningful argument does; on 32-bit arches pass such
-// a literal through a pointer or split parameter instead.
+// 0x8A7C_5C00 | i. Any integer, fd or address parameter recognises it
+// (IsRet), including after conversion to int64, uint32 or uintptr, and
+// turns it into a symbolic argument. A reference to the same or a later
+// step, or Ret(i) with a negative i or one of MaxSteps and more, is a build
+// error that says which. In a 64-bit parameter a 32-bit arch splits over
+// two registers, int64(Ret(j)) is step j's result in the low register and
+// 0 in the high one, so it means the same on every arch.
+//
+// Why a literal is never read as a reference: on 64-bit arches the tag
+// leaves 2^9 values out of 2^64, all of them negative numbers below
+// -8.6e18 that no fd, length, count, pid, flag word or user address is. On
+// 32-bit arches the window is 512 values, 0x8A7C5C00-0x8A7C5DFF (as an int,
+// about -1.97e9), and
+//
+//   - no address: the package maps the page holding the window
+//     (0x8A7C5000) PROT_NONE at start-up, so no user mapping can be
+//     there (if the page was already taken, every Ret fails to build
+//     instead);
+//   - no fd, pid or process group (fds are >= 0 or AT_FDCWD, pids are
+//     within +-4194304), no length of a Go slice (those are >= 0), no
+//     errno value (>= -4095);
+//   - no x/sys/unix constant of a 32-bit arch (a test checks them).
+//
+// What remains is a hand-made 32-bit word with exactly that bit pattern
+// (flags or an ioctl request made up of bits no constant has), or an
+// int64 offset of about -1.97e9 on a 32-bit arch; pass such a value in a
+// raw Syscall step as unsafe.Pointer, which is never read as a reference.
 //
 // # Safety
 //

@@ -33,7 +33,7 @@ const (
 	RuleBadSlot                      // an argument slot the step does not have
 	RuleBadArg                       // an argument of a type the builder cannot pass
 	RuleBufLen                       // a literal length larger than its buffer
-	RuleRetSplit                     // a reference in a 64-bit value split over two slots
+	RuleRetSplit                     // a reference where the value must be known when the chain is built (RequireLiteral)
 	RuleWordRange                    // a value that does not fit the machine word
 	RuleNilSig                       // Begin with a nil Sig
 )
@@ -56,7 +56,7 @@ var ruleText = [...]string{
 	RuleBadSlot:      "the step has no such argument slot",
 	RuleBadArg:       "the argument's Go type cannot be passed to a syscall",
 	RuleBufLen:       "a length must not exceed its buffer",
-	RuleRetSplit:     "a 64-bit value split over two slots cannot be a reference",
+	RuleRetSplit:     "this value must be known when the chain is built; it cannot be a reference",
 	RuleWordRange:    "the value does not fit in a machine word",
 	RuleNilSig:       "Begin needs a non-nil *Sig",
 }

@@ -35,8 +35,8 @@ func ExampleDryRun() {
 	fmt.Print(res)
 	fmt.Println(err)
 	// Output:
-	// openat(AT_FDCWD, "/etc/hostname", O_RDONLY, 0) = 3
-	// getpid() = ? (not run)
+	// openat(AT_FDCWD, "/etc/hostname", O_RDONLY, 0) = 3 # when >= 0 goto 2: true
+	// getpid() = ? (skipped: step 0 jumped to 2)
 	// close($0) = 0
 	// <nil>
 }

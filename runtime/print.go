@@ -28,28 +28,56 @@ func (c *Chain) String() string {
 	return b.String()
 }
 
-// String prints the run strace style, one step per line:
+// String prints the run strace style, one step per line. A step with
+// conditions says what they decided; a step a jump passed over says so:
 //
 //	openat(AT_FDCWD, "/etc/hostname", O_RDONLY, 0) = 3
-//	read($0, 0xc000012000, 4096) = 9
-//	write(1, 0xc000012000, $1) = -1 EBADF (Bad file descriptor)
-//	close($0) = ? (not run)
+//	read($0, 0xc000012000, 4096) = 0 # when == 0 goto 3: true
+//	write(1, 0xc000012000, $1) = ? (skipped: step 1 jumped to 3)
+//	close($0) = 0
 func (r *Result) String() string {
 	if r.prog == nil {
 		return ""
 	}
 	var b strings.Builder
 	ran := make([]bool, len(r.raw))
+	jumpedOver := make([]int, len(r.raw)) // step+1 of the jump that passed over each step; 0 if none
 	next := r.replay(func(i int) { ran[i] = true })
 	for i := range r.prog.steps {
-		writeCall(&b, &r.prog.steps[i].w, &r.prog.steps[i].m, r.prog.strs, i)
+		w := &r.prog.steps[i].w
+		if !ran[i] || w.nconds == 0 || w.action != Jump || w.firstTrue(r.raw[i], r.raw) < 0 {
+			continue
+		}
+		for j := i + 1; j < int(w.target) && j < len(jumpedOver); j++ {
+			jumpedOver[j] = i + 1
+		}
+	}
+	for i := range r.prog.steps {
+		w, m := &r.prog.steps[i].w, &r.prog.steps[i].m
+		writeCall(&b, w, m, r.prog.strs, i)
 		v := r.raw[i]
 		switch {
 		case ran[i]:
 			b.WriteString(" = ")
-			writeRet(&b, v)
+			retKind := KindInt
+			if m.sig != nil {
+				retKind = m.sig.Ret
+			}
+			writeRet(&b, v, retKind)
+			if w.nconds > 0 {
+				b.WriteString(" # ")
+				writeConds(&b, w)
+				if w.firstTrue(v, r.raw) >= 0 {
+					b.WriteString(": true")
+				} else {
+					b.WriteString(": false")
+				}
+			}
 		case r.Why == Bound && i == next:
 			b.WriteString(" = ? (not run: an argument exceeds its bound)")
+		case jumpedOver[i] > 0:
+			j := jumpedOver[i] - 1
+			b.WriteString(" = ? (skipped: step " + strconv.Itoa(j) + " jumped to " + strconv.FormatUint(r.prog.steps[j].w.target, 10) + ")")
 		default:
 			b.WriteString(" = ? (not run)")
 		}
@@ -61,9 +89,14 @@ func (r *Result) String() string {
 	return b.String()
 }
 
-// writeRet prints a result: a number, or -1 ERRNO (Message).
-func writeRet(b *strings.Builder, v uintptr) {
+// writeRet prints a result: a number (in hex for an address), or -1
+// ERRNO (Message).
+func writeRet(b *strings.Builder, v uintptr, kind Kind) {
 	if !isErrno(v) {
+		if kind == KindHex {
+			b.WriteString("0x" + strconv.FormatUint(uint64(v), 16))
+			return
+		}
 		b.WriteString(strconv.FormatInt(int64(intptr(v)), 10))
 		return
 	}
@@ -138,6 +171,10 @@ func writeArg(b *strings.Builder, kind Kind, w *wstep, m *stepMeta, g *goStr, k 
 	case KindUint, KindLen:
 		b.WriteString(strconv.FormatUint(uint64(uintptr(v)), 10))
 	case KindHex:
+		if v == 0 {
+			b.WriteString("0")
+			return
+		}
 		b.WriteString("0x" + strconv.FormatUint(uint64(uintptr(v)), 16))
 	case KindDirFD:
 		if signed == unix.AT_FDCWD {
@@ -149,6 +186,12 @@ func writeArg(b *strings.Builder, kind Kind, w *wstep, m *stepMeta, g *goStr, k 
 		b.WriteString(openFlags(uint64(uintptr(v))))
 	case KindAtFlags:
 		b.WriteString(flagNames(uint64(uintptr(v)), atFlagNames, "0"))
+	case KindProt:
+		b.WriteString(flagNames(uint64(uintptr(v)), protNames, "PROT_NONE"))
+	case KindMapFlags:
+		b.WriteString(mapFlags(uint64(uintptr(v))))
+	case KindStatxMask:
+		b.WriteString(flagNames(uint64(uintptr(v)), statxNames, "0"))
 	case KindMode:
 		if v == 0 {
 			b.WriteString("0")
@@ -184,26 +227,7 @@ func writeOptions(b *strings.Builder, w *wstep) {
 	var opts []string
 	if w.nconds > 0 {
 		var c strings.Builder
-		c.WriteString("when ")
-		for j := 0; j < int(w.nconds); j++ {
-			if j > 0 {
-				c.WriteString(" || ")
-			}
-			c.WriteString(cmpOps[w.cmps[j]] + " ")
-			if w.condsym&(1<<j) != 0 {
-				c.WriteString("$" + strconv.FormatUint(w.vals[j], 10))
-			} else {
-				c.WriteString(strconv.FormatInt(int64(intptr(uintptr(w.vals[j]))), 10))
-			}
-		}
-		switch w.action {
-		case Stop:
-			c.WriteString(" stop")
-		case Continue:
-			c.WriteString(" continue")
-		case Jump:
-			c.WriteString(" goto " + strconv.FormatUint(w.target, 10))
-		}
+		writeConds(&c, w)
 		opts = append(opts, c.String())
 	}
 	if !w.errstop {
@@ -219,6 +243,39 @@ func writeOptions(b *strings.Builder, w *wstep) {
 	}
 	if len(opts) > 0 {
 		b.WriteString(" # " + strings.Join(opts, "; "))
+	}
+}
+
+// writeConds prints a step's conditions and action: "when == -EEXIST ||
+// < 0 goto 3". A literal in the errno range with a name prints as -ENAME,
+// as strace prints results.
+func writeConds(c *strings.Builder, w *wstep) {
+	c.WriteString("when ")
+	for j := 0; j < int(w.nconds); j++ {
+		if j > 0 {
+			c.WriteString(" || ")
+		}
+		c.WriteString(cmpOps[w.cmps[j]] + " ")
+		if w.condsym&(1<<j) != 0 {
+			c.WriteString("$" + strconv.FormatUint(w.vals[j], 10))
+			continue
+		}
+		v := uintptr(w.vals[j])
+		if isErrno(v) {
+			if name := unix.ErrnoName(unix.Errno(-v)); name != "" {
+				c.WriteString("-" + name)
+				continue
+			}
+		}
+		c.WriteString(strconv.FormatInt(int64(intptr(v)), 10))
+	}
+	switch w.action {
+	case Stop:
+		c.WriteString(" stop")
+	case Continue:
+		c.WriteString(" continue")
+	case Jump:
+		c.WriteString(" goto " + strconv.FormatUint(w.target, 10))
 	}
 }
 
@@ -293,4 +350,68 @@ func flagNames(v uint64, names []flagName, zero string) string {
 		parts = append(parts, "0x"+strconv.FormatUint(v, 16))
 	}
 	return strings.Join(parts, "|")
+}
+
+var protNames = []flagName{
+	{unix.PROT_READ, "PROT_READ"},
+	{unix.PROT_WRITE, "PROT_WRITE"},
+	{unix.PROT_EXEC, "PROT_EXEC"},
+	{unix.PROT_GROWSDOWN, "PROT_GROWSDOWN"},
+	{unix.PROT_GROWSUP, "PROT_GROWSUP"},
+}
+
+// MAP_* flags beside the sharing type (the low 4 bits). Values are this
+// arch's (mips and others differ).
+var mapFlagNames = []flagName{
+	{unix.MAP_FIXED, "MAP_FIXED"},
+	{unix.MAP_ANONYMOUS, "MAP_ANONYMOUS"},
+	{unix.MAP_GROWSDOWN, "MAP_GROWSDOWN"},
+	{unix.MAP_DENYWRITE, "MAP_DENYWRITE"},
+	{unix.MAP_EXECUTABLE, "MAP_EXECUTABLE"},
+	{unix.MAP_LOCKED, "MAP_LOCKED"},
+	{unix.MAP_NORESERVE, "MAP_NORESERVE"},
+	{unix.MAP_POPULATE, "MAP_POPULATE"},
+	{unix.MAP_NONBLOCK, "MAP_NONBLOCK"},
+	{unix.MAP_STACK, "MAP_STACK"},
+	{unix.MAP_HUGETLB, "MAP_HUGETLB"},
+	{unix.MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"},
+}
+
+func mapFlags(v uint64) string {
+	var typ string
+	switch v & unix.MAP_TYPE {
+	case unix.MAP_SHARED:
+		typ = "MAP_SHARED"
+	case unix.MAP_PRIVATE:
+		typ = "MAP_PRIVATE"
+	case unix.MAP_SHARED_VALIDATE:
+		typ = "MAP_SHARED_VALIDATE"
+	default:
+		typ = "0x" + strconv.FormatUint(v&unix.MAP_TYPE, 16)
+	}
+	rest := flagNames(v&^unix.MAP_TYPE, mapFlagNames, "")
+	if rest == "" {
+		return typ
+	}
+	return typ + "|" + rest
+}
+
+// STATX_* mask bits, STATX_BASIC_STATS first so a full request prints as
+// one name.
+var statxNames = []flagName{
+	{unix.STATX_BASIC_STATS, "STATX_BASIC_STATS"},
+	{unix.STATX_TYPE, "STATX_TYPE"},
+	{unix.STATX_MODE, "STATX_MODE"},
+	{unix.STATX_NLINK, "STATX_NLINK"},
+	{unix.STATX_UID, "STATX_UID"},
+	{unix.STATX_GID, "STATX_GID"},
+	{unix.STATX_ATIME, "STATX_ATIME"},
+	{unix.STATX_MTIME, "STATX_MTIME"},
+	{unix.STATX_CTIME, "STATX_CTIME"},
+	{unix.STATX_INO, "STATX_INO"},
+	{unix.STATX_SIZE, "STATX_SIZE"},
+	{unix.STATX_BLOCKS, "STATX_BLOCKS"},
+	{unix.STATX_BTIME, "STATX_BTIME"},
+	{unix.STATX_MNT_ID, "STATX_MNT_ID"},
+	{unix.STATX_DIOALIGN, "STATX_DIOALIGN"},
 }

@@ -97,3 +97,49 @@ func TestOpenFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintStrace: what makes a trace read like strace's: errno names in
+// conditions, PROT_*/MAP_*/STATX_* flags by name, addresses in hex
+// (arguments and an mmap result), and what a jump passed over.
+func TestPrintStrace(t *testing.T) {
+	if strconv.IntSize == 32 {
+		t.Skip("the golden file has 64-bit addresses")
+	}
+	mmap := &Sig{Nr: 9000, Name: "mmap", Ret: KindHex, Params: []Param{
+		{"addr", KindHex}, {"len", KindUint}, {"prot", KindProt}, {"flags", KindMapFlags}, {"fd", KindFD}, {"off", KindInt}}}
+	statx := &Sig{Nr: 9001, Name: "statx", Params: []Param{
+		{"dfd", KindDirFD}, {"filename", KindString}, {"flags", KindAtFlags}, {"mask", KindStatxMask}, {"buffer", KindPtr}}}
+	var c Chain
+	c.Syscall(unix.SYS_MKDIRAT, unix.AT_FDCWD, "/tmp/d", 0o755).AllowError().When(EQ, -int(unix.EEXIST)).When(EQ, -int(unix.ENOSPC)).Goto(2)
+	c.Syscall(unix.SYS_GETPID)
+	c.Begin(mmap)
+	c.ArgInt(0, 0)
+	c.ArgInt(1, 8192)
+	c.ArgInt(2, unix.PROT_READ|unix.PROT_WRITE)
+	c.ArgInt(3, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_POPULATE)
+	c.ArgInt(4, -1)
+	c.ArgInt(5, 0)
+	c.Begin(mmap)
+	c.ArgInt(0, 0x7f0000001000)
+	c.ArgInt(1, 4096)
+	c.ArgInt(2, unix.PROT_NONE)
+	c.ArgInt(3, unix.MAP_SHARED|unix.MAP_FIXED|1<<28)
+	c.ArgInt(4, int64(Ret(0)))
+	c.ArgInt(5, 0)
+	c.Begin(statx)
+	c.ArgInt(0, unix.AT_FDCWD)
+	c.ArgStr(1, "/etc")
+	c.ArgInt(2, unix.AT_SYMLINK_NOFOLLOW)
+	c.ArgInt(3, unix.STATX_BASIC_STATS|unix.STATX_BTIME)
+	c.ArgPtr(4, nil, 0)
+	c.AllowError()
+	c.Syscall(unix.SYS_MUNMAP, Ret(2), 8192)
+	var b strings.Builder
+	b.WriteString("# chain\n" + c.String())
+	r, err := c.RunOn(&DryRun{Results: []int64{-int64(unix.EEXIST), 0, 0x7f1234560000, 0x7f0000001000, -int64(unix.EFAULT), 0}})
+	b.WriteString("# run\n" + r.String())
+	if err != nil {
+		b.WriteString("# err: " + err.Error() + "\n")
+	}
+	golden(t, "strace", b.String())
+}

@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	goruntime "runtime"
 
@@ -26,20 +27,35 @@ func (r *Result) Len() int { return len(r.raw) }
 
 // Ret returns step i's result: its return value (a negative errno on
 // failure), or -ECANCELED if it did not run (-EOVERFLOW for the step a
-// bound stopped). Out of range, it returns -ECANCELED.
+// bound stopped). An i that is not a step of the chain panics, as a slice
+// index out of range does: no value could be told apart from a result.
 func (r *Result) Ret(i int) int64 {
-	if i < 0 || i >= len(r.raw) {
-		return -int64(unix.ECANCELED)
-	}
+	r.checkStep("Ret", i)
 	return int64(intptr(r.raw[i]))
 }
 
-// Errno returns step i's errno, or 0 if it succeeded (or did not run).
+// Errno returns step i's errno, or 0 if it succeeded (or did not run). An
+// i that is not a step of the chain panics, like Ret.
 func (r *Result) Errno(i int) unix.Errno {
-	if i < 0 || i >= len(r.raw) || !r.Ran(i) || !isErrno(r.raw[i]) {
+	r.checkStep("Errno", i)
+	if !r.Ran(i) || !isErrno(r.raw[i]) {
 		return 0
 	}
 	return unix.Errno(-r.raw[i])
+}
+
+// checkStep panics with a message naming the call when i is not a step.
+func (r *Result) checkStep(method string, i int) {
+	if i >= 0 && i < len(r.raw) {
+		return
+	}
+	switch len(r.raw) {
+	case 0:
+		panic(fmt.Sprintf("syschain: Result.%s(%d) of a Result that holds no run", method, i))
+	case 1:
+		panic(fmt.Sprintf("syschain: Result.%s(%d) of a 1-step chain: the only step is 0", method, i))
+	}
+	panic(fmt.Sprintf("syschain: Result.%s(%d) of a %d-step chain: steps are 0-%d", method, i, len(r.raw), len(r.raw)-1))
 }
 
 // Ran reports whether step i ran, by replaying the control flow (the wire
@@ -155,6 +171,9 @@ func (r *Result) refused(err error) {
 // it succeeds. The error is a build error, a backend's refusal, or the
 // run's *StepError (r is filled in then too).
 func (c *Chain) RunInto(b Backend, r *Result) error {
+	if r == nil {
+		return errNilResult
+	}
 	p, err := c.Program()
 	if err != nil {
 		return err
@@ -175,6 +194,9 @@ func execOn(b Backend, interp bool, p *Program, raw []uintptr) (uintptr, error) 
 
 // RunInto runs the program on b (the default backend if nil) into r.
 func (p *Program) RunInto(b Backend, r *Result) error {
+	if r == nil {
+		return errNilResult
+	}
 	if b == nil {
 		b = DefaultBackend(p)
 	}
@@ -206,6 +228,10 @@ func (p *Program) RunInto(b Backend, r *Result) error {
 	}
 	return r.finish(st)
 }
+
+// errNilResult is RunInto's error for a nil *Result: there is nowhere to
+// put the results, so nothing runs.
+var errNilResult = errors.New("syschain: RunInto(b, nil): pass the *Result to fill, e.g. var res runtime.Result; c.RunInto(nil, &res)")
 
 // Run runs the chain on the best available backend. The Result is non-nil
 // whenever the chain ran, also when err is a *StepError.

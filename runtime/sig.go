@@ -14,6 +14,7 @@ type Sig struct {
 	Nr     uintptr
 	Name   string  // e.g. "pread64"
 	Params []Param // one per register slot, in slot order (at most 6)
+	Ret    Kind    // how a successful result prints: KindInt (the zero value), or KindHex for an address (mmap)
 }
 
 // Param is one register slot of a Sig.
@@ -42,10 +43,13 @@ const (
 	KindLo                    // the low half of a 64-bit value (32-bit arches; preadv's pos_l)
 	KindHi                    // the high half: printed with its KindLo slot
 	KindAtFlags               // AT_* flags by name
+	KindProt                  // mmap/mprotect PROT_* flags by name
+	KindMapFlags              // mmap MAP_* flags by name
+	KindStatxMask             // statx STATX_* mask by name
 	numKind
 )
 
-var kindNames = [numKind]string{"int", "uint", "hex", "fd", "dirfd", "string", "strings", "buf", "len", "ptr", "openflags", "mode", "pad", "lo", "hi", "atflags"}
+var kindNames = [numKind]string{"int", "uint", "hex", "fd", "dirfd", "string", "strings", "buf", "len", "ptr", "openflags", "mode", "pad", "lo", "hi", "atflags", "prot", "mapflags", "statxmask"}
 
 func (k Kind) String() string {
 	if k < numKind {
@@ -110,24 +114,24 @@ func p(name string, k Kind) Param { return Param{name, k} }
 // parameter, so the conformance suite, tests and the CLI print well
 // without the generated package.
 var builtinSigs = []*Sig{
-	{unix.SYS_READ, "read", []Param{p("fd", KindFD), p("buf", KindBuf), p("count", KindLen)}},
-	{unix.SYS_WRITE, "write", []Param{p("fd", KindFD), p("buf", KindBuf), p("count", KindLen)}},
-	{unix.SYS_OPENAT, "openat", []Param{p("dfd", KindDirFD), p("filename", KindString), p("flags", KindOpenFlags), p("mode", KindMode)}},
-	{unix.SYS_CLOSE, "close", []Param{p("fd", KindFD)}},
-	{unix.SYS_LSEEK, "lseek", []Param{p("fd", KindFD), p("offset", KindInt), p("whence", KindInt)}},
-	{unix.SYS_GETPID, "getpid", nil},
-	{unix.SYS_GETPPID, "getppid", nil},
-	{unix.SYS_GETTID, "gettid", nil},
-	{unix.SYS_DUP, "dup", []Param{p("fildes", KindFD)}},
-	{unix.SYS_DUP3, "dup3", []Param{p("oldfd", KindFD), p("newfd", KindFD), p("flags", KindOpenFlags)}},
-	{unix.SYS_PIPE2, "pipe2", []Param{p("fildes", KindPtr), p("flags", KindOpenFlags)}},
-	{unix.SYS_MEMFD_CREATE, "memfd_create", []Param{p("uname", KindString), p("flags", KindHex)}},
-	{unix.SYS_FCNTL, "fcntl", []Param{p("fd", KindFD), p("cmd", KindInt), p("arg", KindHex)}},
-	{unix.SYS_MKDIRAT, "mkdirat", []Param{p("dfd", KindDirFD), p("pathname", KindString), p("mode", KindMode)}},
-	{unix.SYS_UNLINKAT, "unlinkat", []Param{p("dfd", KindDirFD), p("pathname", KindString), p("flag", KindAtFlags)}},
-	{unix.SYS_FACCESSAT, "faccessat", []Param{p("dfd", KindDirFD), p("filename", KindString), p("mode", KindMode)}},
-	{unix.SYS_GETUID, "getuid", nil},
-	{unix.SYS_UMASK, "umask", []Param{p("mask", KindMode)}},
+	{Nr: unix.SYS_READ, Name: "read", Params: []Param{p("fd", KindFD), p("buf", KindBuf), p("count", KindLen)}},
+	{Nr: unix.SYS_WRITE, Name: "write", Params: []Param{p("fd", KindFD), p("buf", KindBuf), p("count", KindLen)}},
+	{Nr: unix.SYS_OPENAT, Name: "openat", Params: []Param{p("dfd", KindDirFD), p("filename", KindString), p("flags", KindOpenFlags), p("mode", KindMode)}},
+	{Nr: unix.SYS_CLOSE, Name: "close", Params: []Param{p("fd", KindFD)}},
+	{Nr: unix.SYS_LSEEK, Name: "lseek", Params: []Param{p("fd", KindFD), p("offset", KindInt), p("whence", KindInt)}},
+	{Nr: unix.SYS_GETPID, Name: "getpid"},
+	{Nr: unix.SYS_GETPPID, Name: "getppid"},
+	{Nr: unix.SYS_GETTID, Name: "gettid"},
+	{Nr: unix.SYS_DUP, Name: "dup", Params: []Param{p("fildes", KindFD)}},
+	{Nr: unix.SYS_DUP3, Name: "dup3", Params: []Param{p("oldfd", KindFD), p("newfd", KindFD), p("flags", KindOpenFlags)}},
+	{Nr: unix.SYS_PIPE2, Name: "pipe2", Params: []Param{p("fildes", KindPtr), p("flags", KindOpenFlags)}},
+	{Nr: unix.SYS_MEMFD_CREATE, Name: "memfd_create", Params: []Param{p("uname", KindString), p("flags", KindHex)}},
+	{Nr: unix.SYS_FCNTL, Name: "fcntl", Params: []Param{p("fd", KindFD), p("cmd", KindInt), p("arg", KindHex)}},
+	{Nr: unix.SYS_MKDIRAT, Name: "mkdirat", Params: []Param{p("dfd", KindDirFD), p("pathname", KindString), p("mode", KindMode)}},
+	{Nr: unix.SYS_UNLINKAT, Name: "unlinkat", Params: []Param{p("dfd", KindDirFD), p("pathname", KindString), p("flag", KindAtFlags)}},
+	{Nr: unix.SYS_FACCESSAT, Name: "faccessat", Params: []Param{p("dfd", KindDirFD), p("filename", KindString), p("mode", KindMode)}},
+	{Nr: unix.SYS_GETUID, Name: "getuid"},
+	{Nr: unix.SYS_UMASK, Name: "umask", Params: []Param{p("mask", KindMode)}},
 }
 
 func init() { RegisterSigs(builtinSigs...) }
