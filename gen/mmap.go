@@ -30,7 +30,7 @@ func addPortableMmap(a *Arch, goNames map[string]string) error {
 		return fmt.Errorf("linux/%s: %s already is method Mmap; cannot add the portable one", a.GoArch, prev)
 	}
 	ps := mmapParams()
-	kinds := []string{"KindHex", "KindUint", "KindHex", "KindHex", "KindFD", "KindUint"}
+	kinds := []string{"KindHex", "KindUint", "KindProt", "KindMapFlags", "KindFD", "KindUint"}
 	names := []string{"addr", "len", "prot", "flags", "fd", "pgoff"}
 	s := &Syscall{
 		Nr: m2.Nr, Name: m2.Name, GoName: "Mmap", Entry: m2.Entry, Source: m2.Source,

@@ -427,6 +427,12 @@ func rtKind(sys, cname string, p *Param, cp cParam) string {
 		return "KindUint"
 	}
 	switch {
+	case cname == "prot" && (strings.HasPrefix(sys, "mmap") || strings.Contains(sys, "mprotect") || sys == "remap_file_pages"):
+		return "KindProt"
+	case cname == "flags" && strings.HasPrefix(sys, "mmap"):
+		return "KindMapFlags"
+	case cname == "mask" && sys == "statx":
+		return "KindStatxMask"
 	case dirfdName.MatchString(cname):
 		return "KindDirFD"
 	case fdName.MatchString(cname) || cname == "fildes":
@@ -447,6 +453,10 @@ func rtKind(sys, cname string, p *Param, cp cParam) string {
 	}
 	return "KindInt"
 }
+
+// addrResults are the syscalls whose result is an address: traces print
+// it in hex (runtime.Sig.Ret).
+var addrResults = set("mmap", "mmap2", "old_mmap", "mremap", "brk", "shmat")
 
 var openFlagSyscalls = set("open", "openat", "creat", "open_by_handle_at", "dup3", "pipe2", "eventfd2", "inotify_init1", "signalfd4", "timerfd_create", "epoll_create1")
 

@@ -74,13 +74,12 @@ func renderCommon(pkg, header string) ([]byte, error) {
 
 	// func (c *Chain) argPages(pgSlot, lenSlot int, off int64) { ... }
 	f.Comment("argPages sets mmap2's page-offset slot to off/4096 (the portable Mmap on")
-	f.Comment("32-bit arches). A Ret cannot be divided before the chain runs, so it is")
-	f.Comment("handed to ArgSplit64, which records a build error for it. An offset that")
-	f.Comment("is not a multiple of 4096 has no page number; mmap fails such a call with")
-	f.Comment("EINVAL on 64-bit arches, and a zero length makes mmap2 fail the same way.")
+	f.Comment("32-bit arches). A Ret cannot be divided before the chain runs: it is a build")
+	f.Comment("error, as it is in Mmap on every arch. An offset that is not a multiple of")
+	f.Comment("4096 has no page number; mmap fails such a call with EINVAL on 64-bit")
+	f.Comment("arches, and a zero length makes mmap2 fail the same way.")
 	f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id("argPages").Params(jen.List(jen.Id("pgSlot"), jen.Id("lenSlot")).Int(), jen.Id("off").Int64()).Block(
-		jen.If(jen.List(jen.Id("_"), jen.Id("isRet")).Op(":=").Add(rt("IsRet")).Call(jen.Id("off")), jen.Id("isRet")).Block(
-			jen.Id("c").Dot("Chain").Dot("ArgSplit64").Call(jen.Id("pgSlot"), jen.Id("pgSlot"), jen.Id("off")),
+		jen.If(jen.Op("!").Id("c").Dot("Chain").Dot("RequireLiteral").Call(jen.Id("pgSlot"), jen.Id("off"), jen.Lit(mmapOffWhy))).Block(
 			jen.Return(),
 		),
 		jen.If(jen.Id("off").Op("%").Lit(4096).Op("!=").Lit(0)).Block(
@@ -93,12 +92,11 @@ func renderCommon(pkg, header string) ([]byte, error) {
 	// func (c *Chain) mmapBlock(slot int, args ...int64) { ... }
 	f.Comment("mmapBlock stores the arguments of an mmap that reads them from memory (s390x's")
 	f.Comment("old_mmap) in a block the chain keeps alive, and points the slot at it. A Ret")
-	f.Comment("cannot be stored before the chain runs: ArgSplit64 records a build error for it.")
+	f.Comment("cannot be stored before the chain runs: it is a build error.")
 	f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id("mmapBlock").Params(jen.Id("slot").Int(), jen.Id("args").Op("...").Int64()).Block(
 		jen.Id("block").Op(":=").New(jen.Index(jen.Lit(6)).Uint64()),
 		jen.For(jen.List(jen.Id("i"), jen.Id("v")).Op(":=").Range().Id("args")).Block(
-			jen.If(jen.List(jen.Id("_"), jen.Id("isRet")).Op(":=").Add(rt("IsRet")).Call(jen.Id("v")), jen.Id("isRet")).Block(
-				jen.Id("c").Dot("Chain").Dot("ArgSplit64").Call(jen.Id("slot"), jen.Id("slot"), jen.Id("v")),
+			jen.If(jen.Op("!").Id("c").Dot("Chain").Dot("RequireLiteral").Call(jen.Id("slot"), jen.Id("v"), jen.Lit("s390x's mmap reads its arguments from memory, filled when the chain is built"))).Block(
 				jen.Return(),
 			),
 			jen.Id("block").Index(jen.Id("i")).Op("=").Uint64().Call(jen.Id("v")),
@@ -107,6 +105,9 @@ func renderCommon(pkg, header string) ([]byte, error) {
 	)
 	return render(f)
 }
+
+// mmapOffWhy is the build error's reason for a Ret as Mmap's offset.
+const mmapOffWhy = "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)"
 
 // renderArch emits one GOARCH's methods.
 func renderArch(pkg, header string, a *Arch, calls []*Syscall) ([]byte, error) {
@@ -151,6 +152,9 @@ func renderArch(pkg, header string, a *Arch, calls []*Syscall) ([]byte, error) {
 		fields := []jen.Code{jen.Id("Nr").Op(":").Lit(s.Nr), jen.Id("Name").Op(":").Lit(s.Name)}
 		if len(ps) > 0 {
 			fields = append(fields, jen.Id("Params").Op(":").Index().Add(rt("Param")).Values(ps...))
+		}
+		if addrResults[s.Name] {
+			fields = append(fields, jen.Id("Ret").Op(":").Add(rt("KindHex")))
 		}
 		defs = append(defs, jen.Id(sigVar(s)).Op("=").Add(rt("Sig")).Values(fields...))
 		if !s.synth {
@@ -240,6 +244,10 @@ func renderMethod(f *jen.File, a *Arch, s *Syscall) {
 		case kInt:
 			body = append(body, c().Dot("ArgInt").Call(jen.Lit(k), jen.Int64().Call(jen.Id(p.Name))))
 		case kInt64:
+			if s.GoName == "Mmap" {
+				// c.Chain.RequireLiteral(5, off, "..."): as on 32-bit arches.
+				body = append(body, c().Dot("RequireLiteral").Call(jen.Lit(k), jen.Id(p.Name), jen.Lit(mmapOffWhy)))
+			}
 			body = append(body, c().Dot("ArgInt").Call(jen.Lit(k), jen.Id(p.Name)))
 		case kLen:
 			body = append(body, c().Dot("ArgLen").Call(jen.Lit(k), jen.Int64().Call(jen.Id(p.Name)), jen.Lit(sl.Partner)))

@@ -402,10 +402,10 @@ var (
 	sigLstat                 = runtime.Sig{Nr: 6, Name: "lstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigPoll                  = runtime.Sig{Nr: 7, Name: "poll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "timeout_msecs", Kind: runtime.KindInt}}}
 	sigLseek                 = runtime.Sig{Nr: 8, Name: "lseek", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "whence", Kind: runtime.KindUint}}}
-	sigMmap                  = runtime.Sig{Nr: 9, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "off", Kind: runtime.KindUint}}}
-	sigMprotect              = runtime.Sig{Nr: 10, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}}}
+	sigMmap                  = runtime.Sig{Nr: 9, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "off", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
+	sigMprotect              = runtime.Sig{Nr: 10, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}}}
 	sigMunmap                = runtime.Sig{Nr: 11, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
-	sigBrk                   = runtime.Sig{Nr: 12, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}}
+	sigBrk                   = runtime.Sig{Nr: 12, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigRtSigaction           = runtime.Sig{Nr: 13, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask         = runtime.Sig{Nr: 14, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigreturn           = runtime.Sig{Nr: 15, Name: "rt_sigreturn"}
@@ -418,12 +418,12 @@ var (
 	sigPipe                  = runtime.Sig{Nr: 22, Name: "pipe", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindPtr}}}
 	sigSelect                = runtime.Sig{Nr: 23, Name: "select", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tvp", Kind: runtime.KindPtr}}}
 	sigSchedYield            = runtime.Sig{Nr: 24, Name: "sched_yield"}
-	sigMremap                = runtime.Sig{Nr: 25, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}}
+	sigMremap                = runtime.Sig{Nr: 25, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigMsync                 = runtime.Sig{Nr: 26, Name: "msync", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigMincore               = runtime.Sig{Nr: 27, Name: "mincore", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "vec", Kind: runtime.KindPtr}}}
 	sigMadvise               = runtime.Sig{Nr: 28, Name: "madvise", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len_in", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}}}
 	sigShmget                = runtime.Sig{Nr: 29, Name: "shmget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "size", Kind: runtime.KindUint}, {Name: "shmflg", Kind: runtime.KindInt}}}
-	sigShmat                 = runtime.Sig{Nr: 30, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}}
+	sigShmat                 = runtime.Sig{Nr: 30, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigShmctl                = runtime.Sig{Nr: 31, Name: "shmctl", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigDup                   = runtime.Sig{Nr: 32, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigDup2                  = runtime.Sig{Nr: 33, Name: "dup2", Params: []runtime.Param{{Name: "oldfd", Kind: runtime.KindFD}, {Name: "newfd", Kind: runtime.KindFD}}}
@@ -593,7 +593,7 @@ var (
 	sigIoSubmit              = runtime.Sig{Nr: 209, Name: "io_submit", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "iocbpp", Kind: runtime.KindPtr}}}
 	sigIoCancel              = runtime.Sig{Nr: 210, Name: "io_cancel", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "iocb", Kind: runtime.KindPtr}, {Name: "result", Kind: runtime.KindPtr}}}
 	sigEpollCreate           = runtime.Sig{Nr: 213, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
-	sigRemapFilePages        = runtime.Sig{Nr: 216, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRemapFilePages        = runtime.Sig{Nr: 216, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigGetdents64            = runtime.Sig{Nr: 217, Name: "getdents64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSetTidAddress         = runtime.Sig{Nr: 218, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
 	sigRestartSyscall        = runtime.Sig{Nr: 219, Name: "restart_syscall"}
@@ -705,10 +705,10 @@ var (
 	sigCopyFileRange         = runtime.Sig{Nr: 326, Name: "copy_file_range", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPreadv2               = runtime.Sig{Nr: 327, Name: "preadv2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigPwritev2              = runtime.Sig{Nr: 328, Name: "pwritev2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
-	sigPkeyMprotect          = runtime.Sig{Nr: 329, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pkey", Kind: runtime.KindInt}}}
+	sigPkeyMprotect          = runtime.Sig{Nr: 329, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pkey", Kind: runtime.KindInt}}}
 	sigPkeyAlloc             = runtime.Sig{Nr: 330, Name: "pkey_alloc", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindHex}, {Name: "init_val", Kind: runtime.KindUint}}}
 	sigPkeyFree              = runtime.Sig{Nr: 331, Name: "pkey_free", Params: []runtime.Param{{Name: "pkey", Kind: runtime.KindInt}}}
-	sigStatx                 = runtime.Sig{Nr: 332, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindHex}, {Name: "buffer", Kind: runtime.KindPtr}}}
+	sigStatx                 = runtime.Sig{Nr: 332, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindStatxMask}, {Name: "buffer", Kind: runtime.KindPtr}}}
 	sigIoPgetevents          = runtime.Sig{Nr: 333, Name: "io_pgetevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
 	sigRseq                  = runtime.Sig{Nr: 334, Name: "rseq", Params: []runtime.Param{{Name: "rseq", Kind: runtime.KindPtr}, {Name: "rseq_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindUint}}}
 	sigUretprobe             = runtime.Sig{Nr: 335, Name: "uretprobe"}
@@ -873,6 +873,7 @@ func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, off int6
 	c.Chain.ArgInt(2, int64(prot))
 	c.Chain.ArgInt(3, int64(flags))
 	c.Chain.ArgInt(4, int64(fd))
+	c.Chain.RequireLiteral(5, off, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
 	c.Chain.ArgInt(5, off)
 	return c
 }

@@ -476,7 +476,7 @@ var (
 	sigDup                      = runtime.Sig{Nr: 41, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigPipe                     = runtime.Sig{Nr: 42, Name: "pipe", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindPtr}}}
 	sigTimes                    = runtime.Sig{Nr: 43, Name: "times", Params: []runtime.Param{{Name: "tbuf", Kind: runtime.KindPtr}}}
-	sigBrk                      = runtime.Sig{Nr: 45, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}}
+	sigBrk                      = runtime.Sig{Nr: 45, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigSetgid                   = runtime.Sig{Nr: 46, Name: "setgid", Params: []runtime.Param{{Name: "gid", Kind: runtime.KindInt}}}
 	sigGetgid                   = runtime.Sig{Nr: 47, Name: "getgid"}
 	sigGeteuid                  = runtime.Sig{Nr: 49, Name: "geteuid"}
@@ -535,7 +535,7 @@ var (
 	sigSetdomainname            = runtime.Sig{Nr: 121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                    = runtime.Sig{Nr: 122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigAdjtimex                 = runtime.Sig{Nr: 124, Name: "adjtimex", Params: []runtime.Param{{Name: "utp", Kind: runtime.KindPtr}}}
-	sigMprotect                 = runtime.Sig{Nr: 125, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}}}
+	sigMprotect                 = runtime.Sig{Nr: 125, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}}}
 	sigSigprocmask              = runtime.Sig{Nr: 126, Name: "sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}}}
 	sigInitModule               = runtime.Sig{Nr: 128, Name: "init_module", Params: []runtime.Param{{Name: "umod", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "uargs", Kind: runtime.KindString}}}
 	sigDeleteModule             = runtime.Sig{Nr: 129, Name: "delete_module", Params: []runtime.Param{{Name: "name_user", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -568,7 +568,7 @@ var (
 	sigSchedGetPriorityMin      = runtime.Sig{Nr: 160, Name: "sched_get_priority_min", Params: []runtime.Param{{Name: "policy", Kind: runtime.KindInt}}}
 	sigSchedRrGetInterval       = runtime.Sig{Nr: 161, Name: "sched_rr_get_interval", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "interval", Kind: runtime.KindPtr}}}
 	sigNanosleep                = runtime.Sig{Nr: 162, Name: "nanosleep", Params: []runtime.Param{{Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
-	sigMremap                   = runtime.Sig{Nr: 163, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}}
+	sigMremap                   = runtime.Sig{Nr: 163, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigSetresuid                = runtime.Sig{Nr: 164, Name: "setresuid", Params: []runtime.Param{{Name: "ruid", Kind: runtime.KindInt}, {Name: "euid", Kind: runtime.KindInt}, {Name: "suid", Kind: runtime.KindInt}}}
 	sigGetresuid                = runtime.Sig{Nr: 165, Name: "getresuid", Params: []runtime.Param{{Name: "ruidp", Kind: runtime.KindPtr}, {Name: "euidp", Kind: runtime.KindPtr}, {Name: "suidp", Kind: runtime.KindPtr}}}
 	sigPoll                     = runtime.Sig{Nr: 168, Name: "poll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "timeout_msecs", Kind: runtime.KindInt}}}
@@ -592,7 +592,7 @@ var (
 	sigSendfile                 = runtime.Sig{Nr: 187, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
 	sigVfork                    = runtime.Sig{Nr: 190, Name: "vfork"}
 	sigUgetrlimit               = runtime.Sig{Nr: 191, Name: "ugetrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
-	sigMmap2                    = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}}
+	sigMmap2                    = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 	sigTruncate64               = runtime.Sig{Nr: 193, Name: "truncate64", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "pad", Kind: runtime.KindPad}, {Name: "length_lo", Kind: runtime.KindLo}, {Name: "length_hi", Kind: runtime.KindHi}}}
 	sigFtruncate64              = runtime.Sig{Nr: 194, Name: "ftruncate64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "pad", Kind: runtime.KindPad}, {Name: "length_lo", Kind: runtime.KindLo}, {Name: "length_hi", Kind: runtime.KindHi}}}
 	sigStat64                   = runtime.Sig{Nr: 195, Name: "stat64", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
@@ -650,7 +650,7 @@ var (
 	sigEpollCreate              = runtime.Sig{Nr: 250, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl                 = runtime.Sig{Nr: 251, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait                = runtime.Sig{Nr: 252, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
-	sigRemapFilePages           = runtime.Sig{Nr: 253, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRemapFilePages           = runtime.Sig{Nr: 253, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSetTidAddress            = runtime.Sig{Nr: 256, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
 	sigTimerCreate              = runtime.Sig{Nr: 257, Name: "timer_create", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "timer_event_spec", Kind: runtime.KindPtr}, {Name: "created_timer_id", Kind: runtime.KindPtr}}}
 	sigTimerSettime             = runtime.Sig{Nr: 258, Name: "timer_settime", Params: []runtime.Param{{Name: "timer_id", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindInt}, {Name: "new", Kind: runtime.KindPtr}, {Name: "old", Kind: runtime.KindPtr}}}
@@ -700,7 +700,7 @@ var (
 	sigMsgrcv                   = runtime.Sig{Nr: 302, Name: "msgrcv", Params: []runtime.Param{{Name: "msqid", Kind: runtime.KindInt}, {Name: "msgp", Kind: runtime.KindPtr}, {Name: "msgsz", Kind: runtime.KindUint}, {Name: "msgtyp", Kind: runtime.KindInt}, {Name: "msgflg", Kind: runtime.KindInt}}}
 	sigMsgget                   = runtime.Sig{Nr: 303, Name: "msgget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "msgflg", Kind: runtime.KindInt}}}
 	sigOldMsgctl                = runtime.Sig{Nr: 304, Name: "msgctl", Params: []runtime.Param{{Name: "msqid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
-	sigShmat                    = runtime.Sig{Nr: 305, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}}
+	sigShmat                    = runtime.Sig{Nr: 305, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigShmdt                    = runtime.Sig{Nr: 306, Name: "shmdt", Params: []runtime.Param{{Name: "shmaddr", Kind: runtime.KindPtr}}}
 	sigShmget                   = runtime.Sig{Nr: 307, Name: "shmget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "size", Kind: runtime.KindUint}, {Name: "shmflg", Kind: runtime.KindInt}}}
 	sigOldShmctl                = runtime.Sig{Nr: 308, Name: "shmctl", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
@@ -788,10 +788,10 @@ var (
 	sigCopyFileRange            = runtime.Sig{Nr: 391, Name: "copy_file_range", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPreadv2                  = runtime.Sig{Nr: 392, Name: "preadv2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindLo}, {Name: "pos_h", Kind: runtime.KindHi}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigPwritev2                 = runtime.Sig{Nr: 393, Name: "pwritev2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindLo}, {Name: "pos_h", Kind: runtime.KindHi}, {Name: "flags", Kind: runtime.KindInt}}}
-	sigPkeyMprotect             = runtime.Sig{Nr: 394, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pkey", Kind: runtime.KindInt}}}
+	sigPkeyMprotect             = runtime.Sig{Nr: 394, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pkey", Kind: runtime.KindInt}}}
 	sigPkeyAlloc                = runtime.Sig{Nr: 395, Name: "pkey_alloc", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindHex}, {Name: "init_val", Kind: runtime.KindUint}}}
 	sigPkeyFree                 = runtime.Sig{Nr: 396, Name: "pkey_free", Params: []runtime.Param{{Name: "pkey", Kind: runtime.KindInt}}}
-	sigStatx                    = runtime.Sig{Nr: 397, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindHex}, {Name: "buffer", Kind: runtime.KindPtr}}}
+	sigStatx                    = runtime.Sig{Nr: 397, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindStatxMask}, {Name: "buffer", Kind: runtime.KindPtr}}}
 	sigRseq                     = runtime.Sig{Nr: 398, Name: "rseq", Params: []runtime.Param{{Name: "rseq", Kind: runtime.KindPtr}, {Name: "rseq_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindUint}}}
 	sigIoPgetevents             = runtime.Sig{Nr: 399, Name: "io_pgetevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
 	sigMigratePages             = runtime.Sig{Nr: 400, Name: "migrate_pages", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "maxnode", Kind: runtime.KindUint}, {Name: "old_nodes", Kind: runtime.KindPtr}, {Name: "new_nodes", Kind: runtime.KindPtr}}}
@@ -863,7 +863,7 @@ var (
 	sigFileSetattr              = runtime.Sig{Nr: 469, Name: "file_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "ufattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "at_flags", Kind: runtime.KindHex}}}
 	sigListns                   = runtime.Sig{Nr: 470, Name: "listns", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "ns_ids", Kind: runtime.KindPtr}, {Name: "nr_ns_ids", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigRseqSliceYield           = runtime.Sig{Nr: 471, Name: "rseq_slice_yield"}
-	sigMmap                     = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}}
+	sigMmap                     = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.

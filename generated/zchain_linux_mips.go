@@ -472,7 +472,7 @@ var (
 	sigDup                      = runtime.Sig{Nr: 4041, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigPipe                     = runtime.Sig{Nr: 4042, Name: "pipe"}
 	sigTimes                    = runtime.Sig{Nr: 4043, Name: "times", Params: []runtime.Param{{Name: "tbuf", Kind: runtime.KindPtr}}}
-	sigBrk                      = runtime.Sig{Nr: 4045, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}}
+	sigBrk                      = runtime.Sig{Nr: 4045, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigSetgid                   = runtime.Sig{Nr: 4046, Name: "setgid", Params: []runtime.Param{{Name: "gid", Kind: runtime.KindInt}}}
 	sigGetgid                   = runtime.Sig{Nr: 4047, Name: "getgid"}
 	sigGeteuid                  = runtime.Sig{Nr: 4049, Name: "geteuid"}
@@ -511,7 +511,7 @@ var (
 	sigSwapon                   = runtime.Sig{Nr: 4087, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
 	sigReboot                   = runtime.Sig{Nr: 4088, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigOldReaddir               = runtime.Sig{Nr: 4089, Name: "readdir", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
-	sigOldMmap                  = runtime.Sig{Nr: 4090, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}}
+	sigOldMmap                  = runtime.Sig{Nr: 4090, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigMunmap                   = runtime.Sig{Nr: 4091, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
 	sigTruncate                 = runtime.Sig{Nr: 4092, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
 	sigFtruncate                = runtime.Sig{Nr: 4093, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
@@ -540,7 +540,7 @@ var (
 	sigSetdomainname            = runtime.Sig{Nr: 4121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                    = runtime.Sig{Nr: 4122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigAdjtimex                 = runtime.Sig{Nr: 4124, Name: "adjtimex", Params: []runtime.Param{{Name: "utp", Kind: runtime.KindPtr}}}
-	sigMprotect                 = runtime.Sig{Nr: 4125, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}}}
+	sigMprotect                 = runtime.Sig{Nr: 4125, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}}}
 	sigSigprocmask              = runtime.Sig{Nr: 4126, Name: "sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}}}
 	sigInitModule               = runtime.Sig{Nr: 4128, Name: "init_module", Params: []runtime.Param{{Name: "umod", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "uargs", Kind: runtime.KindString}}}
 	sigDeleteModule             = runtime.Sig{Nr: 4129, Name: "delete_module", Params: []runtime.Param{{Name: "name_user", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -576,7 +576,7 @@ var (
 	sigSchedGetPriorityMin      = runtime.Sig{Nr: 4164, Name: "sched_get_priority_min", Params: []runtime.Param{{Name: "policy", Kind: runtime.KindInt}}}
 	sigSchedRrGetInterval       = runtime.Sig{Nr: 4165, Name: "sched_rr_get_interval", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "interval", Kind: runtime.KindPtr}}}
 	sigNanosleep                = runtime.Sig{Nr: 4166, Name: "nanosleep", Params: []runtime.Param{{Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
-	sigMremap                   = runtime.Sig{Nr: 4167, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}}
+	sigMremap                   = runtime.Sig{Nr: 4167, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigAccept                   = runtime.Sig{Nr: 4168, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
 	sigBind                     = runtime.Sig{Nr: 4169, Name: "bind", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "umyaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
 	sigConnect                  = runtime.Sig{Nr: 4170, Name: "connect", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uservaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
@@ -615,7 +615,7 @@ var (
 	sigCapset                   = runtime.Sig{Nr: 4205, Name: "capset", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigSigaltstack              = runtime.Sig{Nr: 4206, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
 	sigSendfile                 = runtime.Sig{Nr: 4207, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
-	sigMmap2                    = runtime.Sig{Nr: 4210, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}}
+	sigMmap2                    = runtime.Sig{Nr: 4210, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 	sigTruncate64               = runtime.Sig{Nr: 4211, Name: "truncate64", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "pad", Kind: runtime.KindPad}, {Name: "length_hi", Kind: runtime.KindHi}, {Name: "length_lo", Kind: runtime.KindLo}}}
 	sigFtruncate64              = runtime.Sig{Nr: 4212, Name: "ftruncate64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "pad", Kind: runtime.KindPad}, {Name: "length_hi", Kind: runtime.KindHi}, {Name: "length_lo", Kind: runtime.KindLo}}}
 	sigStat64                   = runtime.Sig{Nr: 4213, Name: "stat64", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
@@ -654,7 +654,7 @@ var (
 	sigEpollCreate              = runtime.Sig{Nr: 4248, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl                 = runtime.Sig{Nr: 4249, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait                = runtime.Sig{Nr: 4250, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
-	sigRemapFilePages           = runtime.Sig{Nr: 4251, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRemapFilePages           = runtime.Sig{Nr: 4251, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSetTidAddress            = runtime.Sig{Nr: 4252, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
 	sigRestartSyscall           = runtime.Sig{Nr: 4253, Name: "restart_syscall"}
 	sigStatfs64                 = runtime.Sig{Nr: 4255, Name: "statfs64", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "sz", Kind: runtime.KindUint}, {Name: "buf", Kind: runtime.KindPtr}}}
@@ -761,17 +761,17 @@ var (
 	sigCopyFileRange            = runtime.Sig{Nr: 4360, Name: "copy_file_range", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPreadv2                  = runtime.Sig{Nr: 4361, Name: "preadv2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindLo}, {Name: "pos_h", Kind: runtime.KindHi}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigPwritev2                 = runtime.Sig{Nr: 4362, Name: "pwritev2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindLo}, {Name: "pos_h", Kind: runtime.KindHi}, {Name: "flags", Kind: runtime.KindInt}}}
-	sigPkeyMprotect             = runtime.Sig{Nr: 4363, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pkey", Kind: runtime.KindInt}}}
+	sigPkeyMprotect             = runtime.Sig{Nr: 4363, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pkey", Kind: runtime.KindInt}}}
 	sigPkeyAlloc                = runtime.Sig{Nr: 4364, Name: "pkey_alloc", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindHex}, {Name: "init_val", Kind: runtime.KindUint}}}
 	sigPkeyFree                 = runtime.Sig{Nr: 4365, Name: "pkey_free", Params: []runtime.Param{{Name: "pkey", Kind: runtime.KindInt}}}
-	sigStatx                    = runtime.Sig{Nr: 4366, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindHex}, {Name: "buffer", Kind: runtime.KindPtr}}}
+	sigStatx                    = runtime.Sig{Nr: 4366, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindStatxMask}, {Name: "buffer", Kind: runtime.KindPtr}}}
 	sigRseq                     = runtime.Sig{Nr: 4367, Name: "rseq", Params: []runtime.Param{{Name: "rseq", Kind: runtime.KindPtr}, {Name: "rseq_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindUint}}}
 	sigIoPgetevents             = runtime.Sig{Nr: 4368, Name: "io_pgetevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
 	sigSemget                   = runtime.Sig{Nr: 4393, Name: "semget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "nsems", Kind: runtime.KindInt}, {Name: "semflg", Kind: runtime.KindInt}}}
 	sigSemctl                   = runtime.Sig{Nr: 4394, Name: "semctl", Params: []runtime.Param{{Name: "semid", Kind: runtime.KindInt}, {Name: "semnum", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "arg", Kind: runtime.KindUint}}}
 	sigShmget                   = runtime.Sig{Nr: 4395, Name: "shmget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "size", Kind: runtime.KindUint}, {Name: "shmflg", Kind: runtime.KindInt}}}
 	sigShmctl                   = runtime.Sig{Nr: 4396, Name: "shmctl", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
-	sigShmat                    = runtime.Sig{Nr: 4397, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}}
+	sigShmat                    = runtime.Sig{Nr: 4397, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigShmdt                    = runtime.Sig{Nr: 4398, Name: "shmdt", Params: []runtime.Param{{Name: "shmaddr", Kind: runtime.KindPtr}}}
 	sigMsgget                   = runtime.Sig{Nr: 4399, Name: "msgget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "msgflg", Kind: runtime.KindInt}}}
 	sigMsgsnd                   = runtime.Sig{Nr: 4400, Name: "msgsnd", Params: []runtime.Param{{Name: "msqid", Kind: runtime.KindInt}, {Name: "msgp", Kind: runtime.KindPtr}, {Name: "msgsz", Kind: runtime.KindUint}, {Name: "msgflg", Kind: runtime.KindInt}}}
@@ -844,7 +844,7 @@ var (
 	sigFileSetattr              = runtime.Sig{Nr: 4469, Name: "file_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "ufattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "at_flags", Kind: runtime.KindHex}}}
 	sigListns                   = runtime.Sig{Nr: 4470, Name: "listns", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "ns_ids", Kind: runtime.KindPtr}, {Name: "nr_ns_ids", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigRseqSliceYield           = runtime.Sig{Nr: 4471, Name: "rseq_slice_yield"}
-	sigMmap                     = runtime.Sig{Nr: 4210, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}}
+	sigMmap                     = runtime.Sig{Nr: 4210, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.

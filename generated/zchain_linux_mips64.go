@@ -396,10 +396,10 @@ var (
 	sigLstat                 = runtime.Sig{Nr: 5006, Name: "lstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigPoll                  = runtime.Sig{Nr: 5007, Name: "poll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "timeout_msecs", Kind: runtime.KindInt}}}
 	sigLseek                 = runtime.Sig{Nr: 5008, Name: "lseek", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "whence", Kind: runtime.KindUint}}}
-	sigMmap                  = runtime.Sig{Nr: 5009, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}}
-	sigMprotect              = runtime.Sig{Nr: 5010, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}}}
+	sigMmap                  = runtime.Sig{Nr: 5009, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
+	sigMprotect              = runtime.Sig{Nr: 5010, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}}}
 	sigMunmap                = runtime.Sig{Nr: 5011, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
-	sigBrk                   = runtime.Sig{Nr: 5012, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}}
+	sigBrk                   = runtime.Sig{Nr: 5012, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigRtSigaction           = runtime.Sig{Nr: 5013, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask         = runtime.Sig{Nr: 5014, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigIoctl                 = runtime.Sig{Nr: 5015, Name: "ioctl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
@@ -411,12 +411,12 @@ var (
 	sigPipe                  = runtime.Sig{Nr: 5021, Name: "pipe"}
 	sigNewselect             = runtime.Sig{Nr: 5022, Name: "_newselect", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tvp", Kind: runtime.KindPtr}}}
 	sigSchedYield            = runtime.Sig{Nr: 5023, Name: "sched_yield"}
-	sigMremap                = runtime.Sig{Nr: 5024, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}}
+	sigMremap                = runtime.Sig{Nr: 5024, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigMsync                 = runtime.Sig{Nr: 5025, Name: "msync", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigMincore               = runtime.Sig{Nr: 5026, Name: "mincore", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "vec", Kind: runtime.KindPtr}}}
 	sigMadvise               = runtime.Sig{Nr: 5027, Name: "madvise", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len_in", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}}}
 	sigShmget                = runtime.Sig{Nr: 5028, Name: "shmget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "size", Kind: runtime.KindUint}, {Name: "shmflg", Kind: runtime.KindInt}}}
-	sigShmat                 = runtime.Sig{Nr: 5029, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}}
+	sigShmat                 = runtime.Sig{Nr: 5029, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigOldShmctl             = runtime.Sig{Nr: 5030, Name: "shmctl", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigDup                   = runtime.Sig{Nr: 5031, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigDup2                  = runtime.Sig{Nr: 5032, Name: "dup2", Params: []runtime.Param{{Name: "oldfd", Kind: runtime.KindFD}, {Name: "newfd", Kind: runtime.KindFD}}}
@@ -586,7 +586,7 @@ var (
 	sigEpollCreate           = runtime.Sig{Nr: 5207, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl              = runtime.Sig{Nr: 5208, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait             = runtime.Sig{Nr: 5209, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
-	sigRemapFilePages        = runtime.Sig{Nr: 5210, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRemapFilePages        = runtime.Sig{Nr: 5210, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigRtSigreturn           = runtime.Sig{Nr: 5211, Name: "rt_sigreturn"}
 	sigSetTidAddress         = runtime.Sig{Nr: 5212, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
 	sigRestartSyscall        = runtime.Sig{Nr: 5213, Name: "restart_syscall"}
@@ -696,10 +696,10 @@ var (
 	sigCopyFileRange         = runtime.Sig{Nr: 5320, Name: "copy_file_range", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPreadv2               = runtime.Sig{Nr: 5321, Name: "preadv2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigPwritev2              = runtime.Sig{Nr: 5322, Name: "pwritev2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
-	sigPkeyMprotect          = runtime.Sig{Nr: 5323, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pkey", Kind: runtime.KindInt}}}
+	sigPkeyMprotect          = runtime.Sig{Nr: 5323, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pkey", Kind: runtime.KindInt}}}
 	sigPkeyAlloc             = runtime.Sig{Nr: 5324, Name: "pkey_alloc", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindHex}, {Name: "init_val", Kind: runtime.KindUint}}}
 	sigPkeyFree              = runtime.Sig{Nr: 5325, Name: "pkey_free", Params: []runtime.Param{{Name: "pkey", Kind: runtime.KindInt}}}
-	sigStatx                 = runtime.Sig{Nr: 5326, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindHex}, {Name: "buffer", Kind: runtime.KindPtr}}}
+	sigStatx                 = runtime.Sig{Nr: 5326, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindStatxMask}, {Name: "buffer", Kind: runtime.KindPtr}}}
 	sigRseq                  = runtime.Sig{Nr: 5327, Name: "rseq", Params: []runtime.Param{{Name: "rseq", Kind: runtime.KindPtr}, {Name: "rseq_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindUint}}}
 	sigIoPgetevents          = runtime.Sig{Nr: 5328, Name: "io_pgetevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
 	sigPidfdSendSignal       = runtime.Sig{Nr: 5424, Name: "pidfd_send_signal", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "sig", Kind: runtime.KindInt}, {Name: "info", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -861,6 +861,7 @@ func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, offset i
 	c.Chain.ArgInt(2, int64(prot))
 	c.Chain.ArgInt(3, int64(flags))
 	c.Chain.ArgInt(4, int64(fd))
+	c.Chain.RequireLiteral(5, offset, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
 	c.Chain.ArgInt(5, offset)
 	return c
 }

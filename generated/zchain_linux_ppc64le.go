@@ -444,7 +444,7 @@ var (
 	sigDup                   = runtime.Sig{Nr: 41, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigPipe                  = runtime.Sig{Nr: 42, Name: "pipe", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindPtr}}}
 	sigTimes                 = runtime.Sig{Nr: 43, Name: "times", Params: []runtime.Param{{Name: "tbuf", Kind: runtime.KindPtr}}}
-	sigBrk                   = runtime.Sig{Nr: 45, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}}
+	sigBrk                   = runtime.Sig{Nr: 45, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigSetgid                = runtime.Sig{Nr: 46, Name: "setgid", Params: []runtime.Param{{Name: "gid", Kind: runtime.KindInt}}}
 	sigGetgid                = runtime.Sig{Nr: 47, Name: "getgid"}
 	sigSignal                = runtime.Sig{Nr: 48, Name: "signal", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "handler", Kind: runtime.KindInt}}}
@@ -478,7 +478,7 @@ var (
 	sigUselib                = runtime.Sig{Nr: 86, Name: "uselib", Params: []runtime.Param{{Name: "library", Kind: runtime.KindString}}}
 	sigSwapon                = runtime.Sig{Nr: 87, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
 	sigReboot                = runtime.Sig{Nr: 88, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
-	sigMmap                  = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}}
+	sigMmap                  = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigMunmap                = runtime.Sig{Nr: 91, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
 	sigTruncate              = runtime.Sig{Nr: 92, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
 	sigFtruncate             = runtime.Sig{Nr: 93, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
@@ -505,7 +505,7 @@ var (
 	sigSetdomainname         = runtime.Sig{Nr: 121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                 = runtime.Sig{Nr: 122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigAdjtimex              = runtime.Sig{Nr: 124, Name: "adjtimex", Params: []runtime.Param{{Name: "txc_p", Kind: runtime.KindPtr}}}
-	sigMprotect              = runtime.Sig{Nr: 125, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}}}
+	sigMprotect              = runtime.Sig{Nr: 125, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}}}
 	sigInitModule            = runtime.Sig{Nr: 128, Name: "init_module", Params: []runtime.Param{{Name: "umod", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "uargs", Kind: runtime.KindString}}}
 	sigDeleteModule          = runtime.Sig{Nr: 129, Name: "delete_module", Params: []runtime.Param{{Name: "name_user", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigQuotactl              = runtime.Sig{Nr: 131, Name: "quotactl", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindUint}, {Name: "special", Kind: runtime.KindString}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
@@ -537,7 +537,7 @@ var (
 	sigSchedGetPriorityMin   = runtime.Sig{Nr: 160, Name: "sched_get_priority_min", Params: []runtime.Param{{Name: "policy", Kind: runtime.KindInt}}}
 	sigSchedRrGetInterval    = runtime.Sig{Nr: 161, Name: "sched_rr_get_interval", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "interval", Kind: runtime.KindPtr}}}
 	sigNanosleep             = runtime.Sig{Nr: 162, Name: "nanosleep", Params: []runtime.Param{{Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
-	sigMremap                = runtime.Sig{Nr: 163, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}}
+	sigMremap                = runtime.Sig{Nr: 163, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigSetresuid             = runtime.Sig{Nr: 164, Name: "setresuid", Params: []runtime.Param{{Name: "ruid", Kind: runtime.KindUint}, {Name: "euid", Kind: runtime.KindUint}, {Name: "suid", Kind: runtime.KindUint}}}
 	sigGetresuid             = runtime.Sig{Nr: 165, Name: "getresuid", Params: []runtime.Param{{Name: "ruidp", Kind: runtime.KindPtr}, {Name: "euidp", Kind: runtime.KindPtr}, {Name: "suidp", Kind: runtime.KindPtr}}}
 	sigPoll                  = runtime.Sig{Nr: 167, Name: "poll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "timeout_msecs", Kind: runtime.KindInt}}}
@@ -597,7 +597,7 @@ var (
 	sigEpollCreate           = runtime.Sig{Nr: 236, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl              = runtime.Sig{Nr: 237, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait             = runtime.Sig{Nr: 238, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
-	sigRemapFilePages        = runtime.Sig{Nr: 239, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRemapFilePages        = runtime.Sig{Nr: 239, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigTimerCreate           = runtime.Sig{Nr: 240, Name: "timer_create", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "timer_event_spec", Kind: runtime.KindPtr}, {Name: "created_timer_id", Kind: runtime.KindPtr}}}
 	sigTimerSettime          = runtime.Sig{Nr: 241, Name: "timer_settime", Params: []runtime.Param{{Name: "timer_id", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindInt}, {Name: "new_setting", Kind: runtime.KindPtr}, {Name: "old_setting", Kind: runtime.KindPtr}}}
 	sigTimerGettime          = runtime.Sig{Nr: 242, Name: "timer_gettime", Params: []runtime.Param{{Name: "timer_id", Kind: runtime.KindInt}, {Name: "setting", Kind: runtime.KindPtr}}}
@@ -726,10 +726,10 @@ var (
 	sigPreadv2               = runtime.Sig{Nr: 380, Name: "preadv2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigPwritev2              = runtime.Sig{Nr: 381, Name: "pwritev2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigKexecFileLoad         = runtime.Sig{Nr: 382, Name: "kexec_file_load", Params: []runtime.Param{{Name: "kernel_fd", Kind: runtime.KindFD}, {Name: "initrd_fd", Kind: runtime.KindFD}, {Name: "cmdline_len", Kind: runtime.KindUint}, {Name: "cmdline_ptr", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigStatx                 = runtime.Sig{Nr: 383, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindHex}, {Name: "buffer", Kind: runtime.KindPtr}}}
+	sigStatx                 = runtime.Sig{Nr: 383, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindStatxMask}, {Name: "buffer", Kind: runtime.KindPtr}}}
 	sigPkeyAlloc             = runtime.Sig{Nr: 384, Name: "pkey_alloc", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindHex}, {Name: "init_val", Kind: runtime.KindUint}}}
 	sigPkeyFree              = runtime.Sig{Nr: 385, Name: "pkey_free", Params: []runtime.Param{{Name: "pkey", Kind: runtime.KindInt}}}
-	sigPkeyMprotect          = runtime.Sig{Nr: 386, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pkey", Kind: runtime.KindInt}}}
+	sigPkeyMprotect          = runtime.Sig{Nr: 386, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pkey", Kind: runtime.KindInt}}}
 	sigRseq                  = runtime.Sig{Nr: 387, Name: "rseq", Params: []runtime.Param{{Name: "rseq", Kind: runtime.KindPtr}, {Name: "rseq_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindUint}}}
 	sigIoPgetevents          = runtime.Sig{Nr: 388, Name: "io_pgetevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
 	sigSemtimedop            = runtime.Sig{Nr: 392, Name: "semtimedop", Params: []runtime.Param{{Name: "semid", Kind: runtime.KindInt}, {Name: "tsops", Kind: runtime.KindPtr}, {Name: "nsops", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}}}
@@ -737,7 +737,7 @@ var (
 	sigSemctl                = runtime.Sig{Nr: 394, Name: "semctl", Params: []runtime.Param{{Name: "semid", Kind: runtime.KindInt}, {Name: "semnum", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "arg", Kind: runtime.KindUint}}}
 	sigShmget                = runtime.Sig{Nr: 395, Name: "shmget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "size", Kind: runtime.KindUint}, {Name: "shmflg", Kind: runtime.KindInt}}}
 	sigShmctl                = runtime.Sig{Nr: 396, Name: "shmctl", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
-	sigShmat                 = runtime.Sig{Nr: 397, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}}
+	sigShmat                 = runtime.Sig{Nr: 397, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigShmdt                 = runtime.Sig{Nr: 398, Name: "shmdt", Params: []runtime.Param{{Name: "shmaddr", Kind: runtime.KindPtr}}}
 	sigMsgget                = runtime.Sig{Nr: 399, Name: "msgget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "msgflg", Kind: runtime.KindInt}}}
 	sigMsgsnd                = runtime.Sig{Nr: 400, Name: "msgsnd", Params: []runtime.Param{{Name: "msqid", Kind: runtime.KindInt}, {Name: "msgp", Kind: runtime.KindPtr}, {Name: "msgsz", Kind: runtime.KindUint}, {Name: "msgflg", Kind: runtime.KindInt}}}
@@ -1488,6 +1488,7 @@ func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, offset i
 	c.Chain.ArgInt(2, int64(prot))
 	c.Chain.ArgInt(3, int64(flags))
 	c.Chain.ArgInt(4, int64(fd))
+	c.Chain.RequireLiteral(5, offset, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
 	c.Chain.ArgInt(5, offset)
 	return c
 }

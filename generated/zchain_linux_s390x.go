@@ -434,7 +434,7 @@ var (
 	sigDup                   = runtime.Sig{Nr: 41, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigPipe                  = runtime.Sig{Nr: 42, Name: "pipe", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindPtr}}}
 	sigTimes                 = runtime.Sig{Nr: 43, Name: "times", Params: []runtime.Param{{Name: "tbuf", Kind: runtime.KindPtr}}}
-	sigBrk                   = runtime.Sig{Nr: 45, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}}
+	sigBrk                   = runtime.Sig{Nr: 45, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigSignal                = runtime.Sig{Nr: 48, Name: "signal", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "handler", Kind: runtime.KindInt}}}
 	sigAcct                  = runtime.Sig{Nr: 51, Name: "acct", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}}}
 	sigUmount2               = runtime.Sig{Nr: 52, Name: "umount2", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -461,7 +461,7 @@ var (
 	sigUselib                = runtime.Sig{Nr: 86, Name: "uselib", Params: []runtime.Param{{Name: "library", Kind: runtime.KindString}}}
 	sigSwapon                = runtime.Sig{Nr: 87, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
 	sigReboot                = runtime.Sig{Nr: 88, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
-	sigOldMmap               = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}}
+	sigOldMmap               = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}, Ret: runtime.KindHex}
 	sigMunmap                = runtime.Sig{Nr: 91, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
 	sigTruncate              = runtime.Sig{Nr: 92, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
 	sigFtruncate             = runtime.Sig{Nr: 93, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
@@ -488,7 +488,7 @@ var (
 	sigSetdomainname         = runtime.Sig{Nr: 121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                 = runtime.Sig{Nr: 122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigAdjtimex              = runtime.Sig{Nr: 124, Name: "adjtimex", Params: []runtime.Param{{Name: "txc_p", Kind: runtime.KindPtr}}}
-	sigMprotect              = runtime.Sig{Nr: 125, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}}}
+	sigMprotect              = runtime.Sig{Nr: 125, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}}}
 	sigSigprocmask           = runtime.Sig{Nr: 126, Name: "sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}}}
 	sigInitModule            = runtime.Sig{Nr: 128, Name: "init_module", Params: []runtime.Param{{Name: "umod", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "uargs", Kind: runtime.KindString}}}
 	sigDeleteModule          = runtime.Sig{Nr: 129, Name: "delete_module", Params: []runtime.Param{{Name: "name_user", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -518,7 +518,7 @@ var (
 	sigSchedGetPriorityMin   = runtime.Sig{Nr: 160, Name: "sched_get_priority_min", Params: []runtime.Param{{Name: "policy", Kind: runtime.KindInt}}}
 	sigSchedRrGetInterval    = runtime.Sig{Nr: 161, Name: "sched_rr_get_interval", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "interval", Kind: runtime.KindPtr}}}
 	sigNanosleep             = runtime.Sig{Nr: 162, Name: "nanosleep", Params: []runtime.Param{{Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
-	sigMremap                = runtime.Sig{Nr: 163, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}}
+	sigMremap                = runtime.Sig{Nr: 163, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigPoll                  = runtime.Sig{Nr: 168, Name: "poll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "timeout_msecs", Kind: runtime.KindInt}}}
 	sigPrctl                 = runtime.Sig{Nr: 172, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
 	sigRtSigreturn           = runtime.Sig{Nr: 173, Name: "rt_sigreturn"}
@@ -601,7 +601,7 @@ var (
 	sigClockNanosleep        = runtime.Sig{Nr: 262, Name: "clock_nanosleep", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindInt}, {Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
 	sigStatfs64              = runtime.Sig{Nr: 265, Name: "statfs64", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "sz", Kind: runtime.KindUint}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigFstatfs64             = runtime.Sig{Nr: 266, Name: "fstatfs64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "sz", Kind: runtime.KindUint}, {Name: "buf", Kind: runtime.KindPtr}}}
-	sigRemapFilePages        = runtime.Sig{Nr: 267, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRemapFilePages        = runtime.Sig{Nr: 267, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMbind                 = runtime.Sig{Nr: 268, Name: "mbind", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "mode", Kind: runtime.KindUint}, {Name: "nmask", Kind: runtime.KindPtr}, {Name: "maxnode", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigGetMempolicy          = runtime.Sig{Nr: 269, Name: "get_mempolicy", Params: []runtime.Param{{Name: "policy", Kind: runtime.KindPtr}, {Name: "nmask", Kind: runtime.KindPtr}, {Name: "maxnode", Kind: runtime.KindUint}, {Name: "addr", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSetMempolicy          = runtime.Sig{Nr: 270, Name: "set_mempolicy", Params: []runtime.Param{{Name: "mode", Kind: runtime.KindInt}, {Name: "nmask", Kind: runtime.KindPtr}, {Name: "maxnode", Kind: runtime.KindUint}}}
@@ -712,12 +712,12 @@ var (
 	sigPreadv2               = runtime.Sig{Nr: 376, Name: "preadv2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigPwritev2              = runtime.Sig{Nr: 377, Name: "pwritev2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigS390GuardedStorage    = runtime.Sig{Nr: 378, Name: "s390_guarded_storage", Params: []runtime.Param{{Name: "command", Kind: runtime.KindInt}, {Name: "gs_cb", Kind: runtime.KindPtr}}}
-	sigStatx                 = runtime.Sig{Nr: 379, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindHex}, {Name: "buffer", Kind: runtime.KindPtr}}}
+	sigStatx                 = runtime.Sig{Nr: 379, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindStatxMask}, {Name: "buffer", Kind: runtime.KindPtr}}}
 	sigS390Sthyi             = runtime.Sig{Nr: 380, Name: "s390_sthyi", Params: []runtime.Param{{Name: "function_code", Kind: runtime.KindUint}, {Name: "buffer", Kind: runtime.KindPtr}, {Name: "return_code", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigKexecFileLoad         = runtime.Sig{Nr: 381, Name: "kexec_file_load", Params: []runtime.Param{{Name: "kernel_fd", Kind: runtime.KindFD}, {Name: "initrd_fd", Kind: runtime.KindFD}, {Name: "cmdline_len", Kind: runtime.KindUint}, {Name: "cmdline_ptr", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigIoPgetevents          = runtime.Sig{Nr: 382, Name: "io_pgetevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
 	sigRseq                  = runtime.Sig{Nr: 383, Name: "rseq", Params: []runtime.Param{{Name: "rseq", Kind: runtime.KindPtr}, {Name: "rseq_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindUint}}}
-	sigPkeyMprotect          = runtime.Sig{Nr: 384, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pkey", Kind: runtime.KindInt}}}
+	sigPkeyMprotect          = runtime.Sig{Nr: 384, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pkey", Kind: runtime.KindInt}}}
 	sigPkeyAlloc             = runtime.Sig{Nr: 385, Name: "pkey_alloc", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindHex}, {Name: "init_val", Kind: runtime.KindUint}}}
 	sigPkeyFree              = runtime.Sig{Nr: 386, Name: "pkey_free", Params: []runtime.Param{{Name: "pkey", Kind: runtime.KindInt}}}
 	sigSemtimedop            = runtime.Sig{Nr: 392, Name: "semtimedop", Params: []runtime.Param{{Name: "semid", Kind: runtime.KindInt}, {Name: "tsops", Kind: runtime.KindPtr}, {Name: "nsops", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}}}
@@ -725,7 +725,7 @@ var (
 	sigSemctl                = runtime.Sig{Nr: 394, Name: "semctl", Params: []runtime.Param{{Name: "semid", Kind: runtime.KindInt}, {Name: "semnum", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "arg", Kind: runtime.KindUint}}}
 	sigShmget                = runtime.Sig{Nr: 395, Name: "shmget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "size", Kind: runtime.KindUint}, {Name: "shmflg", Kind: runtime.KindInt}}}
 	sigShmctl                = runtime.Sig{Nr: 396, Name: "shmctl", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
-	sigShmat                 = runtime.Sig{Nr: 397, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}}
+	sigShmat                 = runtime.Sig{Nr: 397, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigShmdt                 = runtime.Sig{Nr: 398, Name: "shmdt", Params: []runtime.Param{{Name: "shmaddr", Kind: runtime.KindPtr}}}
 	sigMsgget                = runtime.Sig{Nr: 399, Name: "msgget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "msgflg", Kind: runtime.KindInt}}}
 	sigMsgsnd                = runtime.Sig{Nr: 400, Name: "msgsnd", Params: []runtime.Param{{Name: "msqid", Kind: runtime.KindInt}, {Name: "msgp", Kind: runtime.KindPtr}, {Name: "msgsz", Kind: runtime.KindUint}, {Name: "msgflg", Kind: runtime.KindInt}}}
@@ -779,7 +779,7 @@ var (
 	sigFileSetattr           = runtime.Sig{Nr: 469, Name: "file_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "ufattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}, {Name: "at_flags", Kind: runtime.KindHex}}}
 	sigListns                = runtime.Sig{Nr: 470, Name: "listns", Params: []runtime.Param{{Name: "req", Kind: runtime.KindPtr}, {Name: "ns_ids", Kind: runtime.KindPtr}, {Name: "nr_ns_ids", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigRseqSliceYield        = runtime.Sig{Nr: 471, Name: "rseq_slice_yield"}
-	sigMmap                  = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}}
+	sigMmap                  = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}, Ret: runtime.KindHex}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.

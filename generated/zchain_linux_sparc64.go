@@ -440,7 +440,7 @@ var (
 	sigMknod                 = runtime.Sig{Nr: 14, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
 	sigChmod                 = runtime.Sig{Nr: 15, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigLchown                = runtime.Sig{Nr: 16, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
-	sigBrk                   = runtime.Sig{Nr: 17, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}}
+	sigBrk                   = runtime.Sig{Nr: 17, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigPerfctr               = runtime.Sig{Nr: 18, Name: "perfctr"}
 	sigLseek                 = runtime.Sig{Nr: 19, Name: "lseek", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "whence", Kind: runtime.KindUint}}}
 	sigGetpid                = runtime.Sig{Nr: 20, Name: "getpid"}
@@ -486,9 +486,9 @@ var (
 	sigVfork                 = runtime.Sig{Nr: 66, Name: "vfork"}
 	sigPread64               = runtime.Sig{Nr: 67, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigPwrite64              = runtime.Sig{Nr: 68, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
-	sigMmap                  = runtime.Sig{Nr: 71, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "off", Kind: runtime.KindUint}}}
+	sigMmap                  = runtime.Sig{Nr: 71, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "off", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 	sigMunmap                = runtime.Sig{Nr: 73, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
-	sigMprotect              = runtime.Sig{Nr: 74, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}}}
+	sigMprotect              = runtime.Sig{Nr: 74, Name: "mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}}}
 	sigMadvise               = runtime.Sig{Nr: 75, Name: "madvise", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len_in", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}}}
 	sigVhangup               = runtime.Sig{Nr: 76, Name: "vhangup"}
 	sigMincore               = runtime.Sig{Nr: 78, Name: "mincore", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "vec", Kind: runtime.KindPtr}}}
@@ -595,7 +595,7 @@ var (
 	sigUname                 = runtime.Sig{Nr: 189, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigInitModule            = runtime.Sig{Nr: 190, Name: "init_module", Params: []runtime.Param{{Name: "umod", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "uargs", Kind: runtime.KindString}}}
 	sigPersonality           = runtime.Sig{Nr: 191, Name: "personality", Params: []runtime.Param{{Name: "personality", Kind: runtime.KindUint}}}
-	sigRemapFilePages        = runtime.Sig{Nr: 192, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRemapFilePages        = runtime.Sig{Nr: 192, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigEpollCreate           = runtime.Sig{Nr: 193, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl              = runtime.Sig{Nr: 194, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait             = runtime.Sig{Nr: 195, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
@@ -648,7 +648,7 @@ var (
 	sigSchedGetPriorityMin   = runtime.Sig{Nr: 247, Name: "sched_get_priority_min", Params: []runtime.Param{{Name: "policy", Kind: runtime.KindInt}}}
 	sigSchedRrGetInterval    = runtime.Sig{Nr: 248, Name: "sched_rr_get_interval", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "interval", Kind: runtime.KindPtr}}}
 	sigNanosleep             = runtime.Sig{Nr: 249, Name: "nanosleep", Params: []runtime.Param{{Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
-	sigMremap                = runtime.Sig{Nr: 250, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}}
+	sigMremap                = runtime.Sig{Nr: 250, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigGetsid                = runtime.Sig{Nr: 252, Name: "getsid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}}}
 	sigFdatasync             = runtime.Sig{Nr: 253, Name: "fdatasync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigNfsservctl            = runtime.Sig{Nr: 254, Name: "nfsservctl"}
@@ -757,9 +757,9 @@ var (
 	sigCopyFileRange         = runtime.Sig{Nr: 357, Name: "copy_file_range", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPreadv2               = runtime.Sig{Nr: 358, Name: "preadv2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigPwritev2              = runtime.Sig{Nr: 359, Name: "pwritev2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
-	sigStatx                 = runtime.Sig{Nr: 360, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindHex}, {Name: "buffer", Kind: runtime.KindPtr}}}
+	sigStatx                 = runtime.Sig{Nr: 360, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindStatxMask}, {Name: "buffer", Kind: runtime.KindPtr}}}
 	sigIoPgetevents          = runtime.Sig{Nr: 361, Name: "io_pgetevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
-	sigPkeyMprotect          = runtime.Sig{Nr: 362, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "pkey", Kind: runtime.KindInt}}}
+	sigPkeyMprotect          = runtime.Sig{Nr: 362, Name: "pkey_mprotect", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pkey", Kind: runtime.KindInt}}}
 	sigPkeyAlloc             = runtime.Sig{Nr: 363, Name: "pkey_alloc", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindHex}, {Name: "init_val", Kind: runtime.KindUint}}}
 	sigPkeyFree              = runtime.Sig{Nr: 364, Name: "pkey_free", Params: []runtime.Param{{Name: "pkey", Kind: runtime.KindInt}}}
 	sigRseq                  = runtime.Sig{Nr: 365, Name: "rseq", Params: []runtime.Param{{Name: "rseq", Kind: runtime.KindPtr}, {Name: "rseq_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindUint}}}
@@ -768,7 +768,7 @@ var (
 	sigSemctl                = runtime.Sig{Nr: 394, Name: "semctl", Params: []runtime.Param{{Name: "semid", Kind: runtime.KindInt}, {Name: "semnum", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "arg", Kind: runtime.KindUint}}}
 	sigShmget                = runtime.Sig{Nr: 395, Name: "shmget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "size", Kind: runtime.KindUint}, {Name: "shmflg", Kind: runtime.KindInt}}}
 	sigShmctl                = runtime.Sig{Nr: 396, Name: "shmctl", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
-	sigShmat                 = runtime.Sig{Nr: 397, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}}
+	sigShmat                 = runtime.Sig{Nr: 397, Name: "shmat", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "shmaddr", Kind: runtime.KindPtr}, {Name: "shmflg", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigShmdt                 = runtime.Sig{Nr: 398, Name: "shmdt", Params: []runtime.Param{{Name: "shmaddr", Kind: runtime.KindPtr}}}
 	sigMsgget                = runtime.Sig{Nr: 399, Name: "msgget", Params: []runtime.Param{{Name: "key", Kind: runtime.KindInt}, {Name: "msgflg", Kind: runtime.KindInt}}}
 	sigMsgsnd                = runtime.Sig{Nr: 400, Name: "msgsnd", Params: []runtime.Param{{Name: "msqid", Kind: runtime.KindInt}, {Name: "msgp", Kind: runtime.KindPtr}, {Name: "msgsz", Kind: runtime.KindUint}, {Name: "msgflg", Kind: runtime.KindInt}}}
@@ -1451,6 +1451,7 @@ func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, off int6
 	c.Chain.ArgInt(2, int64(prot))
 	c.Chain.ArgInt(3, int64(flags))
 	c.Chain.ArgInt(4, int64(fd))
+	c.Chain.RequireLiteral(5, off, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
 	c.Chain.ArgInt(5, off)
 	return c
 }

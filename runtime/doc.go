@@ -40,7 +40,7 @@
 //   - no fd, pid or process group (fds are >= 0 or AT_FDCWD, pids are
 //     within +-4194304), no length of a Go slice (those are >= 0), no
 //     errno value (>= -4095);
-//   - no x/sys/unix constant of a 32-bit arch (a test checks them).
+//   - no x/sys/unix constant of a 32-bit arch (gen/xsys TestNoConstantInRetWindow).
 //
 // What remains is a hand-made 32-bit word with exactly that bit pattern
 // (flags or an ioctl request made up of bits no constant has), or an

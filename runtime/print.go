@@ -171,10 +171,6 @@ func writeArg(b *strings.Builder, kind Kind, w *wstep, m *stepMeta, g *goStr, k 
 	case KindUint, KindLen:
 		b.WriteString(strconv.FormatUint(uint64(uintptr(v)), 10))
 	case KindHex:
-		if v == 0 {
-			b.WriteString("0")
-			return
-		}
 		b.WriteString("0x" + strconv.FormatUint(uint64(uintptr(v)), 16))
 	case KindDirFD:
 		if signed == unix.AT_FDCWD {

@@ -150,8 +150,9 @@ close($0)`
 	// The trace has every step with its real result.
 	for _, want := range []string{
 		`openat(AT_FDCWD, "` + path + `", O_RDONLY|O_CLOEXEC, 0) = `,
-		"= 19\nwrite(" + strconv.Itoa(int(w.Fd())) + ", 0x",
+		"= 19 # when == 0 goto 3: false\nwrite(" + strconv.Itoa(int(w.Fd())) + ", 0x",
 		", $1) = 19\nclose($0) = 0\n",
+		"# backend: interp\n",
 	} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("trace lacks %q:\n%s", want, stderr)

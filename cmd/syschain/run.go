@@ -75,6 +75,7 @@ func runChain(stdout, stderr io.Writer, args []string) error {
 	res, err := built.Chain.RunOn(b)
 	if res != nil {
 		fmt.Fprint(stderr, res.String())
+		fmt.Fprintf(stderr, "# backend: %s\n", res.Backend)
 	}
 	return err
 }

@@ -67,13 +67,12 @@ func (c *Chain) Syscall(nr uintptr, args ...any) *Chain {
 }
 
 // argPages sets mmap2's page-offset slot to off/4096 (the portable Mmap on
-// 32-bit arches). A Ret cannot be divided before the chain runs, so it is
-// handed to ArgSplit64, which records a build error for it. An offset that
-// is not a multiple of 4096 has no page number; mmap fails such a call with
-// EINVAL on 64-bit arches, and a zero length makes mmap2 fail the same way.
+// 32-bit arches). A Ret cannot be divided before the chain runs: it is a build
+// error, as it is in Mmap on every arch. An offset that is not a multiple of
+// 4096 has no page number; mmap fails such a call with EINVAL on 64-bit
+// arches, and a zero length makes mmap2 fail the same way.
 func (c *Chain) argPages(pgSlot, lenSlot int, off int64) {
-	if _, isRet := runtime.IsRet(off); isRet {
-		c.Chain.ArgSplit64(pgSlot, pgSlot, off)
+	if !c.Chain.RequireLiteral(pgSlot, off, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)") {
 		return
 	}
 	if off%4096 != 0 {
@@ -85,12 +84,11 @@ func (c *Chain) argPages(pgSlot, lenSlot int, off int64) {
 
 // mmapBlock stores the arguments of an mmap that reads them from memory (s390x's
 // old_mmap) in a block the chain keeps alive, and points the slot at it. A Ret
-// cannot be stored before the chain runs: ArgSplit64 records a build error for it.
+// cannot be stored before the chain runs: it is a build error.
 func (c *Chain) mmapBlock(slot int, args ...int64) {
 	block := new([6]uint64)
 	for i, v := range args {
-		if _, isRet := runtime.IsRet(v); isRet {
-			c.Chain.ArgSplit64(slot, slot, v)
+		if !c.Chain.RequireLiteral(slot, v, "s390x's mmap reads its arguments from memory, filled when the chain is built") {
 			return
 		}
 		block[i] = uint64(v)

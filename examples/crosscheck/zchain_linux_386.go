@@ -37,11 +37,11 @@ var (
 	sigClose   = runtime.Sig{Nr: 6, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigGetpid  = runtime.Sig{Nr: 20, Name: "getpid"}
 	sigGetppid = runtime.Sig{Nr: 64, Name: "getppid"}
-	sigOldMmap = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}}
+	sigOldMmap = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}, Ret: runtime.KindHex}
 	sigMunmap  = runtime.Sig{Nr: 91, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
 	sigPread64 = runtime.Sig{Nr: 180, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "ubuf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "poslo", Kind: runtime.KindLo}, {Name: "poshi", Kind: runtime.KindHi}}}
 	sigOpenat  = runtime.Sig{Nr: 295, Name: "openat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigMmap    = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}}
+	sigMmap    = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.

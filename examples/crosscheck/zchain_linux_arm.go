@@ -38,7 +38,7 @@ var (
 	sigMunmap  = runtime.Sig{Nr: 91, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
 	sigPread64 = runtime.Sig{Nr: 180, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pad", Kind: runtime.KindPad}, {Name: "pos_lo", Kind: runtime.KindLo}, {Name: "pos_hi", Kind: runtime.KindHi}}}
 	sigOpenat  = runtime.Sig{Nr: 322, Name: "openat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigMmap    = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}}
+	sigMmap    = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.

@@ -36,7 +36,7 @@ var (
 	sigClose   = runtime.Sig{Nr: 6, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigGetpid  = runtime.Sig{Nr: 20, Name: "getpid"}
 	sigGetppid = runtime.Sig{Nr: 64, Name: "getppid"}
-	sigMmap    = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}}
+	sigMmap    = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigMunmap  = runtime.Sig{Nr: 91, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
 	sigPread64 = runtime.Sig{Nr: 179, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigOpenat  = runtime.Sig{Nr: 286, Name: "openat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
@@ -93,6 +93,7 @@ func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, offset i
 	c.Chain.ArgInt(2, int64(prot))
 	c.Chain.ArgInt(3, int64(flags))
 	c.Chain.ArgInt(4, int64(fd))
+	c.Chain.RequireLiteral(5, offset, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
 	c.Chain.ArgInt(5, offset)
 	return c
 }

@@ -39,7 +39,7 @@ var (
 	sigGetpid  = runtime.Sig{Nr: 172, Name: "getpid"}
 	sigGetppid = runtime.Sig{Nr: 173, Name: "getppid"}
 	sigMunmap  = runtime.Sig{Nr: 215, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
-	sigMmap    = runtime.Sig{Nr: 222, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindUint}}}
+	sigMmap    = runtime.Sig{Nr: 222, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
@@ -127,6 +127,7 @@ func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, offset i
 	c.Chain.ArgInt(2, int64(prot))
 	c.Chain.ArgInt(3, int64(flags))
 	c.Chain.ArgInt(4, int64(fd))
+	c.Chain.RequireLiteral(5, offset, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
 	c.Chain.ArgInt(5, offset)
 	return c
 }

@@ -37,11 +37,11 @@ var (
 	sigClose   = runtime.Sig{Nr: 6, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigGetpid  = runtime.Sig{Nr: 20, Name: "getpid"}
 	sigGetppid = runtime.Sig{Nr: 64, Name: "getppid"}
-	sigOldMmap = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}}
+	sigOldMmap = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}, Ret: runtime.KindHex}
 	sigMunmap  = runtime.Sig{Nr: 91, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
 	sigPread64 = runtime.Sig{Nr: 180, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigOpenat  = runtime.Sig{Nr: 288, Name: "openat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigMmap    = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}}
+	sigMmap    = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}, Ret: runtime.KindHex}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.

@@ -32,7 +32,7 @@ var (
 	sigClose      = runtime.Sig{Nr: 6, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigGetdents64 = runtime.Sig{Nr: 202, Name: "getdents64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigOpenat     = runtime.Sig{Nr: 286, Name: "openat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigStatx      = runtime.Sig{Nr: 383, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindHex}, {Name: "buffer", Kind: runtime.KindPtr}}}
+	sigStatx      = runtime.Sig{Nr: 383, Name: "statx", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindAtFlags}, {Name: "mask", Kind: runtime.KindStatxMask}, {Name: "buffer", Kind: runtime.KindPtr}}}
 )
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
