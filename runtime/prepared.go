@@ -59,7 +59,7 @@ type Prepared struct {
 	prog   *Program
 	b      Backend
 	name   string
-	interp bool      // b is Interp: call the executor directly
+	how    uint8     // how execOn calls b (via)
 	pins   *pinState // nil when the chain points to no Go memory
 	clean  goruntime.Cleanup
 	closed atomic.Bool
@@ -96,7 +96,7 @@ func (p *Program) Prepare(b Backend) (*Prepared, error) {
 		b = DefaultBackend(p)
 	}
 	pc := &Prepared{prog: p, b: b, name: b.Name()}
-	_, pc.interp = b.(Interp)
+	pc.how = via(b, p)
 	p.exec() // decode the executor's steps now, not on the first run
 	if len(p.pins) > 0 {
 		ps := new(pinState)
@@ -159,13 +159,17 @@ func (pc *Prepared) Run(r *Result) bool {
 		r.refused(ErrClosed)
 		return false
 	}
-	st, err := execOn(pc.b, pc.interp, p, r.raw)
+	st, err := execOn(pc.b, pc.how, p, r.raw)
 	// The words hold the addresses of pinned memory as integers only;
 	// pc keeps it reachable (and pinned) until the run is over.
 	goruntime.KeepAlive(pc)
 	if err != nil {
 		r.refused(err)
 		return false
+	}
+	if st <= uintptr(n) { // why End, at most n steps: the common case
+		r.Steps, r.Why = int(st), End
+		return true
 	}
 	return r.setStatus(st) && r.Why == End
 }

@@ -181,13 +181,38 @@ func (c *Chain) RunInto(b Backend, r *Result) error {
 	return p.RunInto(b, r)
 }
 
-// execOn runs p on b into raw; interp says b is Interp and p valid, so
-// the executor is called directly (the common case skips two dynamic
-// calls). Program.RunInto and Prepared.Run both reach the backend
-// through it: what every run needs from the backend goes here.
-func execOn(b Backend, interp bool, p *Program, raw []uintptr) (uintptr, error) {
-	if interp {
+// How a run reaches its backend (execOn): the two built-in backends
+// that need no per-run state are called directly, the rest through the
+// Backend interface.
+const (
+	viaBackend uint8 = iota // b.Exec
+	viaInterp               // the executor, directly
+	viaKernel               // Kernel.Exec, a static call (linux/amd64)
+)
+
+// via returns how execOn calls b for p.
+func via(b Backend, p *Program) uint8 {
+	if p.err != nil {
+		return viaBackend // the backend reports the validation error
+	}
+	if _, ok := b.(Interp); ok {
+		return viaInterp
+	}
+	if isKernel(b) {
+		return viaKernel
+	}
+	return viaBackend
+}
+
+// execOn runs p on b into raw, which has p.Len() slots. Program.RunInto
+// and Prepared.Run both reach the backend through it: what every run
+// needs from the backend goes here.
+func execOn(b Backend, how uint8, p *Program, raw []uintptr) (uintptr, error) {
+	switch how {
+	case viaInterp:
 		return execute(p, raw, nil), nil
+	case viaKernel:
+		return execKernel(p, raw)
 	}
 	return b.Exec(p, raw)
 }
@@ -209,14 +234,13 @@ func (p *Program) RunInto(b Backend, r *Result) error {
 	for _, ptr := range p.pins {
 		r.pinner.Pin(ptr)
 	}
-	_, interp := b.(Interp)
-	interp = interp && p.err == nil
-	if interp {
-		r.Backend = interpName
+	how := via(b, p)
+	if how == viaInterp {
+		r.Backend = interpName // the common case skips a dynamic call
 	} else {
 		r.Backend = b.Name()
 	}
-	st, err := execOn(b, interp, p, r.raw)
+	st, err := execOn(b, how, p, r.raw)
 	if len(p.pins) > 0 {
 		r.pinner.Unpin()
 	}

@@ -1,0 +1,11 @@
+//go:build !(linux && amd64)
+
+package runtime
+
+// isKernel: this arch has no sys_chain backend in this package.
+func isKernel(Backend) bool { return false }
+
+// execKernel is never called where isKernel is always false.
+func execKernel(p *Program, results []uintptr) (uintptr, error) {
+	panic("syschain: execKernel on an arch without the kernel backend")
+}
