@@ -12,7 +12,7 @@ APT_PKGS := qemu-user-static qemu-system-x86 linux-source-6.12 linux-source-6.1 
 	bc flex bison libelf-dev libssl-dev cpio xz-utils gcc make
 
 .PHONY: all demo test deps vet fmt-check generate generate-check tables \
-	tables-check tables-compat bench fuzz kernel kernel-test clean
+	tables-check tables-compat bench fuzz kernel kernel-test clean du-bench bench-report
 
 all: test
 
@@ -86,6 +86,21 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./runtime/ > bench.out
 	$(GO) run golang.org/x/perf/cmd/benchstat@latest -col /via bench.out
 
+# du-bench: examples/du against GNU du, the direct loop and WalkDir on the
+# host, whole-process timings with hyperfine (examples/du/bench.sh).
+du-bench:
+	@command -v hyperfine >/dev/null || { $(SUDO) apt-get install -y -qq hyperfine >/dev/null; }
+	./examples/du/bench.sh | tee du-bench.out
+
+# bench-report: the charts of docs/ (README "Benchmarks") from BENCH lines:
+# docs/bench/guest.txt is the BENCH lines of a make kernel-test run
+# (make kernel-test | tee k.out; grep '^BENCH' k.out > docs/bench/guest.txt),
+# docs/bench/host.txt those of make du-bench. tools/benchreport is a module
+# of its own: gonum/plot stays out of the library's dependencies.
+BENCH_DATA ?= $(wildcard docs/bench/guest.txt docs/bench/host.txt)
+bench-report:
+	cd tools/benchreport && $(GO) run . -out ../../docs $(addprefix ../../,$(BENCH_DATA))
+
 FUZZTIME ?= 10m
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzDecode -fuzztime $(FUZZTIME) ./runtime/
@@ -98,4 +113,4 @@ kernel-test: kernel
 	./kernel/test.sh
 
 clean:
-	rm -f bench.out
+	rm -f bench.out du-bench.out

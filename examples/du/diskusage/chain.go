@@ -64,7 +64,7 @@ type chainLookup struct {
 	stx     []unix.Statx_t // maxBatch results
 	oname   []byte         // the name an open chain opens
 	direct  directLookup   // plain syscalls, on the same buffer
-	progs   map[progKey]*runtime.Program
+	progs   map[progKey]*runtime.Prepared
 	res     runtime.Result
 	pending []int
 }
@@ -83,7 +83,7 @@ func newChainLookup(b runtime.Backend) (*chainLookup, error) {
 		names: arena[:nNames],
 		stx:   unsafe.Slice((*unix.Statx_t)(unsafe.Pointer(&arena[nNames])), maxBatch),
 		oname: arena[nNames+nStx : nNames+nStx+nameSlot],
-		progs: make(map[progKey]*runtime.Program),
+		progs: make(map[progKey]*runtime.Prepared),
 	}
 	c.direct.buf = arena[nNames+nStx+nameSlot:]
 	// Which chains the backend runs: a backend that picks chains
@@ -93,7 +93,7 @@ func newChainLookup(b runtime.Backend) (*chainLookup, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !a.Accepts(p) {
+		if !a.Accepts(p.Program()) {
 			unix.Munmap(arena)
 			return nil, fmt.Errorf("du: the %s backend cannot run statx chains", b.Name())
 		}
@@ -103,8 +103,8 @@ func newChainLookup(b runtime.Backend) (*chainLookup, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.fold = a.Accepts(p)
-		clear(c.progs)
+		c.fold = a.Accepts(p.Program())
+		c.dropCache()
 	} else {
 		c.fold = true
 	}
@@ -112,30 +112,41 @@ func newChainLookup(b runtime.Backend) (*chainLookup, error) {
 }
 
 func (c *chainLookup) dents() []byte { return c.direct.buf }
-func (c *chainLookup) release()      { unix.Munmap(c.arena) }
+func (c *chainLookup) release() {
+	c.dropCache()
+	unix.Munmap(c.arena)
+}
+
+func (c *chainLookup) dropCache() {
+	for _, p := range c.progs {
+		p.Close()
+	}
+	clear(c.progs)
+}
 
 func (c *chainLookup) nameAddr(i int) uintptr { return uintptr(unsafe.Pointer(&c.names[i*nameSlot])) }
 func (c *chainLookup) stxAddr(i int) uintptr  { return uintptr(unsafe.Pointer(&c.stx[i])) }
 
-// cached returns the chain for k, building it with build the first time.
-func (c *chainLookup) cached(k progKey, build func(*Chain)) (*runtime.Program, error) {
+// cached returns the chain for k, building and preparing it (once: see
+// runtime.Prepared) with build the first time.
+func (c *chainLookup) cached(k progKey, build func(*Chain)) (*runtime.Prepared, error) {
 	if p := c.progs[k]; p != nil {
 		return p, nil
 	}
 	ch := New()
 	build(ch)
-	p, err := ch.Program()
+	p, err := ch.Prepare(c.b)
 	if err != nil {
 		return nil, err
 	}
 	if len(c.progs) >= maxCached {
-		clear(c.progs)
+		c.dropCache()
 	}
 	c.progs[k] = p
 	return p, nil
 }
 
-func (c *chainLookup) statProg(fd, n int, getdents bool) (*runtime.Program, error) {
+func (c *chainLookup) statProg(fd, n int, getdents bool) (*runtime.Prepared, error) {
 	k := progKey{kind: kindStat, fd: int32(fd), n: uint16(n), getdents: getdents}
 	return c.cached(k, func(ch *Chain) {
 		for i := 0; i < n; i++ {
@@ -149,7 +160,7 @@ func (c *chainLookup) statProg(fd, n int, getdents bool) (*runtime.Program, erro
 	})
 }
 
-func (c *chainLookup) openProg(dirfd int) (*runtime.Program, error) {
+func (c *chainLookup) openProg(dirfd int) (*runtime.Prepared, error) {
 	k := progKey{kind: kindOpen, fd: int32(dirfd), nclose: uint8(len(c.pending))}
 	for i, fd := range c.pending {
 		k.closes[i] = int32(fd)
@@ -166,10 +177,16 @@ func (c *chainLookup) openProg(dirfd int) (*runtime.Program, error) {
 
 // run runs p; a chain that ended early (a failed openat, a signal) is
 // the caller's to finish, anything else stops the walk.
-func (c *chainLookup) run(p *runtime.Program) {
-	err := p.RunInto(c.b, &c.res)
+func (c *chainLookup) run(p *runtime.Prepared) {
+	if !p.Run(&c.res) {
+		c.runErr(c.res.Err())
+	}
+}
+
+// runErr stops the walk unless err is a *StepError (the chain ran).
+func (c *chainLookup) runErr(err error) {
 	var se *runtime.StepError
-	if err != nil && !errors.As(err, &se) {
+	if !errors.As(err, &se) {
 		panic(fatal{fmt.Errorf("du: %w", err)})
 	}
 }
@@ -191,7 +208,9 @@ func (c *chainLookup) openRoot(path string) (int, int, unix.Errno) {
 		// A path with a NUL byte: the kernel could not see it either.
 		return -1, 0, unix.EINVAL
 	}
-	c.run(p)
+	if err := p.RunInto(c.b, &c.res); err != nil {
+		c.runErr(err)
+	}
 	return c.opened(0, func() (int, int, unix.Errno) { return c.direct.openRoot(path) })
 }
 
