@@ -298,6 +298,20 @@ func classify(sys string, params []cParam, i, bits int, goarch string, hasType f
 		return kString, "", 0
 	}
 	n := arrayParams[sys][p.name]
+	// A socket address the kernel writes, with its length in memory after
+	// it (accept4, getsockname, recvfrom): x/sys's RawSockaddrAny, and the
+	// length a *uint32 (x/sys's _Socklen), as for every such call.
+	if ct.base == "struct sockaddr" && next != nil && next.ct.stars == 1 && hasType("RawSockaddrAny") {
+		return kStruct, "RawSockaddrAny", 0
+	}
+	if prev != nil && prev.ct.base == "struct sockaddr" && prev.ct.stars == 1 && intPointees[ct.base] != "" {
+		return kIntPtr, "uint32", 0
+	}
+	// A loff_t * is one file offset the kernel reads and updates (sendfile,
+	// splice and copy_file_range's off_in and off_out), never an array.
+	if ct.base == "loff_t" || ct.base == "__kernel_loff_t" {
+		return kIntPtr, "int64", 0
+	}
 	if r, ok := structRules[ct.base]; ok && r.applies(bits, goarch) && hasType(r.unixType) {
 		if next != nil && next.ct.stars == 0 && countName.MatchString(next.name) {
 			return kSlice, r.unixType, 0

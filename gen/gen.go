@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -133,25 +134,47 @@ func Render(pkg, prefix, command string, archs []*Arch, names []string) ([]File,
 	return files, nil
 }
 
-// Select picks the syscalls to emit per arch, in number order. A name
-// matches a table name ("pread64") or a method name in either case
-// ("Pread64", "mmap" for 32-bit arches' portable Mmap). Every name must
-// exist on every arch asked for.
-func Select(archs []*Arch, names []string) (map[string][]*Syscall, error) {
-	out := map[string][]*Syscall{}
+// Selection is what one arch's file holds: kernel-named methods in number
+// order, then the portable methods.
+type Selection struct {
+	Calls     []*Syscall
+	Portables []*Portable
+}
+
+// Select picks the methods to emit per arch. A name matches a table name
+// ("pread64"), a kernel-named method in either case ("Pread64", "mmap" for
+// 32-bit arches' portable Mmap) or a portable method ("stat", "Pread"),
+// which brings the syscall it calls on each arch. Every name must exist on
+// every arch asked for; a denied syscall is an error.
+func Select(archs []*Arch, names []string) (map[string]*Selection, error) {
+	out := map[string]*Selection{}
 	if len(names) == 0 {
 		for _, a := range archs {
-			out[a.GoArch] = a.Syscalls
+			out[a.GoArch] = &Selection{Calls: a.Syscalls, Portables: a.Portables}
 		}
 		return out, nil
 	}
+	for _, n := range names {
+		if denied(n) || denied(strings.ToLower(n)) {
+			return nil, fmt.Errorf("syscall %q is on the runtime's deny list (runtime.DenyNames): a chain never runs it, so it has no builder method; drop it from -syscalls", n)
+		}
+	}
 	for _, a := range archs {
-		want := map[string]bool{}
+		want := map[*Syscall]bool{}
+		sel := &Selection{}
 		for _, n := range names {
 			found := false
 			for _, s := range a.Syscalls {
 				if matches(s, n) {
-					want[s.GoName], found = true, true
+					want[s], found = true, true
+				}
+			}
+			for _, p := range a.Portables {
+				if strings.EqualFold(p.Name, n) || strings.EqualFold(p.Name, camel(n)) {
+					if !slices.Contains(sel.Portables, p) {
+						sel.Portables = append(sel.Portables, p)
+					}
+					want[p.Target], found = true, true
 				}
 			}
 			if !found {
@@ -159,10 +182,11 @@ func Select(archs []*Arch, names []string) (map[string][]*Syscall, error) {
 			}
 		}
 		for _, s := range a.Syscalls {
-			if want[s.GoName] {
-				out[a.GoArch] = append(out[a.GoArch], s)
+			if want[s] {
+				sel.Calls = append(sel.Calls, s)
 			}
 		}
+		out[a.GoArch] = sel
 	}
 	return out, nil
 }
@@ -171,12 +195,25 @@ func matches(s *Syscall, n string) bool {
 	return s.Name == n || strings.EqualFold(s.GoName, n) || strings.EqualFold(s.GoName, camel(n))
 }
 
+func matchesPortable(a *Arch, n string) bool {
+	for _, p := range a.Portables {
+		if strings.EqualFold(p.Name, n) || strings.EqualFold(p.Name, camel(n)) {
+			return true
+		}
+	}
+	return false
+}
+
 // unknownSyscall explains a name missing on arch a: a typo, or a syscall
 // that other arches have.
 func unknownSyscall(archs []*Arch, a *Arch, n string) error {
 	var elsewhere []string
 	for _, b := range archs {
 		if b == a {
+			continue
+		}
+		if matchesPortable(b, n) {
+			elsewhere = append(elsewhere, b.GoArch)
 			continue
 		}
 		for _, s := range b.Syscalls {

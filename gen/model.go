@@ -29,7 +29,10 @@ type Arch struct {
 	Bits     int
 	Syscalls []*Syscall // in number order; synthesised methods (Mmap on 32-bit arches) at the end
 	Skipped  []*Syscall // implemented syscalls that get no method, with the reason in Skip
-	byName   map[string]*Syscall
+	// Portables are the x/sys-named methods (portable.go) this arch gets
+	// beyond its kernel-named ones.
+	Portables []*Portable
+	byName    map[string]*Syscall
 }
 
 // Syscall is one builder method.
@@ -46,6 +49,7 @@ type Syscall struct {
 	SysConst string // x/sys/unix constant with the same number, "" if none
 	Note     string // a sentence for the doc comment about special handling
 	Skip     string // why no method is generated ("" for most)
+	Portable bool   // the method also is the x/sys-named portable one (portable.go)
 	synth    bool   // made by the generator, not a table row of this name
 }
 
@@ -140,6 +144,11 @@ func Build(archs []*tables.Arch, xs map[string]*xtypes.Unix) ([]*Arch, error) {
 		out = append(out, a)
 	}
 	canonicalise(out)
+	for _, a := range out {
+		if err := addPortable(a); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
@@ -158,6 +167,9 @@ func buildArch(ta *tables.Arch, ux *xtypes.Unix) (*Arch, error) {
 		}
 		if c, ok := ux.SysConst(s.Name, s.Nr); ok {
 			s.SysConst = c
+		}
+		if denied(s.Name) {
+			s.Skip = "on the runtime's deny list (runtime.DenyNames): a chain never runs it"
 		}
 		if s.Skip != "" {
 			a.Skipped = append(a.Skipped, s)
@@ -580,6 +592,12 @@ func canonicalise(archs []*Arch) {
 			}
 			if r, ok := reorder(s.Params, ref[s.GoName]); ok {
 				s.Params = r
+			} else if sameGoTypes(s.Params, ref[s.GoName]) {
+				// The same types in the same order under other C names
+				// (buf on one arch, ubuf on another): one set of Go names.
+				for i, p := range s.Params {
+					p.Name = ref[s.GoName][i].Name
+				}
 			}
 		}
 	}
@@ -587,6 +605,18 @@ func canonicalise(archs []*Arch) {
 
 // refOrder is the preference for the arch whose parameter order is canonical.
 var refOrder = []string{"amd64", "arm64", "riscv64", "loong64", "ppc64le", "ppc64", "s390x", "mips64le", "mips64", "sparc64", "386", "arm", "mipsle", "mips", "ppc"}
+
+func sameGoTypes(ps, ref []*Param) bool {
+	if len(ps) != len(ref) {
+		return false
+	}
+	for i := range ps {
+		if ps[i].GoType() != ref[i].GoType() {
+			return false
+		}
+	}
+	return true
+}
 
 func reorder(ps, ref []*Param) ([]*Param, bool) {
 	if len(ps) != len(ref) {

@@ -110,7 +110,8 @@ func renderCommon(pkg, header string) ([]byte, error) {
 const mmapOffWhy = "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)"
 
 // renderArch emits one GOARCH's methods.
-func renderArch(pkg, header string, a *Arch, calls []*Syscall) ([]byte, error) {
+func renderArch(pkg, header string, a *Arch, sel *Selection) ([]byte, error) {
+	calls := sel.Calls
 	f := newFile(pkg, header, "linux && "+a.GoArch)
 	rt := func(n string) *jen.Statement { return jen.Qual(runtimePath, n) }
 
@@ -174,7 +175,80 @@ func renderArch(pkg, header string, a *Arch, calls []*Syscall) ([]byte, error) {
 	for _, s := range calls {
 		renderMethod(f, a, s)
 	}
+	for _, p := range sel.Portables {
+		renderPortable(f, a, p)
+	}
 	return render(f)
+}
+
+// renderPortable emits an x/sys-named method that adds its step through
+// the arch's kernel-named method:
+//
+//	func (c *Chain) Stat(path string, stat *unix.Stat_t) *Chain {
+//		return c.Fstatat64(unix.AT_FDCWD, path, stat, 0)
+//	}
+func renderPortable(f *jen.File, a *Arch, p *Portable) {
+	var sig []string
+	var params []jen.Code
+	for _, q := range p.Params {
+		sig = append(sig, q.name+" "+q.typ)
+		params = append(params, jen.Id(q.name).Add(parseGoType(q.typ)))
+	}
+	var args []jen.Code
+	for _, e := range p.Args {
+		args = append(args, parseArg(e))
+	}
+	f.Comment(fmt.Sprintf("%s is golang.org/x/sys/unix's %s(%s) as a step, the same method on every", p.Name, p.Name, strings.Join(sig, ", ")))
+	f.Comment(fmt.Sprintf("arch; on linux/%s it calls %s (number %d):", a.GoArch, p.Target.Name, p.Target.Nr))
+	f.Comment("")
+	f.Comment(fmt.Sprintf("\t%s(%s)", p.Target.Name, strings.Join(p.Args, ", ")))
+	f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id(p.Name).Params(params...).Op("*").Id("Chain").Block(
+		jen.Return(jen.Id("c").Dot(p.Target.GoName).Call(args...)),
+	)
+}
+
+// parseGoType turns a portable parameter's type into code, qualifying
+// unix.T so the import is kept.
+func parseGoType(t string) *jen.Statement {
+	switch {
+	case strings.HasPrefix(t, "*"):
+		return jen.Op("*").Add(parseGoType(t[1:]))
+	case strings.HasPrefix(t, "[]"):
+		return jen.Index().Add(parseGoType(t[2:]))
+	case strings.HasPrefix(t, "unix."):
+		return jen.Qual(unixPath, strings.TrimPrefix(t, "unix."))
+	}
+	return jen.Id(t)
+}
+
+// parseArg turns an impl argument into code: a parameter, a literal, nil,
+// unix.A|unix.B, len(x), int(x), int(unsafe.Sizeof(*x)).
+func parseArg(e string) *jen.Statement {
+	switch {
+	case strings.Contains(e, "|"):
+		var st *jen.Statement
+		for i, part := range strings.Split(e, "|") {
+			if i == 0 {
+				st = parseArg(part)
+			} else {
+				st = st.Op("|").Add(parseArg(part))
+			}
+		}
+		return st
+	case strings.HasPrefix(e, "unix."):
+		return jen.Qual(unixPath, strings.TrimPrefix(e, "unix."))
+	case e == "int(unsafe.Sizeof(*buf))":
+		return jen.Int().Call(jen.Qual("unsafe", "Sizeof").Call(jen.Op("*").Id("buf")))
+	case strings.HasPrefix(e, "len(") && strings.HasSuffix(e, ")"):
+		return jen.Len(jen.Id(e[4 : len(e)-1]))
+	case strings.HasPrefix(e, "int(") && strings.HasSuffix(e, ")"):
+		return jen.Int().Call(jen.Id(e[4 : len(e)-1]))
+	case e == "nil":
+		return jen.Nil()
+	case e == "0":
+		return jen.Lit(0)
+	}
+	return jen.Id(e)
 }
 
 // sigVar names the package-level Sig of a method.

@@ -36,7 +36,6 @@ func _() {
 	_ = x[unix.SYS_BRK-12]
 	_ = x[unix.SYS_RT_SIGACTION-13]
 	_ = x[unix.SYS_RT_SIGPROCMASK-14]
-	_ = x[unix.SYS_RT_SIGRETURN-15]
 	_ = x[unix.SYS_IOCTL-16]
 	_ = x[unix.SYS_PREAD64-17]
 	_ = x[unix.SYS_PWRITE64-18]
@@ -55,7 +54,6 @@ func _() {
 	_ = x[unix.SYS_SHMCTL-31]
 	_ = x[unix.SYS_DUP-32]
 	_ = x[unix.SYS_DUP2-33]
-	_ = x[unix.SYS_PAUSE-34]
 	_ = x[unix.SYS_NANOSLEEP-35]
 	_ = x[unix.SYS_GETITIMER-36]
 	_ = x[unix.SYS_ALARM-37]
@@ -77,11 +75,6 @@ func _() {
 	_ = x[unix.SYS_SOCKETPAIR-53]
 	_ = x[unix.SYS_SETSOCKOPT-54]
 	_ = x[unix.SYS_GETSOCKOPT-55]
-	_ = x[unix.SYS_CLONE-56]
-	_ = x[unix.SYS_FORK-57]
-	_ = x[unix.SYS_VFORK-58]
-	_ = x[unix.SYS_EXECVE-59]
-	_ = x[unix.SYS_EXIT-60]
 	_ = x[unix.SYS_WAIT4-61]
 	_ = x[unix.SYS_KILL-62]
 	_ = x[unix.SYS_UNAME-63]
@@ -151,7 +144,6 @@ func _() {
 	_ = x[unix.SYS_RT_SIGPENDING-127]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-128]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-129]
-	_ = x[unix.SYS_RT_SIGSUSPEND-130]
 	_ = x[unix.SYS_SIGALTSTACK-131]
 	_ = x[unix.SYS_UTIME-132]
 	_ = x[unix.SYS_MKNOD-133]
@@ -224,7 +216,6 @@ func _() {
 	_ = x[unix.SYS_REMAP_FILE_PAGES-216]
 	_ = x[unix.SYS_GETDENTS64-217]
 	_ = x[unix.SYS_SET_TID_ADDRESS-218]
-	_ = x[unix.SYS_RESTART_SYSCALL-219]
 	_ = x[unix.SYS_SEMTIMEDOP-220]
 	_ = x[unix.SYS_FADVISE64-221]
 	_ = x[unix.SYS_TIMER_CREATE-222]
@@ -236,7 +227,6 @@ func _() {
 	_ = x[unix.SYS_CLOCK_GETTIME-228]
 	_ = x[unix.SYS_CLOCK_GETRES-229]
 	_ = x[unix.SYS_CLOCK_NANOSLEEP-230]
-	_ = x[unix.SYS_EXIT_GROUP-231]
 	_ = x[unix.SYS_EPOLL_WAIT-232]
 	_ = x[unix.SYS_EPOLL_CTL-233]
 	_ = x[unix.SYS_TGKILL-234]
@@ -274,8 +264,6 @@ func _() {
 	_ = x[unix.SYS_READLINKAT-267]
 	_ = x[unix.SYS_FCHMODAT-268]
 	_ = x[unix.SYS_FACCESSAT-269]
-	_ = x[unix.SYS_PSELECT6-270]
-	_ = x[unix.SYS_PPOLL-271]
 	_ = x[unix.SYS_UNSHARE-272]
 	_ = x[unix.SYS_SET_ROBUST_LIST-273]
 	_ = x[unix.SYS_GET_ROBUST_LIST-274]
@@ -285,7 +273,6 @@ func _() {
 	_ = x[unix.SYS_VMSPLICE-278]
 	_ = x[unix.SYS_MOVE_PAGES-279]
 	_ = x[unix.SYS_UTIMENSAT-280]
-	_ = x[unix.SYS_EPOLL_PWAIT-281]
 	_ = x[unix.SYS_SIGNALFD-282]
 	_ = x[unix.SYS_TIMERFD_CREATE-283]
 	_ = x[unix.SYS_EVENTFD-284]
@@ -326,7 +313,6 @@ func _() {
 	_ = x[unix.SYS_MEMFD_CREATE-319]
 	_ = x[unix.SYS_KEXEC_FILE_LOAD-320]
 	_ = x[unix.SYS_BPF-321]
-	_ = x[unix.SYS_EXECVEAT-322]
 	_ = x[unix.SYS_USERFAULTFD-323]
 	_ = x[unix.SYS_MEMBARRIER-324]
 	_ = x[unix.SYS_MLOCK2-325]
@@ -352,13 +338,11 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
-	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
 	_ = x[unix.SYS_FACCESSAT2-439]
 	_ = x[unix.SYS_PROCESS_MADVISE-440]
-	_ = x[unix.SYS_EPOLL_PWAIT2-441]
 	_ = x[unix.SYS_MOUNT_SETATTR-442]
 	_ = x[unix.SYS_QUOTACTL_FD-443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-444]
@@ -395,7 +379,7 @@ func _() {
 var (
 	sigRead                  = runtime.Sig{Nr: 0, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigWrite                 = runtime.Sig{Nr: 1, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
-	sigOpen                  = runtime.Sig{Nr: 2, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysOpen               = runtime.Sig{Nr: 2, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigClose                 = runtime.Sig{Nr: 3, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigStat                  = runtime.Sig{Nr: 4, Name: "stat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigFstat                 = runtime.Sig{Nr: 5, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
@@ -408,13 +392,12 @@ var (
 	sigBrk                   = runtime.Sig{Nr: 12, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigRtSigaction           = runtime.Sig{Nr: 13, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask         = runtime.Sig{Nr: 14, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
-	sigRtSigreturn           = runtime.Sig{Nr: 15, Name: "rt_sigreturn"}
 	sigIoctl                 = runtime.Sig{Nr: 16, Name: "ioctl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
 	sigPread64               = runtime.Sig{Nr: 17, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigPwrite64              = runtime.Sig{Nr: 18, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigReadv                 = runtime.Sig{Nr: 19, Name: "readv", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}}}
 	sigWritev                = runtime.Sig{Nr: 20, Name: "writev", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}}}
-	sigAccess                = runtime.Sig{Nr: 21, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
+	sigSysAccess             = runtime.Sig{Nr: 21, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
 	sigPipe                  = runtime.Sig{Nr: 22, Name: "pipe", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindPtr}}}
 	sigSelect                = runtime.Sig{Nr: 23, Name: "select", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tvp", Kind: runtime.KindPtr}}}
 	sigSchedYield            = runtime.Sig{Nr: 24, Name: "sched_yield"}
@@ -427,7 +410,6 @@ var (
 	sigShmctl                = runtime.Sig{Nr: 31, Name: "shmctl", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigDup                   = runtime.Sig{Nr: 32, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigDup2                  = runtime.Sig{Nr: 33, Name: "dup2", Params: []runtime.Param{{Name: "oldfd", Kind: runtime.KindFD}, {Name: "newfd", Kind: runtime.KindFD}}}
-	sigPause                 = runtime.Sig{Nr: 34, Name: "pause"}
 	sigNanosleep             = runtime.Sig{Nr: 35, Name: "nanosleep", Params: []runtime.Param{{Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
 	sigGetitimer             = runtime.Sig{Nr: 36, Name: "getitimer", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "value", Kind: runtime.KindPtr}}}
 	sigAlarm                 = runtime.Sig{Nr: 37, Name: "alarm", Params: []runtime.Param{{Name: "seconds", Kind: runtime.KindUint}}}
@@ -436,7 +418,7 @@ var (
 	sigSendfile              = runtime.Sig{Nr: 40, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
 	sigSocket                = runtime.Sig{Nr: 41, Name: "socket", Params: []runtime.Param{{Name: "family", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "protocol", Kind: runtime.KindInt}}}
 	sigConnect               = runtime.Sig{Nr: 42, Name: "connect", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uservaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
-	sigAccept                = runtime.Sig{Nr: 43, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
+	sigSysAccept             = runtime.Sig{Nr: 43, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
 	sigSendto                = runtime.Sig{Nr: 44, Name: "sendto", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buff", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}, {Name: "addr", Kind: runtime.KindBuf}, {Name: "addr_len", Kind: runtime.KindLen}}}
 	sigRecvfrom              = runtime.Sig{Nr: 45, Name: "recvfrom", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "ubuf", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}, {Name: "addr", Kind: runtime.KindPtr}, {Name: "addr_len", Kind: runtime.KindPtr}}}
 	sigSendmsg               = runtime.Sig{Nr: 46, Name: "sendmsg", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "msg", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -449,11 +431,6 @@ var (
 	sigSocketpair            = runtime.Sig{Nr: 53, Name: "socketpair", Params: []runtime.Param{{Name: "family", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "protocol", Kind: runtime.KindInt}, {Name: "usockvec", Kind: runtime.KindPtr}}}
 	sigSetsockopt            = runtime.Sig{Nr: 54, Name: "setsockopt", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "level", Kind: runtime.KindInt}, {Name: "optname", Kind: runtime.KindInt}, {Name: "optval", Kind: runtime.KindBuf}, {Name: "optlen", Kind: runtime.KindLen}}}
 	sigGetsockopt            = runtime.Sig{Nr: 55, Name: "getsockopt", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "level", Kind: runtime.KindInt}, {Name: "optname", Kind: runtime.KindInt}, {Name: "optval", Kind: runtime.KindPtr}, {Name: "optlen", Kind: runtime.KindPtr}}}
-	sigClone                 = runtime.Sig{Nr: 56, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "child_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}}}
-	sigFork                  = runtime.Sig{Nr: 57, Name: "fork"}
-	sigVfork                 = runtime.Sig{Nr: 58, Name: "vfork"}
-	sigExecve                = runtime.Sig{Nr: 59, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
-	sigExit                  = runtime.Sig{Nr: 60, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigWait4                 = runtime.Sig{Nr: 61, Name: "wait4", Params: []runtime.Param{{Name: "upid", Kind: runtime.KindInt}, {Name: "stat_addr", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigKill                  = runtime.Sig{Nr: 62, Name: "kill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigUname                 = runtime.Sig{Nr: 63, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
@@ -471,26 +448,26 @@ var (
 	sigFdatasync             = runtime.Sig{Nr: 75, Name: "fdatasync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigTruncate              = runtime.Sig{Nr: 76, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
 	sigFtruncate             = runtime.Sig{Nr: 77, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
-	sigGetdents              = runtime.Sig{Nr: 78, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
+	sigSysGetdents           = runtime.Sig{Nr: 78, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigGetcwd                = runtime.Sig{Nr: 79, Name: "getcwd", Params: []runtime.Param{{Name: "buf", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
 	sigChdir                 = runtime.Sig{Nr: 80, Name: "chdir", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigFchdir                = runtime.Sig{Nr: 81, Name: "fchdir", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigRename                = runtime.Sig{Nr: 82, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigMkdir                 = runtime.Sig{Nr: 83, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigRmdir                 = runtime.Sig{Nr: 84, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
-	sigCreat                 = runtime.Sig{Nr: 85, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigLink                  = runtime.Sig{Nr: 86, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigUnlink                = runtime.Sig{Nr: 87, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
-	sigSymlink               = runtime.Sig{Nr: 88, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigReadlink              = runtime.Sig{Nr: 89, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
-	sigChmod                 = runtime.Sig{Nr: 90, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysRename             = runtime.Sig{Nr: 82, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysMkdir              = runtime.Sig{Nr: 83, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysRmdir              = runtime.Sig{Nr: 84, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigSysCreat              = runtime.Sig{Nr: 85, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysLink               = runtime.Sig{Nr: 86, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysUnlink             = runtime.Sig{Nr: 87, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigSysSymlink            = runtime.Sig{Nr: 88, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysReadlink           = runtime.Sig{Nr: 89, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
+	sigSysChmod              = runtime.Sig{Nr: 90, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFchmod                = runtime.Sig{Nr: 91, Name: "fchmod", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigChown                 = runtime.Sig{Nr: 92, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysChown              = runtime.Sig{Nr: 92, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigFchown                = runtime.Sig{Nr: 93, Name: "fchown", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
-	sigLchown                = runtime.Sig{Nr: 94, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysLchown             = runtime.Sig{Nr: 94, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigUmask                 = runtime.Sig{Nr: 95, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindMode}}}
 	sigGettimeofday          = runtime.Sig{Nr: 96, Name: "gettimeofday", Params: []runtime.Param{{Name: "tv", Kind: runtime.KindPtr}, {Name: "tz", Kind: runtime.KindPtr}}}
-	sigGetrlimit             = runtime.Sig{Nr: 97, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysGetrlimit          = runtime.Sig{Nr: 97, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigGetrusage             = runtime.Sig{Nr: 98, Name: "getrusage", Params: []runtime.Param{{Name: "who", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigSysinfo               = runtime.Sig{Nr: 99, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigTimes                 = runtime.Sig{Nr: 100, Name: "times", Params: []runtime.Param{{Name: "tbuf", Kind: runtime.KindPtr}}}
@@ -523,10 +500,9 @@ var (
 	sigRtSigpending          = runtime.Sig{Nr: 127, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait        = runtime.Sig{Nr: 128, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo        = runtime.Sig{Nr: 129, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
-	sigRtSigsuspend          = runtime.Sig{Nr: 130, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigSigaltstack           = runtime.Sig{Nr: 131, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
 	sigUtime                 = runtime.Sig{Nr: 132, Name: "utime", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "times", Kind: runtime.KindPtr}}}
-	sigMknod                 = runtime.Sig{Nr: 133, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
+	sigSysMknod              = runtime.Sig{Nr: 133, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
 	sigPersonality           = runtime.Sig{Nr: 135, Name: "personality", Params: []runtime.Param{{Name: "personality", Kind: runtime.KindUint}}}
 	sigUstat                 = runtime.Sig{Nr: 136, Name: "ustat", Params: []runtime.Param{{Name: "dev", Kind: runtime.KindUint}, {Name: "ubuf", Kind: runtime.KindPtr}}}
 	sigStatfs                = runtime.Sig{Nr: 137, Name: "statfs", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindPtr}}}
@@ -551,7 +527,7 @@ var (
 	sigPrctl                 = runtime.Sig{Nr: 157, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
 	sigArchPrctl             = runtime.Sig{Nr: 158, Name: "arch_prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}}}
 	sigAdjtimex              = runtime.Sig{Nr: 159, Name: "adjtimex", Params: []runtime.Param{{Name: "txc_p", Kind: runtime.KindPtr}}}
-	sigSetrlimit             = runtime.Sig{Nr: 160, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysSetrlimit          = runtime.Sig{Nr: 160, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigChroot                = runtime.Sig{Nr: 161, Name: "chroot", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigSync                  = runtime.Sig{Nr: 162, Name: "sync"}
 	sigAcct                  = runtime.Sig{Nr: 163, Name: "acct", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}}}
@@ -596,7 +572,6 @@ var (
 	sigRemapFilePages        = runtime.Sig{Nr: 216, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigGetdents64            = runtime.Sig{Nr: 217, Name: "getdents64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSetTidAddress         = runtime.Sig{Nr: 218, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
-	sigRestartSyscall        = runtime.Sig{Nr: 219, Name: "restart_syscall"}
 	sigSemtimedop            = runtime.Sig{Nr: 220, Name: "semtimedop", Params: []runtime.Param{{Name: "semid", Kind: runtime.KindInt}, {Name: "tsops", Kind: runtime.KindPtr}, {Name: "nsops", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigFadvise64             = runtime.Sig{Nr: 221, Name: "fadvise64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindUint}, {Name: "advice", Kind: runtime.KindInt}}}
 	sigTimerCreate           = runtime.Sig{Nr: 222, Name: "timer_create", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "timer_event_spec", Kind: runtime.KindPtr}, {Name: "created_timer_id", Kind: runtime.KindPtr}}}
@@ -608,7 +583,6 @@ var (
 	sigClockGettime          = runtime.Sig{Nr: 228, Name: "clock_gettime", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "tp", Kind: runtime.KindPtr}}}
 	sigClockGetres           = runtime.Sig{Nr: 229, Name: "clock_getres", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "tp", Kind: runtime.KindPtr}}}
 	sigClockNanosleep        = runtime.Sig{Nr: 230, Name: "clock_nanosleep", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindInt}, {Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
-	sigExitGroup             = runtime.Sig{Nr: 231, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigEpollWait             = runtime.Sig{Nr: 232, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
 	sigEpollCtl              = runtime.Sig{Nr: 233, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigTgkill                = runtime.Sig{Nr: 234, Name: "tgkill", Params: []runtime.Param{{Name: "tgid", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
@@ -646,8 +620,6 @@ var (
 	sigReadlinkat            = runtime.Sig{Nr: 267, Name: "readlinkat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigFchmodat              = runtime.Sig{Nr: 268, Name: "fchmodat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFaccessat             = runtime.Sig{Nr: 269, Name: "faccessat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
-	sigPselect6              = runtime.Sig{Nr: 270, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
-	sigPpoll                 = runtime.Sig{Nr: 271, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare               = runtime.Sig{Nr: 272, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSetRobustList         = runtime.Sig{Nr: 273, Name: "set_robust_list", Params: []runtime.Param{{Name: "head", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}}}
 	sigGetRobustList         = runtime.Sig{Nr: 274, Name: "get_robust_list", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "head_ptr", Kind: runtime.KindPtr}, {Name: "len_ptr", Kind: runtime.KindPtr}}}
@@ -657,14 +629,13 @@ var (
 	sigVmsplice              = runtime.Sig{Nr: 278, Name: "vmsplice", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uiov", Kind: runtime.KindPtr}, {Name: "nr_segs", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMovePages             = runtime.Sig{Nr: 279, Name: "move_pages", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "nr_pages", Kind: runtime.KindUint}, {Name: "pages", Kind: runtime.KindPtr}, {Name: "nodes", Kind: runtime.KindPtr}, {Name: "status", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigUtimensat             = runtime.Sig{Nr: 280, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
-	sigEpollPwait            = runtime.Sig{Nr: 281, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigSignalfd              = runtime.Sig{Nr: 282, Name: "signalfd", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}}}
 	sigTimerfdCreate         = runtime.Sig{Nr: 283, Name: "timerfd_create", Params: []runtime.Param{{Name: "clockid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
-	sigEventfd               = runtime.Sig{Nr: 284, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
+	sigSysEventfd            = runtime.Sig{Nr: 284, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
 	sigFallocate             = runtime.Sig{Nr: 285, Name: "fallocate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindInt}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindInt}}}
 	sigTimerfdSettime        = runtime.Sig{Nr: 286, Name: "timerfd_settime", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindInt}, {Name: "utmr", Kind: runtime.KindPtr}, {Name: "otmr", Kind: runtime.KindPtr}}}
 	sigTimerfdGettime        = runtime.Sig{Nr: 287, Name: "timerfd_gettime", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "otmr", Kind: runtime.KindPtr}}}
-	sigAccept4               = runtime.Sig{Nr: 288, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
+	sigSysAccept4            = runtime.Sig{Nr: 288, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigSignalfd4             = runtime.Sig{Nr: 289, Name: "signalfd4", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigEventfd2              = runtime.Sig{Nr: 290, Name: "eventfd2", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigEpollCreate1          = runtime.Sig{Nr: 291, Name: "epoll_create1", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindOpenFlags}}}
@@ -698,7 +669,6 @@ var (
 	sigMemfdCreate           = runtime.Sig{Nr: 319, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigKexecFileLoad         = runtime.Sig{Nr: 320, Name: "kexec_file_load", Params: []runtime.Param{{Name: "kernel_fd", Kind: runtime.KindFD}, {Name: "initrd_fd", Kind: runtime.KindFD}, {Name: "cmdline_len", Kind: runtime.KindUint}, {Name: "cmdline_ptr", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                   = runtime.Sig{Nr: 321, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
-	sigExecveat              = runtime.Sig{Nr: 322, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd           = runtime.Sig{Nr: 323, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier            = runtime.Sig{Nr: 324, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigMlock2                = runtime.Sig{Nr: 325, Name: "mlock2", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -724,13 +694,11 @@ var (
 	sigFsmount               = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen             = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigClone3                = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange            = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2               = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd            = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2            = runtime.Sig{Nr: 439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise        = runtime.Sig{Nr: 440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigEpollPwait2           = runtime.Sig{Nr: 441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr          = runtime.Sig{Nr: 442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd            = runtime.Sig{Nr: 443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset = runtime.Sig{Nr: 444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -765,7 +733,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRead, &sigWrite, &sigOpen, &sigClose, &sigStat, &sigFstat, &sigLstat, &sigPoll, &sigLseek, &sigMmap, &sigMprotect, &sigMunmap, &sigBrk, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigreturn, &sigIoctl, &sigPread64, &sigPwrite64, &sigReadv, &sigWritev, &sigAccess, &sigPipe, &sigSelect, &sigSchedYield, &sigMremap, &sigMsync, &sigMincore, &sigMadvise, &sigShmget, &sigShmat, &sigShmctl, &sigDup, &sigDup2, &sigPause, &sigNanosleep, &sigGetitimer, &sigAlarm, &sigSetitimer, &sigGetpid, &sigSendfile, &sigSocket, &sigConnect, &sigAccept, &sigSendto, &sigRecvfrom, &sigSendmsg, &sigRecvmsg, &sigShutdown, &sigBind, &sigListen, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSetsockopt, &sigGetsockopt, &sigClone, &sigFork, &sigVfork, &sigExecve, &sigExit, &sigWait4, &sigKill, &sigUname, &sigSemget, &sigSemop, &sigSemctl, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigFcntl, &sigFlock, &sigFsync, &sigFdatasync, &sigTruncate, &sigFtruncate, &sigGetdents, &sigGetcwd, &sigChdir, &sigFchdir, &sigRename, &sigMkdir, &sigRmdir, &sigCreat, &sigLink, &sigUnlink, &sigSymlink, &sigReadlink, &sigChmod, &sigFchmod, &sigChown, &sigFchown, &sigLchown, &sigUmask, &sigGettimeofday, &sigGetrlimit, &sigGetrusage, &sigSysinfo, &sigTimes, &sigPtrace, &sigGetuid, &sigSyslog, &sigGetgid, &sigSetuid, &sigSetgid, &sigGeteuid, &sigGetegid, &sigSetpgid, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigGetpgid, &sigSetfsuid, &sigSetfsgid, &sigGetsid, &sigCapget, &sigCapset, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigSigaltstack, &sigUtime, &sigMknod, &sigPersonality, &sigUstat, &sigStatfs, &sigFstatfs, &sigSysfs, &sigGetpriority, &sigSetpriority, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigVhangup, &sigModifyLdt, &sigPivotRoot, &sigPrctl, &sigArchPrctl, &sigAdjtimex, &sigSetrlimit, &sigChroot, &sigSync, &sigAcct, &sigSettimeofday, &sigMount, &sigUmount2, &sigSwapon, &sigSwapoff, &sigReboot, &sigSethostname, &sigSetdomainname, &sigIopl, &sigIoperm, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigTime, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigEpollCreate, &sigRemapFilePages, &sigGetdents64, &sigSetTidAddress, &sigRestartSyscall, &sigSemtimedop, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigExitGroup, &sigEpollWait, &sigEpollCtl, &sigTgkill, &sigUtimes, &sigMbind, &sigSetMempolicy, &sigGetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigTee, &sigSyncFileRange, &sigVmsplice, &sigMovePages, &sigUtimensat, &sigEpollPwait, &sigSignalfd, &sigTimerfdCreate, &sigEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigAccept4, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigGetcpu, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigKexecFileLoad, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigUretprobe, &sigUprobe, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigStat, &sigFstat, &sigLstat, &sigPoll, &sigLseek, &sigMmap, &sigMprotect, &sigMunmap, &sigBrk, &sigRtSigaction, &sigRtSigprocmask, &sigIoctl, &sigPread64, &sigPwrite64, &sigReadv, &sigWritev, &sigSysAccess, &sigPipe, &sigSelect, &sigSchedYield, &sigMremap, &sigMsync, &sigMincore, &sigMadvise, &sigShmget, &sigShmat, &sigShmctl, &sigDup, &sigDup2, &sigNanosleep, &sigGetitimer, &sigAlarm, &sigSetitimer, &sigGetpid, &sigSendfile, &sigSocket, &sigConnect, &sigSysAccept, &sigSendto, &sigRecvfrom, &sigSendmsg, &sigRecvmsg, &sigShutdown, &sigBind, &sigListen, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSetsockopt, &sigGetsockopt, &sigWait4, &sigKill, &sigUname, &sigSemget, &sigSemop, &sigSemctl, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigFcntl, &sigFlock, &sigFsync, &sigFdatasync, &sigTruncate, &sigFtruncate, &sigSysGetdents, &sigGetcwd, &sigChdir, &sigFchdir, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigSysSymlink, &sigSysReadlink, &sigSysChmod, &sigFchmod, &sigSysChown, &sigFchown, &sigSysLchown, &sigUmask, &sigGettimeofday, &sigSysGetrlimit, &sigGetrusage, &sigSysinfo, &sigTimes, &sigPtrace, &sigGetuid, &sigSyslog, &sigGetgid, &sigSetuid, &sigSetgid, &sigGeteuid, &sigGetegid, &sigSetpgid, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigGetpgid, &sigSetfsuid, &sigSetfsgid, &sigGetsid, &sigCapget, &sigCapset, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigSigaltstack, &sigUtime, &sigSysMknod, &sigPersonality, &sigUstat, &sigStatfs, &sigFstatfs, &sigSysfs, &sigGetpriority, &sigSetpriority, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigVhangup, &sigModifyLdt, &sigPivotRoot, &sigPrctl, &sigArchPrctl, &sigAdjtimex, &sigSysSetrlimit, &sigChroot, &sigSync, &sigAcct, &sigSettimeofday, &sigMount, &sigUmount2, &sigSwapon, &sigSwapoff, &sigReboot, &sigSethostname, &sigSetdomainname, &sigIopl, &sigIoperm, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigTime, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigEpollCreate, &sigRemapFilePages, &sigGetdents64, &sigSetTidAddress, &sigSemtimedop, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigEpollWait, &sigEpollCtl, &sigTgkill, &sigUtimes, &sigMbind, &sigSetMempolicy, &sigGetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigTee, &sigSyncFileRange, &sigVmsplice, &sigMovePages, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSysAccept4, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigGetcpu, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigKexecFileLoad, &sigBpf, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigUretprobe, &sigUprobe, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 0 on linux/amd64):
@@ -790,11 +758,13 @@ func (c *Chain) Write(fd int, buf []byte, count int) *Chain {
 	return c
 }
 
-// Open adds a step calling open (number 2 on linux/amd64):
+// SysOpen adds a step calling open (number 2 on linux/amd64):
 //
 //	long open(const char __user *filename, int flags, umode_t mode)
-func (c *Chain) Open(filename string, flags int, mode int) *Chain {
-	c.Chain.Begin(&sigOpen)
+//
+// On this arch Open is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own open.
+func (c *Chain) SysOpen(filename string, flags int, mode int) *Chain {
+	c.Chain.Begin(&sigSysOpen)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(flags))
 	c.Chain.ArgInt(2, int64(mode))
@@ -813,30 +783,30 @@ func (c *Chain) Close(fd int) *Chain {
 // Stat adds a step calling stat (number 4 on linux/amd64):
 //
 //	long stat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Stat(filename string, statbuf *unix.Stat_t) *Chain {
+func (c *Chain) Stat(path string, stat *unix.Stat_t) *Chain {
 	c.Chain.Begin(&sigStat)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgPtr(1, unsafe.Pointer(stat), unsafe.Sizeof(*stat))
 	return c
 }
 
 // Fstat adds a step calling fstat (number 5 on linux/amd64):
 //
 //	long fstat(unsigned int fd, struct stat __user *statbuf)
-func (c *Chain) Fstat(fd int, statbuf *unix.Stat_t) *Chain {
+func (c *Chain) Fstat(fd int, stat *unix.Stat_t) *Chain {
 	c.Chain.Begin(&sigFstat)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
+	c.Chain.ArgPtr(1, unsafe.Pointer(stat), unsafe.Sizeof(*stat))
 	return c
 }
 
 // Lstat adds a step calling lstat (number 6 on linux/amd64):
 //
 //	long lstat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Lstat(filename string, statbuf *unix.Stat_t) *Chain {
+func (c *Chain) Lstat(path string, stat *unix.Stat_t) *Chain {
 	c.Chain.Begin(&sigLstat)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgPtr(1, unsafe.Pointer(stat), unsafe.Sizeof(*stat))
 	return c
 }
 
@@ -932,14 +902,6 @@ func (c *Chain) RtSigprocmask(how int, nset *unix.Sigset_t, oset *unix.Sigset_t,
 	return c
 }
 
-// RtSigreturn adds a step calling rt_sigreturn (number 15 on linux/amd64):
-//
-//	long rt_sigreturn(void)
-func (c *Chain) RtSigreturn() *Chain {
-	c.Chain.Begin(&sigRtSigreturn)
-	return c
-}
-
 // Ioctl adds a step calling ioctl (number 16 on linux/amd64):
 //
 //	long ioctl(unsigned int fd, unsigned int cmd, unsigned long arg)
@@ -999,11 +961,13 @@ func (c *Chain) Writev(fd int, vec []unix.Iovec, vlen int) *Chain {
 	return c
 }
 
-// Access adds a step calling access (number 21 on linux/amd64):
+// SysAccess adds a step calling access (number 21 on linux/amd64):
 //
 //	long access(const char __user *filename, int mode)
-func (c *Chain) Access(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigAccess)
+//
+// On this arch Access is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own access.
+func (c *Chain) SysAccess(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysAccess)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
@@ -1137,14 +1101,6 @@ func (c *Chain) Dup2(oldfd int, newfd int) *Chain {
 	return c
 }
 
-// Pause adds a step calling pause (number 34 on linux/amd64):
-//
-//	long pause(void)
-func (c *Chain) Pause() *Chain {
-	c.Chain.Begin(&sigPause)
-	return c
-}
-
 // Nanosleep adds a step calling nanosleep (number 35 on linux/amd64):
 //
 //	long nanosleep(struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)
@@ -1196,11 +1152,11 @@ func (c *Chain) Getpid() *Chain {
 // Sendfile adds a step calling sendfile (number 40 on linux/amd64):
 //
 //	long sendfile(int out_fd, int in_fd, loff_t __user *offset, size_t count)
-func (c *Chain) Sendfile(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
+func (c *Chain) Sendfile(outfd int, infd int, offset *int64, count int) *Chain {
 	c.Chain.Begin(&sigSendfile)
-	c.Chain.ArgInt(0, int64(outFd))
-	c.Chain.ArgInt(1, int64(inFd))
-	c.Chain.ArgPtr(2, offset, 0)
+	c.Chain.ArgInt(0, int64(outfd))
+	c.Chain.ArgInt(1, int64(infd))
+	c.Chain.ArgPtr(2, unsafe.Pointer(offset), unsafe.Sizeof(*offset))
 	c.Chain.ArgInt(3, int64(count))
 	return c
 }
@@ -1227,13 +1183,15 @@ func (c *Chain) Connect(fd int, uservaddr []byte, addrlen int) *Chain {
 	return c
 }
 
-// Accept adds a step calling accept (number 43 on linux/amd64):
+// SysAccept adds a step calling accept (number 43 on linux/amd64):
 //
 //	long accept(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen)
-func (c *Chain) Accept(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32) *Chain {
-	c.Chain.Begin(&sigAccept)
+//
+// On this arch Accept is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept.
+func (c *Chain) SysAccept(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32) *Chain {
+	c.Chain.Begin(&sigSysAccept)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	return c
 }
@@ -1255,13 +1213,13 @@ func (c *Chain) Sendto(fd int, buff []byte, length int, flags int, addr []byte, 
 // Recvfrom adds a step calling recvfrom (number 45 on linux/amd64):
 //
 //	long recvfrom(int fd, void __user *ubuf, size_t size, unsigned int flags, struct sockaddr __user *addr, int __user *addr_len)
-func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr unsafe.Pointer, addrLen *int32) *Chain {
+func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr *unix.RawSockaddrAny, addrLen *uint32) *Chain {
 	c.Chain.Begin(&sigRecvfrom)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, ubuf)
 	c.Chain.ArgLen(2, int64(size), 1)
 	c.Chain.ArgInt(3, int64(flags))
-	c.Chain.ArgPtr(4, addr, 0)
+	c.Chain.ArgPtr(4, unsafe.Pointer(addr), unsafe.Sizeof(*addr))
 	c.Chain.ArgPtr(5, unsafe.Pointer(addrLen), unsafe.Sizeof(*addrLen))
 	return c
 }
@@ -1322,10 +1280,10 @@ func (c *Chain) Listen(fd int, backlog int) *Chain {
 // Getsockname adds a step calling getsockname (number 51 on linux/amd64):
 //
 //	long getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getsockname(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetsockname)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -1333,10 +1291,10 @@ func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int3
 // Getpeername adds a step calling getpeername (number 52 on linux/amd64):
 //
 //	long getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getpeername(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getpeername(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetpeername)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -1376,55 +1334,6 @@ func (c *Chain) Getsockopt(fd int, level int, optname int, optval unsafe.Pointer
 	c.Chain.ArgInt(2, int64(optname))
 	c.Chain.ArgPtr(3, optval, 0)
 	c.Chain.ArgPtr(4, unsafe.Pointer(optlen), unsafe.Sizeof(*optlen))
-	return c
-}
-
-// Clone adds a step calling clone (number 56 on linux/amd64):
-//
-//	long clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, int __user *child_tidptr, unsigned long tls)
-func (c *Chain) Clone(cloneFlags int, newsp int, parentTidptr *int32, childTidptr *int32, tls int) *Chain {
-	c.Chain.Begin(&sigClone)
-	c.Chain.ArgInt(0, int64(cloneFlags))
-	c.Chain.ArgInt(1, int64(newsp))
-	c.Chain.ArgPtr(2, unsafe.Pointer(parentTidptr), unsafe.Sizeof(*parentTidptr))
-	c.Chain.ArgPtr(3, unsafe.Pointer(childTidptr), unsafe.Sizeof(*childTidptr))
-	c.Chain.ArgInt(4, int64(tls))
-	return c
-}
-
-// Fork adds a step calling fork (number 57 on linux/amd64):
-//
-//	long fork(void)
-func (c *Chain) Fork() *Chain {
-	c.Chain.Begin(&sigFork)
-	return c
-}
-
-// Vfork adds a step calling vfork (number 58 on linux/amd64):
-//
-//	long vfork(void)
-func (c *Chain) Vfork() *Chain {
-	c.Chain.Begin(&sigVfork)
-	return c
-}
-
-// Execve adds a step calling execve (number 59 on linux/amd64):
-//
-//	long execve(const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp)
-func (c *Chain) Execve(filename string, argv []string, envp []string) *Chain {
-	c.Chain.Begin(&sigExecve)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgStrs(1, argv)
-	c.Chain.ArgStrs(2, envp)
-	return c
-}
-
-// Exit adds a step calling exit (number 60 on linux/amd64):
-//
-//	long exit(int error_code)
-func (c *Chain) Exit(errorCode int) *Chain {
-	c.Chain.Begin(&sigExit)
-	c.Chain.ArgInt(0, int64(errorCode))
 	return c
 }
 
@@ -1607,11 +1516,13 @@ func (c *Chain) Ftruncate(fd int, length int64) *Chain {
 	return c
 }
 
-// Getdents adds a step calling getdents (number 78 on linux/amd64):
+// SysGetdents adds a step calling getdents (number 78 on linux/amd64):
 //
 //	long getdents(unsigned int fd, struct linux_dirent __user *dirent, unsigned int count)
-func (c *Chain) Getdents(fd int, dirent []byte, count int) *Chain {
-	c.Chain.Begin(&sigGetdents)
+//
+// On this arch Getdents is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getdents.
+func (c *Chain) SysGetdents(fd int, dirent []byte, count int) *Chain {
+	c.Chain.Begin(&sigSysGetdents)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, dirent)
 	c.Chain.ArgLen(2, int64(count), 1)
@@ -1646,90 +1557,108 @@ func (c *Chain) Fchdir(fd int) *Chain {
 	return c
 }
 
-// Rename adds a step calling rename (number 82 on linux/amd64):
+// SysRename adds a step calling rename (number 82 on linux/amd64):
 //
 //	long rename(const char __user *oldname, const char __user *newname)
-func (c *Chain) Rename(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigRename)
+//
+// On this arch Rename is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rename.
+func (c *Chain) SysRename(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysRename)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Mkdir adds a step calling mkdir (number 83 on linux/amd64):
+// SysMkdir adds a step calling mkdir (number 83 on linux/amd64):
 //
 //	long mkdir(const char __user *pathname, umode_t mode)
-func (c *Chain) Mkdir(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigMkdir)
+//
+// On this arch Mkdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mkdir.
+func (c *Chain) SysMkdir(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysMkdir)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Rmdir adds a step calling rmdir (number 84 on linux/amd64):
+// SysRmdir adds a step calling rmdir (number 84 on linux/amd64):
 //
 //	long rmdir(const char __user *pathname)
-func (c *Chain) Rmdir(pathname string) *Chain {
-	c.Chain.Begin(&sigRmdir)
+//
+// On this arch Rmdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rmdir.
+func (c *Chain) SysRmdir(pathname string) *Chain {
+	c.Chain.Begin(&sigSysRmdir)
 	c.Chain.ArgStr(0, pathname)
 	return c
 }
 
-// Creat adds a step calling creat (number 85 on linux/amd64):
+// SysCreat adds a step calling creat (number 85 on linux/amd64):
 //
 //	long creat(const char __user *pathname, umode_t mode)
-func (c *Chain) Creat(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigCreat)
+//
+// On this arch Creat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own creat.
+func (c *Chain) SysCreat(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysCreat)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Link adds a step calling link (number 86 on linux/amd64):
+// SysLink adds a step calling link (number 86 on linux/amd64):
 //
 //	long link(const char __user *oldname, const char __user *newname)
-func (c *Chain) Link(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigLink)
+//
+// On this arch Link is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own link.
+func (c *Chain) SysLink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysLink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Unlink adds a step calling unlink (number 87 on linux/amd64):
+// SysUnlink adds a step calling unlink (number 87 on linux/amd64):
 //
 //	long unlink(const char __user *pathname)
-func (c *Chain) Unlink(pathname string) *Chain {
-	c.Chain.Begin(&sigUnlink)
+//
+// On this arch Unlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own unlink.
+func (c *Chain) SysUnlink(pathname string) *Chain {
+	c.Chain.Begin(&sigSysUnlink)
 	c.Chain.ArgStr(0, pathname)
 	return c
 }
 
-// Symlink adds a step calling symlink (number 88 on linux/amd64):
+// SysSymlink adds a step calling symlink (number 88 on linux/amd64):
 //
 //	long symlink(const char __user *oldname, const char __user *newname)
-func (c *Chain) Symlink(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigSymlink)
+//
+// On this arch Symlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own symlink.
+func (c *Chain) SysSymlink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysSymlink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Readlink adds a step calling readlink (number 89 on linux/amd64):
+// SysReadlink adds a step calling readlink (number 89 on linux/amd64):
 //
 //	long readlink(const char __user *path, char __user *buf, int bufsiz)
-func (c *Chain) Readlink(path string, buf []byte, bufsiz int) *Chain {
-	c.Chain.Begin(&sigReadlink)
+//
+// On this arch Readlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own readlink.
+func (c *Chain) SysReadlink(path string, buf []byte, bufsiz int) *Chain {
+	c.Chain.Begin(&sigSysReadlink)
 	c.Chain.ArgStr(0, path)
 	c.Chain.ArgBuf(1, buf)
 	c.Chain.ArgLen(2, int64(bufsiz), 1)
 	return c
 }
 
-// Chmod adds a step calling chmod (number 90 on linux/amd64):
+// SysChmod adds a step calling chmod (number 90 on linux/amd64):
 //
 //	long chmod(const char __user *filename, umode_t mode)
-func (c *Chain) Chmod(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigChmod)
+//
+// On this arch Chmod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chmod.
+func (c *Chain) SysChmod(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysChmod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
@@ -1745,11 +1674,13 @@ func (c *Chain) Fchmod(fd int, mode int) *Chain {
 	return c
 }
 
-// Chown adds a step calling chown (number 92 on linux/amd64):
+// SysChown adds a step calling chown (number 92 on linux/amd64):
 //
 //	long chown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Chown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigChown)
+//
+// On this arch Chown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chown.
+func (c *Chain) SysChown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysChown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
@@ -1759,19 +1690,21 @@ func (c *Chain) Chown(filename string, user int, group int) *Chain {
 // Fchown adds a step calling fchown (number 93 on linux/amd64):
 //
 //	long fchown(unsigned int fd, uid_t user, gid_t group)
-func (c *Chain) Fchown(fd int, user int, group int) *Chain {
+func (c *Chain) Fchown(fd int, uid int, gid int) *Chain {
 	c.Chain.Begin(&sigFchown)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgInt(1, int64(user))
-	c.Chain.ArgInt(2, int64(group))
+	c.Chain.ArgInt(1, int64(uid))
+	c.Chain.ArgInt(2, int64(gid))
 	return c
 }
 
-// Lchown adds a step calling lchown (number 94 on linux/amd64):
+// SysLchown adds a step calling lchown (number 94 on linux/amd64):
 //
 //	long lchown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Lchown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigLchown)
+//
+// On this arch Lchown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own lchown.
+func (c *Chain) SysLchown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysLchown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
@@ -1797,11 +1730,13 @@ func (c *Chain) Gettimeofday(tv *unix.Timeval, tz unsafe.Pointer) *Chain {
 	return c
 }
 
-// Getrlimit adds a step calling getrlimit (number 97 on linux/amd64):
+// SysGetrlimit adds a step calling getrlimit (number 97 on linux/amd64):
 //
 //	long getrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
-	c.Chain.Begin(&sigGetrlimit)
+//
+// On this arch Getrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getrlimit.
+func (c *Chain) SysGetrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	c.Chain.Begin(&sigSysGetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, unsafe.Pointer(rlim), unsafe.Sizeof(*rlim))
 	return c
@@ -2115,16 +2050,6 @@ func (c *Chain) RtSigqueueinfo(pid int, sig int, uinfo *unix.Siginfo) *Chain {
 	return c
 }
 
-// RtSigsuspend adds a step calling rt_sigsuspend (number 130 on linux/amd64):
-//
-//	long rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)
-func (c *Chain) RtSigsuspend(unewset *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigRtSigsuspend)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unewset), unsafe.Sizeof(*unewset))
-	c.Chain.ArgInt(1, int64(sigsetsize))
-	return c
-}
-
 // Sigaltstack adds a step calling sigaltstack (number 131 on linux/amd64):
 //
 //	long sigaltstack(const stack_t __user *uss, stack_t __user *uoss)
@@ -2145,11 +2070,13 @@ func (c *Chain) Utime(filename string, times *unix.Utimbuf) *Chain {
 	return c
 }
 
-// Mknod adds a step calling mknod (number 133 on linux/amd64):
+// SysMknod adds a step calling mknod (number 133 on linux/amd64):
 //
 //	long mknod(const char __user *filename, umode_t mode, unsigned dev)
-func (c *Chain) Mknod(filename string, mode int, dev int) *Chain {
-	c.Chain.Begin(&sigMknod)
+//
+// On this arch Mknod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mknod.
+func (c *Chain) SysMknod(filename string, mode int, dev int) *Chain {
+	c.Chain.Begin(&sigSysMknod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	c.Chain.ArgInt(2, int64(dev))
@@ -2178,9 +2105,9 @@ func (c *Chain) Ustat(dev int, ubuf *unix.Ustat_t) *Chain {
 // Statfs adds a step calling statfs (number 137 on linux/amd64):
 //
 //	long statfs(const char __user *pathname, struct statfs __user *buf)
-func (c *Chain) Statfs(pathname string, buf *unix.Statfs_t) *Chain {
+func (c *Chain) Statfs(path string, buf *unix.Statfs_t) *Chain {
 	c.Chain.Begin(&sigStatfs)
-	c.Chain.ArgStr(0, pathname)
+	c.Chain.ArgStr(0, path)
 	c.Chain.ArgPtr(1, unsafe.Pointer(buf), unsafe.Sizeof(*buf))
 	return c
 }
@@ -2393,11 +2320,13 @@ func (c *Chain) Adjtimex(txcP *unix.Timex) *Chain {
 	return c
 }
 
-// Setrlimit adds a step calling setrlimit (number 160 on linux/amd64):
+// SysSetrlimit adds a step calling setrlimit (number 160 on linux/amd64):
 //
 //	long setrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
-	c.Chain.Begin(&sigSetrlimit)
+//
+// On this arch Setrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own setrlimit.
+func (c *Chain) SysSetrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	c.Chain.Begin(&sigSysSetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, unsafe.Pointer(rlim), unsafe.Sizeof(*rlim))
 	return c
@@ -2874,14 +2803,6 @@ func (c *Chain) SetTidAddress(tidptr *int32) *Chain {
 	return c
 }
 
-// RestartSyscall adds a step calling restart_syscall (number 219 on linux/amd64):
-//
-//	long restart_syscall(void)
-func (c *Chain) RestartSyscall() *Chain {
-	c.Chain.Begin(&sigRestartSyscall)
-	return c
-}
-
 // Semtimedop adds a step calling semtimedop (number 220 on linux/amd64):
 //
 //	long semtimedop(int semid, struct sembuf __user *tsops, unsigned int nsops, const struct __kernel_timespec __user *timeout)
@@ -2996,15 +2917,6 @@ func (c *Chain) ClockNanosleep(whichClock int, flags int, rqtp *unix.Timespec, r
 	c.Chain.ArgInt(1, int64(flags))
 	c.Chain.ArgPtr(2, unsafe.Pointer(rqtp), unsafe.Sizeof(*rqtp))
 	c.Chain.ArgPtr(3, unsafe.Pointer(rmtp), unsafe.Sizeof(*rmtp))
-	return c
-}
-
-// ExitGroup adds a step calling exit_group (number 231 on linux/amd64):
-//
-//	long exit_group(int error_code)
-func (c *Chain) ExitGroup(errorCode int) *Chain {
-	c.Chain.Begin(&sigExitGroup)
-	c.Chain.ArgInt(0, int64(errorCode))
 	return c
 }
 
@@ -3370,12 +3282,12 @@ func (c *Chain) Unlinkat(dfd int, pathname string, flag int) *Chain {
 // Renameat adds a step calling renameat (number 264 on linux/amd64):
 //
 //	long renameat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname)
-func (c *Chain) Renameat(olddfd int, oldname string, newdfd int, newname string) *Chain {
+func (c *Chain) Renameat(olddirfd int, oldpath string, newdirfd int, newpath string) *Chain {
 	c.Chain.Begin(&sigRenameat)
-	c.Chain.ArgInt(0, int64(olddfd))
-	c.Chain.ArgStr(1, oldname)
-	c.Chain.ArgInt(2, int64(newdfd))
-	c.Chain.ArgStr(3, newname)
+	c.Chain.ArgInt(0, int64(olddirfd))
+	c.Chain.ArgStr(1, oldpath)
+	c.Chain.ArgInt(2, int64(newdirfd))
+	c.Chain.ArgStr(3, newpath)
 	return c
 }
 
@@ -3437,34 +3349,6 @@ func (c *Chain) Faccessat(dfd int, filename string, mode int) *Chain {
 	return c
 }
 
-// Pselect6 adds a step calling pselect6 (number 270 on linux/amd64):
-//
-//	long pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)
-func (c *Chain) Pselect6(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp *unix.Timespec, sig unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigPselect6)
-	c.Chain.ArgInt(0, int64(n))
-	c.Chain.ArgPtr(1, inp, 0)
-	c.Chain.ArgPtr(2, outp, 0)
-	c.Chain.ArgPtr(3, exp, 0)
-	c.Chain.ArgPtr(4, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(5, sig, 0)
-	return c
-}
-
-// Ppoll adds a step calling ppoll (number 271 on linux/amd64):
-//
-//	long ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) Ppoll(ufds []unix.PollFd, nfds int, tsp *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigPpoll)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
-	c.Chain.ArgInt(1, int64(nfds))
-	c.Chain.Bound(1, uint64(len(ufds)))
-	c.Chain.ArgPtr(2, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(4, int64(sigsetsize))
-	return c
-}
-
 // Unshare adds a step calling unshare (number 272 on linux/amd64):
 //
 //	long unshare(unsigned long unshare_flags)
@@ -3498,12 +3382,12 @@ func (c *Chain) GetRobustList(pid int, headPtr unsafe.Pointer, lenPtr *uint) *Ch
 // Splice adds a step calling splice (number 275 on linux/amd64):
 //
 //	long splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigSplice)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -3572,21 +3456,6 @@ func (c *Chain) Utimensat(dfd int, filename string, utimes *[2]unix.Timespec, fl
 	return c
 }
 
-// EpollPwait adds a step calling epoll_pwait (number 281 on linux/amd64):
-//
-//	long epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait(epfd int, events []unix.EpollEvent, maxevents int, timeout int, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgInt(3, int64(timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
-	return c
-}
-
 // Signalfd adds a step calling signalfd (number 282 on linux/amd64):
 //
 //	long signalfd(int ufd, sigset_t __user *user_mask, size_t sizemask)
@@ -3608,11 +3477,13 @@ func (c *Chain) TimerfdCreate(clockid int, flags int) *Chain {
 	return c
 }
 
-// Eventfd adds a step calling eventfd (number 284 on linux/amd64):
+// SysEventfd adds a step calling eventfd (number 284 on linux/amd64):
 //
 //	long eventfd(unsigned int count)
-func (c *Chain) Eventfd(count int) *Chain {
-	c.Chain.Begin(&sigEventfd)
+//
+// On this arch Eventfd is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own eventfd.
+func (c *Chain) SysEventfd(count int) *Chain {
+	c.Chain.Begin(&sigSysEventfd)
 	c.Chain.ArgInt(0, int64(count))
 	return c
 }
@@ -3651,13 +3522,15 @@ func (c *Chain) TimerfdGettime(ufd int, otmr *unix.ItimerSpec) *Chain {
 	return c
 }
 
-// Accept4 adds a step calling accept4 (number 288 on linux/amd64):
+// SysAccept4 adds a step calling accept4 (number 288 on linux/amd64):
 //
 //	long accept4(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen, int flags)
-func (c *Chain) Accept4(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32, flags int) *Chain {
-	c.Chain.Begin(&sigAccept4)
+//
+// On this arch Accept4 is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept4.
+func (c *Chain) SysAccept4(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigSysAccept4)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	c.Chain.ArgInt(3, int64(flags))
 	return c
@@ -4050,19 +3923,6 @@ func (c *Chain) Bpf(cmd int, uattr unsafe.Pointer, size int) *Chain {
 	return c
 }
 
-// Execveat adds a step calling execveat (number 322 on linux/amd64):
-//
-//	long execveat(int fd, const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp, int flags)
-func (c *Chain) Execveat(fd int, filename string, argv []string, envp []string, flags int) *Chain {
-	c.Chain.Begin(&sigExecveat)
-	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgStr(1, filename)
-	c.Chain.ArgStrs(2, argv)
-	c.Chain.ArgStrs(3, envp)
-	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
 // Userfaultfd adds a step calling userfaultfd (number 323 on linux/amd64):
 //
 //	long userfaultfd(int flags)
@@ -4097,12 +3957,12 @@ func (c *Chain) Mlock2(start int, length int, flags int) *Chain {
 // CopyFileRange adds a step calling copy_file_range (number 326 on linux/amd64):
 //
 //	long copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigCopyFileRange)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -4349,16 +4209,6 @@ func (c *Chain) PidfdOpen(pid int, flags int) *Chain {
 	return c
 }
 
-// Clone3 adds a step calling clone3 (number 435 on linux/amd64):
-//
-//	long clone3(struct clone_args __user *uargs, size_t size)
-func (c *Chain) Clone3(uargs unsafe.Pointer, size int) *Chain {
-	c.Chain.Begin(&sigClone3)
-	c.Chain.ArgPtr(0, uargs, 0)
-	c.Chain.ArgInt(1, int64(size))
-	return c
-}
-
 // CloseRange adds a step calling close_range (number 436 on linux/amd64):
 //
 //	long close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)
@@ -4417,21 +4267,6 @@ func (c *Chain) ProcessMadvise(pidfd int, vec []unix.Iovec, vlen int, behavior i
 	c.Chain.Bound(2, uint64(len(vec)))
 	c.Chain.ArgInt(3, int64(behavior))
 	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
-// EpollPwait2 adds a step calling epoll_pwait2 (number 441 on linux/amd64):
-//
-//	long epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait2(epfd int, events []unix.EpollEvent, maxevents int, timeout *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait2)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgPtr(3, unsafe.Pointer(timeout), unsafe.Sizeof(*timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
 	return c
 }
 
@@ -4793,4 +4628,188 @@ func (c *Chain) Listns(req unsafe.Pointer, nsIds unsafe.Pointer, nrNsIds int, fl
 func (c *Chain) RseqSliceYield() *Chain {
 	c.Chain.Begin(&sigRseqSliceYield)
 	return c
+}
+
+// Fstatat is golang.org/x/sys/unix's Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) as a step, the same method on every
+// arch; on linux/amd64 it calls newfstatat (number 262):
+//
+//	newfstatat(dirfd, path, stat, flags)
+func (c *Chain) Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) *Chain {
+	return c.Newfstatat(dirfd, path, stat, flags)
+}
+
+// Pread is golang.org/x/sys/unix's Pread(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/amd64 it calls pread64 (number 17):
+//
+//	pread64(fd, p, len(p), offset)
+func (c *Chain) Pread(fd int, p []byte, offset int64) *Chain {
+	return c.Pread64(fd, p, len(p), offset)
+}
+
+// Pwrite is golang.org/x/sys/unix's Pwrite(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/amd64 it calls pwrite64 (number 18):
+//
+//	pwrite64(fd, p, len(p), offset)
+func (c *Chain) Pwrite(fd int, p []byte, offset int64) *Chain {
+	return c.Pwrite64(fd, p, len(p), offset)
+}
+
+// Open is golang.org/x/sys/unix's Open(path string, mode int, perm uint32) as a step, the same method on every
+// arch; on linux/amd64 it calls openat (number 257):
+//
+//	openat(unix.AT_FDCWD, path, mode, int(perm))
+func (c *Chain) Open(path string, mode int, perm uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, mode, int(perm))
+}
+
+// Creat is golang.org/x/sys/unix's Creat(path string, mode uint32) as a step, the same method on every
+// arch; on linux/amd64 it calls openat (number 257):
+//
+//	openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+func (c *Chain) Creat(path string, mode uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+}
+
+// Mkdir is golang.org/x/sys/unix's Mkdir(path string, mode uint32) as a step, the same method on every
+// arch; on linux/amd64 it calls mkdirat (number 258):
+//
+//	mkdirat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Mkdir(path string, mode uint32) *Chain {
+	return c.Mkdirat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Mknod is golang.org/x/sys/unix's Mknod(path string, mode uint32, dev int) as a step, the same method on every
+// arch; on linux/amd64 it calls mknodat (number 259):
+//
+//	mknodat(unix.AT_FDCWD, path, int(mode), dev)
+func (c *Chain) Mknod(path string, mode uint32, dev int) *Chain {
+	return c.Mknodat(unix.AT_FDCWD, path, int(mode), dev)
+}
+
+// Rmdir is golang.org/x/sys/unix's Rmdir(path string) as a step, the same method on every
+// arch; on linux/amd64 it calls unlinkat (number 263):
+//
+//	unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+func (c *Chain) Rmdir(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+}
+
+// Unlink is golang.org/x/sys/unix's Unlink(path string) as a step, the same method on every
+// arch; on linux/amd64 it calls unlinkat (number 263):
+//
+//	unlinkat(unix.AT_FDCWD, path, 0)
+func (c *Chain) Unlink(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, 0)
+}
+
+// Rename is golang.org/x/sys/unix's Rename(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/amd64 it calls renameat (number 264):
+//
+//	renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Rename(oldpath string, newpath string) *Chain {
+	return c.Renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Link is golang.org/x/sys/unix's Link(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/amd64 it calls linkat (number 265):
+//
+//	linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+func (c *Chain) Link(oldpath string, newpath string) *Chain {
+	return c.Linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+}
+
+// Symlink is golang.org/x/sys/unix's Symlink(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/amd64 it calls symlinkat (number 266):
+//
+//	symlinkat(oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Symlink(oldpath string, newpath string) *Chain {
+	return c.Symlinkat(oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Readlink is golang.org/x/sys/unix's Readlink(path string, buf []byte) as a step, the same method on every
+// arch; on linux/amd64 it calls readlinkat (number 267):
+//
+//	readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+func (c *Chain) Readlink(path string, buf []byte) *Chain {
+	return c.Readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+}
+
+// Chmod is golang.org/x/sys/unix's Chmod(path string, mode uint32) as a step, the same method on every
+// arch; on linux/amd64 it calls fchmodat (number 268):
+//
+//	fchmodat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Chmod(path string, mode uint32) *Chain {
+	return c.Fchmodat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Access is golang.org/x/sys/unix's Access(path string, mode uint32) as a step, the same method on every
+// arch; on linux/amd64 it calls faccessat (number 269):
+//
+//	faccessat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Access(path string, mode uint32) *Chain {
+	return c.Faccessat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Chown is golang.org/x/sys/unix's Chown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/amd64 it calls fchownat (number 260):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+func (c *Chain) Chown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+}
+
+// Lchown is golang.org/x/sys/unix's Lchown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/amd64 it calls fchownat (number 260):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+func (c *Chain) Lchown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// Getdents is golang.org/x/sys/unix's Getdents(fd int, buf []byte) as a step, the same method on every
+// arch; on linux/amd64 it calls getdents64 (number 217):
+//
+//	getdents64(fd, buf, len(buf))
+func (c *Chain) Getdents(fd int, buf []byte) *Chain {
+	return c.Getdents64(fd, buf, len(buf))
+}
+
+// Accept is golang.org/x/sys/unix's Accept(fd int) as a step, the same method on every
+// arch; on linux/amd64 it calls accept4 (number 288):
+//
+//	accept4(fd, nil, nil, 0)
+func (c *Chain) Accept(fd int) *Chain {
+	return c.SysAccept4(fd, nil, nil, 0)
+}
+
+// Accept4 is golang.org/x/sys/unix's Accept4(fd int, flags int) as a step, the same method on every
+// arch; on linux/amd64 it calls accept4 (number 288):
+//
+//	accept4(fd, nil, nil, flags)
+func (c *Chain) Accept4(fd int, flags int) *Chain {
+	return c.SysAccept4(fd, nil, nil, flags)
+}
+
+// Eventfd is golang.org/x/sys/unix's Eventfd(initval uint, flags int) as a step, the same method on every
+// arch; on linux/amd64 it calls eventfd2 (number 290):
+//
+//	eventfd2(int(initval), flags)
+func (c *Chain) Eventfd(initval uint, flags int) *Chain {
+	return c.Eventfd2(int(initval), flags)
+}
+
+// Getrlimit is golang.org/x/sys/unix's Getrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/amd64 it calls prlimit64 (number 302):
+//
+//	prlimit64(0, resource, nil, rlim)
+func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, nil, rlim)
+}
+
+// Setrlimit is golang.org/x/sys/unix's Setrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/amd64 it calls prlimit64 (number 302):
+//
+//	prlimit64(0, resource, rlim, nil)
+func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, rlim, nil)
 }

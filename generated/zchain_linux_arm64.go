@@ -42,7 +42,6 @@ func _() {
 	_ = x[unix.SYS_EVENTFD2-19]
 	_ = x[unix.SYS_EPOLL_CREATE1-20]
 	_ = x[unix.SYS_EPOLL_CTL-21]
-	_ = x[unix.SYS_EPOLL_PWAIT-22]
 	_ = x[unix.SYS_DUP-23]
 	_ = x[unix.SYS_DUP3-24]
 	_ = x[unix.SYS_FCNTL-25]
@@ -91,8 +90,6 @@ func _() {
 	_ = x[unix.SYS_PREADV-69]
 	_ = x[unix.SYS_PWRITEV-70]
 	_ = x[unix.SYS_SENDFILE-71]
-	_ = x[unix.SYS_PSELECT6-72]
-	_ = x[unix.SYS_PPOLL-73]
 	_ = x[unix.SYS_SIGNALFD4-74]
 	_ = x[unix.SYS_VMSPLICE-75]
 	_ = x[unix.SYS_SPLICE-76]
@@ -112,8 +109,6 @@ func _() {
 	_ = x[unix.SYS_CAPGET-90]
 	_ = x[unix.SYS_CAPSET-91]
 	_ = x[unix.SYS_PERSONALITY-92]
-	_ = x[unix.SYS_EXIT-93]
-	_ = x[unix.SYS_EXIT_GROUP-94]
 	_ = x[unix.SYS_WAITID-95]
 	_ = x[unix.SYS_SET_TID_ADDRESS-96]
 	_ = x[unix.SYS_UNSHARE-97]
@@ -147,18 +142,15 @@ func _() {
 	_ = x[unix.SYS_SCHED_GET_PRIORITY_MAX-125]
 	_ = x[unix.SYS_SCHED_GET_PRIORITY_MIN-126]
 	_ = x[unix.SYS_SCHED_RR_GET_INTERVAL-127]
-	_ = x[unix.SYS_RESTART_SYSCALL-128]
 	_ = x[unix.SYS_KILL-129]
 	_ = x[unix.SYS_TKILL-130]
 	_ = x[unix.SYS_TGKILL-131]
 	_ = x[unix.SYS_SIGALTSTACK-132]
-	_ = x[unix.SYS_RT_SIGSUSPEND-133]
 	_ = x[unix.SYS_RT_SIGACTION-134]
 	_ = x[unix.SYS_RT_SIGPROCMASK-135]
 	_ = x[unix.SYS_RT_SIGPENDING-136]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-137]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-138]
-	_ = x[unix.SYS_RT_SIGRETURN-139]
 	_ = x[unix.SYS_SETPRIORITY-140]
 	_ = x[unix.SYS_GETPRIORITY-141]
 	_ = x[unix.SYS_REBOOT-142]
@@ -239,8 +231,6 @@ func _() {
 	_ = x[unix.SYS_ADD_KEY-217]
 	_ = x[unix.SYS_REQUEST_KEY-218]
 	_ = x[unix.SYS_KEYCTL-219]
-	_ = x[unix.SYS_CLONE-220]
-	_ = x[unix.SYS_EXECVE-221]
 	_ = x[unix.SYS_MMAP-222]
 	_ = x[unix.SYS_FADVISE64-223]
 	_ = x[unix.SYS_SWAPON-224]
@@ -284,7 +274,6 @@ func _() {
 	_ = x[unix.SYS_GETRANDOM-278]
 	_ = x[unix.SYS_MEMFD_CREATE-279]
 	_ = x[unix.SYS_BPF-280]
-	_ = x[unix.SYS_EXECVEAT-281]
 	_ = x[unix.SYS_USERFAULTFD-282]
 	_ = x[unix.SYS_MEMBARRIER-283]
 	_ = x[unix.SYS_MLOCK2-284]
@@ -309,13 +298,11 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
-	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
 	_ = x[unix.SYS_FACCESSAT2-439]
 	_ = x[unix.SYS_PROCESS_MADVISE-440]
-	_ = x[unix.SYS_EPOLL_PWAIT2-441]
 	_ = x[unix.SYS_MOUNT_SETATTR-442]
 	_ = x[unix.SYS_QUOTACTL_FD-443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-444]
@@ -371,7 +358,6 @@ var (
 	sigEventfd2              = runtime.Sig{Nr: 19, Name: "eventfd2", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigEpollCreate1          = runtime.Sig{Nr: 20, Name: "epoll_create1", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigEpollCtl              = runtime.Sig{Nr: 21, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
-	sigEpollPwait            = runtime.Sig{Nr: 22, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigDup                   = runtime.Sig{Nr: 23, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigDup3                  = runtime.Sig{Nr: 24, Name: "dup3", Params: []runtime.Param{{Name: "oldfd", Kind: runtime.KindFD}, {Name: "newfd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigFcntl                 = runtime.Sig{Nr: 25, Name: "fcntl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
@@ -420,8 +406,6 @@ var (
 	sigPreadv                = runtime.Sig{Nr: 69, Name: "preadv", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}}}
 	sigPwritev               = runtime.Sig{Nr: 70, Name: "pwritev", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}}}
 	sigSendfile              = runtime.Sig{Nr: 71, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
-	sigPselect6              = runtime.Sig{Nr: 72, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
-	sigPpoll                 = runtime.Sig{Nr: 73, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigSignalfd4             = runtime.Sig{Nr: 74, Name: "signalfd4", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigVmsplice              = runtime.Sig{Nr: 75, Name: "vmsplice", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uiov", Kind: runtime.KindPtr}, {Name: "nr_segs", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSplice                = runtime.Sig{Nr: 76, Name: "splice", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -441,8 +425,6 @@ var (
 	sigCapget                = runtime.Sig{Nr: 90, Name: "capget", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "dataptr", Kind: runtime.KindPtr}}}
 	sigCapset                = runtime.Sig{Nr: 91, Name: "capset", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigPersonality           = runtime.Sig{Nr: 92, Name: "personality", Params: []runtime.Param{{Name: "personality", Kind: runtime.KindUint}}}
-	sigExit                  = runtime.Sig{Nr: 93, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
-	sigExitGroup             = runtime.Sig{Nr: 94, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigWaitid                = runtime.Sig{Nr: 95, Name: "waitid", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "upid", Kind: runtime.KindInt}, {Name: "infop", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigSetTidAddress         = runtime.Sig{Nr: 96, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
 	sigUnshare               = runtime.Sig{Nr: 97, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
@@ -476,18 +458,15 @@ var (
 	sigSchedGetPriorityMax   = runtime.Sig{Nr: 125, Name: "sched_get_priority_max", Params: []runtime.Param{{Name: "policy", Kind: runtime.KindInt}}}
 	sigSchedGetPriorityMin   = runtime.Sig{Nr: 126, Name: "sched_get_priority_min", Params: []runtime.Param{{Name: "policy", Kind: runtime.KindInt}}}
 	sigSchedRrGetInterval    = runtime.Sig{Nr: 127, Name: "sched_rr_get_interval", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "interval", Kind: runtime.KindPtr}}}
-	sigRestartSyscall        = runtime.Sig{Nr: 128, Name: "restart_syscall"}
 	sigKill                  = runtime.Sig{Nr: 129, Name: "kill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigTkill                 = runtime.Sig{Nr: 130, Name: "tkill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigTgkill                = runtime.Sig{Nr: 131, Name: "tgkill", Params: []runtime.Param{{Name: "tgid", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigSigaltstack           = runtime.Sig{Nr: 132, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
-	sigRtSigsuspend          = runtime.Sig{Nr: 133, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigaction           = runtime.Sig{Nr: 134, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask         = runtime.Sig{Nr: 135, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending          = runtime.Sig{Nr: 136, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait        = runtime.Sig{Nr: 137, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo        = runtime.Sig{Nr: 138, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
-	sigRtSigreturn           = runtime.Sig{Nr: 139, Name: "rt_sigreturn"}
 	sigSetpriority           = runtime.Sig{Nr: 140, Name: "setpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}, {Name: "niceval", Kind: runtime.KindInt}}}
 	sigGetpriority           = runtime.Sig{Nr: 141, Name: "getpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigReboot                = runtime.Sig{Nr: 142, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
@@ -511,8 +490,8 @@ var (
 	sigUname                 = runtime.Sig{Nr: 160, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigSethostname           = runtime.Sig{Nr: 161, Name: "sethostname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigSetdomainname         = runtime.Sig{Nr: 162, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
-	sigGetrlimit             = runtime.Sig{Nr: 163, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
-	sigSetrlimit             = runtime.Sig{Nr: 164, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysGetrlimit          = runtime.Sig{Nr: 163, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysSetrlimit          = runtime.Sig{Nr: 164, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigGetrusage             = runtime.Sig{Nr: 165, Name: "getrusage", Params: []runtime.Param{{Name: "who", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigUmask                 = runtime.Sig{Nr: 166, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindMode}}}
 	sigPrctl                 = runtime.Sig{Nr: 167, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
@@ -550,7 +529,7 @@ var (
 	sigSocketpair            = runtime.Sig{Nr: 199, Name: "socketpair", Params: []runtime.Param{{Name: "family", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "protocol", Kind: runtime.KindInt}, {Name: "usockvec", Kind: runtime.KindPtr}}}
 	sigBind                  = runtime.Sig{Nr: 200, Name: "bind", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "umyaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
 	sigListen                = runtime.Sig{Nr: 201, Name: "listen", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "backlog", Kind: runtime.KindInt}}}
-	sigAccept                = runtime.Sig{Nr: 202, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
+	sigSysAccept             = runtime.Sig{Nr: 202, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
 	sigConnect               = runtime.Sig{Nr: 203, Name: "connect", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uservaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
 	sigGetsockname           = runtime.Sig{Nr: 204, Name: "getsockname", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "usockaddr", Kind: runtime.KindPtr}, {Name: "usockaddr_len", Kind: runtime.KindPtr}}}
 	sigGetpeername           = runtime.Sig{Nr: 205, Name: "getpeername", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "usockaddr", Kind: runtime.KindPtr}, {Name: "usockaddr_len", Kind: runtime.KindPtr}}}
@@ -568,8 +547,6 @@ var (
 	sigAddKey                = runtime.Sig{Nr: 217, Name: "add_key", Params: []runtime.Param{{Name: "_type", Kind: runtime.KindString}, {Name: "_description", Kind: runtime.KindString}, {Name: "_payload", Kind: runtime.KindBuf}, {Name: "plen", Kind: runtime.KindLen}, {Name: "ringid", Kind: runtime.KindInt}}}
 	sigRequestKey            = runtime.Sig{Nr: 218, Name: "request_key", Params: []runtime.Param{{Name: "_type", Kind: runtime.KindString}, {Name: "_description", Kind: runtime.KindString}, {Name: "_callout_info", Kind: runtime.KindString}, {Name: "destringid", Kind: runtime.KindInt}}}
 	sigKeyctl                = runtime.Sig{Nr: 219, Name: "keyctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
-	sigClone                 = runtime.Sig{Nr: 220, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
-	sigExecve                = runtime.Sig{Nr: 221, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
 	sigMmap                  = runtime.Sig{Nr: 222, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "off", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 	sigFadvise64             = runtime.Sig{Nr: 223, Name: "fadvise64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindInt}, {Name: "advice", Kind: runtime.KindInt}}}
 	sigSwapon                = runtime.Sig{Nr: 224, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
@@ -590,7 +567,7 @@ var (
 	sigMovePages             = runtime.Sig{Nr: 239, Name: "move_pages", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "nr_pages", Kind: runtime.KindUint}, {Name: "pages", Kind: runtime.KindPtr}, {Name: "nodes", Kind: runtime.KindPtr}, {Name: "status", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigRtTgsigqueueinfo      = runtime.Sig{Nr: 240, Name: "rt_tgsigqueueinfo", Params: []runtime.Param{{Name: "tgid", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
 	sigPerfEventOpen         = runtime.Sig{Nr: 241, Name: "perf_event_open", Params: []runtime.Param{{Name: "attr_uptr", Kind: runtime.KindPtr}, {Name: "pid", Kind: runtime.KindInt}, {Name: "cpu", Kind: runtime.KindInt}, {Name: "group_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigAccept4               = runtime.Sig{Nr: 242, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
+	sigSysAccept4            = runtime.Sig{Nr: 242, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigRecvmmsg              = runtime.Sig{Nr: 243, Name: "recvmmsg", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mmsg", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigWait4                 = runtime.Sig{Nr: 260, Name: "wait4", Params: []runtime.Param{{Name: "upid", Kind: runtime.KindInt}, {Name: "stat_addr", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigPrlimit64             = runtime.Sig{Nr: 261, Name: "prlimit64", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "resource", Kind: runtime.KindUint}, {Name: "new_rlim", Kind: runtime.KindPtr}, {Name: "old_rlim", Kind: runtime.KindPtr}}}
@@ -613,7 +590,6 @@ var (
 	sigGetrandom             = runtime.Sig{Nr: 278, Name: "getrandom", Params: []runtime.Param{{Name: "ubuf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMemfdCreate           = runtime.Sig{Nr: 279, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                   = runtime.Sig{Nr: 280, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
-	sigExecveat              = runtime.Sig{Nr: 281, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd           = runtime.Sig{Nr: 282, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier            = runtime.Sig{Nr: 283, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigMlock2                = runtime.Sig{Nr: 284, Name: "mlock2", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -638,13 +614,11 @@ var (
 	sigFsmount               = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen             = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigClone3                = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange            = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2               = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd            = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2            = runtime.Sig{Nr: 439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise        = runtime.Sig{Nr: 440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigEpollPwait2           = runtime.Sig{Nr: 441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr          = runtime.Sig{Nr: 442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd            = runtime.Sig{Nr: 443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset = runtime.Sig{Nr: 444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -679,7 +653,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigGetcwd, &sigEventfd2, &sigEpollCreate1, &sigEpollCtl, &sigEpollPwait, &sigDup, &sigDup3, &sigFcntl, &sigInotifyInit1, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigIoctl, &sigIoprioSet, &sigIoprioGet, &sigFlock, &sigMknodat, &sigMkdirat, &sigUnlinkat, &sigSymlinkat, &sigLinkat, &sigRenameat, &sigUmount2, &sigMount, &sigPivotRoot, &sigStatfs, &sigFstatfs, &sigTruncate, &sigFtruncate, &sigFallocate, &sigFaccessat, &sigChdir, &sigFchdir, &sigChroot, &sigFchmod, &sigFchmodat, &sigFchownat, &sigFchown, &sigOpenat, &sigClose, &sigVhangup, &sigPipe2, &sigQuotactl, &sigGetdents64, &sigLseek, &sigRead, &sigWrite, &sigReadv, &sigWritev, &sigPread64, &sigPwrite64, &sigPreadv, &sigPwritev, &sigSendfile, &sigPselect6, &sigPpoll, &sigSignalfd4, &sigVmsplice, &sigSplice, &sigTee, &sigReadlinkat, &sigNewfstatat, &sigFstat, &sigSync, &sigFsync, &sigFdatasync, &sigSyncFileRange, &sigTimerfdCreate, &sigTimerfdSettime, &sigTimerfdGettime, &sigUtimensat, &sigAcct, &sigCapget, &sigCapset, &sigPersonality, &sigExit, &sigExitGroup, &sigWaitid, &sigSetTidAddress, &sigUnshare, &sigFutex, &sigSetRobustList, &sigGetRobustList, &sigNanosleep, &sigGetitimer, &sigSetitimer, &sigKexecLoad, &sigInitModule, &sigDeleteModule, &sigTimerCreate, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerSettime, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSyslog, &sigPtrace, &sigSchedSetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetparam, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigRestartSyscall, &sigKill, &sigTkill, &sigTgkill, &sigSigaltstack, &sigRtSigsuspend, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigreturn, &sigSetpriority, &sigGetpriority, &sigReboot, &sigSetregid, &sigSetgid, &sigSetreuid, &sigSetuid, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigSetfsuid, &sigSetfsgid, &sigTimes, &sigSetpgid, &sigGetpgid, &sigGetsid, &sigSetsid, &sigGetgroups, &sigSetgroups, &sigUname, &sigSethostname, &sigSetdomainname, &sigGetrlimit, &sigSetrlimit, &sigGetrusage, &sigUmask, &sigPrctl, &sigGetcpu, &sigGettimeofday, &sigSettimeofday, &sigAdjtimex, &sigGetpid, &sigGetppid, &sigGetuid, &sigGeteuid, &sigGetgid, &sigGetegid, &sigGettid, &sigSysinfo, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigMsgget, &sigMsgctl, &sigMsgrcv, &sigMsgsnd, &sigSemget, &sigSemctl, &sigSemtimedop, &sigSemop, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigSocket, &sigSocketpair, &sigBind, &sigListen, &sigAccept, &sigConnect, &sigGetsockname, &sigGetpeername, &sigSendto, &sigRecvfrom, &sigSetsockopt, &sigGetsockopt, &sigShutdown, &sigSendmsg, &sigRecvmsg, &sigReadahead, &sigBrk, &sigMunmap, &sigMremap, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigClone, &sigExecve, &sigMmap, &sigFadvise64, &sigSwapon, &sigSwapoff, &sigMprotect, &sigMsync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigMincore, &sigMadvise, &sigRemapFilePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMigratePages, &sigMovePages, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigAccept4, &sigRecvmmsg, &sigWait4, &sigPrlimit64, &sigFanotifyInit, &sigFanotifyMark, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSetns, &sigSendmmsg, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigKexecFileLoad, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigGetcwd, &sigEventfd2, &sigEpollCreate1, &sigEpollCtl, &sigDup, &sigDup3, &sigFcntl, &sigInotifyInit1, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigIoctl, &sigIoprioSet, &sigIoprioGet, &sigFlock, &sigMknodat, &sigMkdirat, &sigUnlinkat, &sigSymlinkat, &sigLinkat, &sigRenameat, &sigUmount2, &sigMount, &sigPivotRoot, &sigStatfs, &sigFstatfs, &sigTruncate, &sigFtruncate, &sigFallocate, &sigFaccessat, &sigChdir, &sigFchdir, &sigChroot, &sigFchmod, &sigFchmodat, &sigFchownat, &sigFchown, &sigOpenat, &sigClose, &sigVhangup, &sigPipe2, &sigQuotactl, &sigGetdents64, &sigLseek, &sigRead, &sigWrite, &sigReadv, &sigWritev, &sigPread64, &sigPwrite64, &sigPreadv, &sigPwritev, &sigSendfile, &sigSignalfd4, &sigVmsplice, &sigSplice, &sigTee, &sigReadlinkat, &sigNewfstatat, &sigFstat, &sigSync, &sigFsync, &sigFdatasync, &sigSyncFileRange, &sigTimerfdCreate, &sigTimerfdSettime, &sigTimerfdGettime, &sigUtimensat, &sigAcct, &sigCapget, &sigCapset, &sigPersonality, &sigWaitid, &sigSetTidAddress, &sigUnshare, &sigFutex, &sigSetRobustList, &sigGetRobustList, &sigNanosleep, &sigGetitimer, &sigSetitimer, &sigKexecLoad, &sigInitModule, &sigDeleteModule, &sigTimerCreate, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerSettime, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSyslog, &sigPtrace, &sigSchedSetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetparam, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigKill, &sigTkill, &sigTgkill, &sigSigaltstack, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigSetpriority, &sigGetpriority, &sigReboot, &sigSetregid, &sigSetgid, &sigSetreuid, &sigSetuid, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigSetfsuid, &sigSetfsgid, &sigTimes, &sigSetpgid, &sigGetpgid, &sigGetsid, &sigSetsid, &sigGetgroups, &sigSetgroups, &sigUname, &sigSethostname, &sigSetdomainname, &sigSysGetrlimit, &sigSysSetrlimit, &sigGetrusage, &sigUmask, &sigPrctl, &sigGetcpu, &sigGettimeofday, &sigSettimeofday, &sigAdjtimex, &sigGetpid, &sigGetppid, &sigGetuid, &sigGeteuid, &sigGetgid, &sigGetegid, &sigGettid, &sigSysinfo, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigMsgget, &sigMsgctl, &sigMsgrcv, &sigMsgsnd, &sigSemget, &sigSemctl, &sigSemtimedop, &sigSemop, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigSocket, &sigSocketpair, &sigBind, &sigListen, &sigSysAccept, &sigConnect, &sigGetsockname, &sigGetpeername, &sigSendto, &sigRecvfrom, &sigSetsockopt, &sigGetsockopt, &sigShutdown, &sigSendmsg, &sigRecvmsg, &sigReadahead, &sigBrk, &sigMunmap, &sigMremap, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigMmap, &sigFadvise64, &sigSwapon, &sigSwapoff, &sigMprotect, &sigMsync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigMincore, &sigMadvise, &sigRemapFilePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMigratePages, &sigMovePages, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigSysAccept4, &sigRecvmmsg, &sigWait4, &sigPrlimit64, &sigFanotifyInit, &sigFanotifyMark, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSetns, &sigSendmmsg, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigKexecFileLoad, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // IoSetup adds a step calling io_setup (number 0 on linux/arm64):
@@ -915,21 +889,6 @@ func (c *Chain) EpollCtl(epfd int, op int, fd int, event *unix.EpollEvent) *Chai
 	return c
 }
 
-// EpollPwait adds a step calling epoll_pwait (number 22 on linux/arm64):
-//
-//	long epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait(epfd int, events []unix.EpollEvent, maxevents int, timeout int, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgInt(3, int64(timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
-	return c
-}
-
 // Dup adds a step calling dup (number 23 on linux/arm64):
 //
 //	long dup(unsigned int fildes)
@@ -1094,12 +1053,12 @@ func (c *Chain) Linkat(olddfd int, oldname string, newdfd int, newname string, f
 // Renameat adds a step calling renameat (number 38 on linux/arm64):
 //
 //	long renameat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname)
-func (c *Chain) Renameat(olddfd int, oldname string, newdfd int, newname string) *Chain {
+func (c *Chain) Renameat(olddirfd int, oldpath string, newdirfd int, newpath string) *Chain {
 	c.Chain.Begin(&sigRenameat)
-	c.Chain.ArgInt(0, int64(olddfd))
-	c.Chain.ArgStr(1, oldname)
-	c.Chain.ArgInt(2, int64(newdfd))
-	c.Chain.ArgStr(3, newname)
+	c.Chain.ArgInt(0, int64(olddirfd))
+	c.Chain.ArgStr(1, oldpath)
+	c.Chain.ArgInt(2, int64(newdirfd))
+	c.Chain.ArgStr(3, newpath)
 	return c
 }
 
@@ -1139,9 +1098,9 @@ func (c *Chain) PivotRoot(newRoot string, putOld string) *Chain {
 // Statfs adds a step calling statfs (number 43 on linux/arm64):
 //
 //	long statfs(const char __user *pathname, struct statfs __user *buf)
-func (c *Chain) Statfs(pathname string, buf *unix.Statfs_t) *Chain {
+func (c *Chain) Statfs(path string, buf *unix.Statfs_t) *Chain {
 	c.Chain.Begin(&sigStatfs)
-	c.Chain.ArgStr(0, pathname)
+	c.Chain.ArgStr(0, path)
 	c.Chain.ArgPtr(1, unsafe.Pointer(buf), unsafe.Sizeof(*buf))
 	return c
 }
@@ -1263,11 +1222,11 @@ func (c *Chain) Fchownat(dfd int, filename string, user int, group int, flag int
 // Fchown adds a step calling fchown (number 55 on linux/arm64):
 //
 //	long fchown(unsigned int fd, uid_t user, gid_t group)
-func (c *Chain) Fchown(fd int, user int, group int) *Chain {
+func (c *Chain) Fchown(fd int, uid int, gid int) *Chain {
 	c.Chain.Begin(&sigFchown)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgInt(1, int64(user))
-	c.Chain.ArgInt(2, int64(group))
+	c.Chain.ArgInt(1, int64(uid))
+	c.Chain.ArgInt(2, int64(gid))
 	return c
 }
 
@@ -1443,40 +1402,12 @@ func (c *Chain) Pwritev(fd int, vec []unix.Iovec, vlen int, pos int64) *Chain {
 // Sendfile adds a step calling sendfile (number 71 on linux/arm64):
 //
 //	long sendfile(int out_fd, int in_fd, loff_t __user *offset, size_t count)
-func (c *Chain) Sendfile(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
+func (c *Chain) Sendfile(outfd int, infd int, offset *int64, count int) *Chain {
 	c.Chain.Begin(&sigSendfile)
-	c.Chain.ArgInt(0, int64(outFd))
-	c.Chain.ArgInt(1, int64(inFd))
-	c.Chain.ArgPtr(2, offset, 0)
+	c.Chain.ArgInt(0, int64(outfd))
+	c.Chain.ArgInt(1, int64(infd))
+	c.Chain.ArgPtr(2, unsafe.Pointer(offset), unsafe.Sizeof(*offset))
 	c.Chain.ArgInt(3, int64(count))
-	return c
-}
-
-// Pselect6 adds a step calling pselect6 (number 72 on linux/arm64):
-//
-//	long pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)
-func (c *Chain) Pselect6(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp *unix.Timespec, sig unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigPselect6)
-	c.Chain.ArgInt(0, int64(n))
-	c.Chain.ArgPtr(1, inp, 0)
-	c.Chain.ArgPtr(2, outp, 0)
-	c.Chain.ArgPtr(3, exp, 0)
-	c.Chain.ArgPtr(4, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(5, sig, 0)
-	return c
-}
-
-// Ppoll adds a step calling ppoll (number 73 on linux/arm64):
-//
-//	long ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) Ppoll(ufds []unix.PollFd, nfds int, tsp *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigPpoll)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
-	c.Chain.ArgInt(1, int64(nfds))
-	c.Chain.Bound(1, uint64(len(ufds)))
-	c.Chain.ArgPtr(2, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(4, int64(sigsetsize))
 	return c
 }
 
@@ -1508,12 +1439,12 @@ func (c *Chain) Vmsplice(fd int, uiov []unix.Iovec, nrSegs int, flags int) *Chai
 // Splice adds a step calling splice (number 76 on linux/arm64):
 //
 //	long splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigSplice)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -1558,10 +1489,10 @@ func (c *Chain) Newfstatat(dfd int, filename string, statbuf *unix.Stat_t, flag 
 // Fstat adds a step calling fstat (number 80 on linux/arm64):
 //
 //	long fstat(unsigned int fd, struct stat __user *statbuf)
-func (c *Chain) Fstat(fd int, statbuf *unix.Stat_t) *Chain {
+func (c *Chain) Fstat(fd int, stat *unix.Stat_t) *Chain {
 	c.Chain.Begin(&sigFstat)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
+	c.Chain.ArgPtr(1, unsafe.Pointer(stat), unsafe.Sizeof(*stat))
 	return c
 }
 
@@ -1682,24 +1613,6 @@ func (c *Chain) Capset(header *unix.CapUserHeader, data *unix.CapUserData) *Chai
 func (c *Chain) Personality(personality int) *Chain {
 	c.Chain.Begin(&sigPersonality)
 	c.Chain.ArgInt(0, int64(personality))
-	return c
-}
-
-// Exit adds a step calling exit (number 93 on linux/arm64):
-//
-//	long exit(int error_code)
-func (c *Chain) Exit(errorCode int) *Chain {
-	c.Chain.Begin(&sigExit)
-	c.Chain.ArgInt(0, int64(errorCode))
-	return c
-}
-
-// ExitGroup adds a step calling exit_group (number 94 on linux/arm64):
-//
-//	long exit_group(int error_code)
-func (c *Chain) ExitGroup(errorCode int) *Chain {
-	c.Chain.Begin(&sigExitGroup)
-	c.Chain.ArgInt(0, int64(errorCode))
 	return c
 }
 
@@ -2047,14 +1960,6 @@ func (c *Chain) SchedRrGetInterval(pid int, interval *unix.Timespec) *Chain {
 	return c
 }
 
-// RestartSyscall adds a step calling restart_syscall (number 128 on linux/arm64):
-//
-//	long restart_syscall(void)
-func (c *Chain) RestartSyscall() *Chain {
-	c.Chain.Begin(&sigRestartSyscall)
-	return c
-}
-
 // Kill adds a step calling kill (number 129 on linux/arm64):
 //
 //	long kill(pid_t pid, int sig)
@@ -2093,16 +1998,6 @@ func (c *Chain) Sigaltstack(uss unsafe.Pointer, uoss unsafe.Pointer) *Chain {
 	c.Chain.Begin(&sigSigaltstack)
 	c.Chain.ArgPtr(0, uss, 0)
 	c.Chain.ArgPtr(1, uoss, 0)
-	return c
-}
-
-// RtSigsuspend adds a step calling rt_sigsuspend (number 133 on linux/arm64):
-//
-//	long rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)
-func (c *Chain) RtSigsuspend(unewset *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigRtSigsuspend)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unewset), unsafe.Sizeof(*unewset))
-	c.Chain.ArgInt(1, int64(sigsetsize))
 	return c
 }
 
@@ -2160,14 +2055,6 @@ func (c *Chain) RtSigqueueinfo(pid int, sig int, uinfo *unix.Siginfo) *Chain {
 	c.Chain.ArgInt(0, int64(pid))
 	c.Chain.ArgInt(1, int64(sig))
 	c.Chain.ArgPtr(2, unsafe.Pointer(uinfo), unsafe.Sizeof(*uinfo))
-	return c
-}
-
-// RtSigreturn adds a step calling rt_sigreturn (number 139 on linux/arm64):
-//
-//	long rt_sigreturn(void)
-func (c *Chain) RtSigreturn() *Chain {
-	c.Chain.Begin(&sigRtSigreturn)
 	return c
 }
 
@@ -2398,21 +2285,25 @@ func (c *Chain) Setdomainname(name []byte, length int) *Chain {
 	return c
 }
 
-// Getrlimit adds a step calling getrlimit (number 163 on linux/arm64):
+// SysGetrlimit adds a step calling getrlimit (number 163 on linux/arm64):
 //
 //	long getrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
-	c.Chain.Begin(&sigGetrlimit)
+//
+// On this arch Getrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getrlimit.
+func (c *Chain) SysGetrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	c.Chain.Begin(&sigSysGetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, unsafe.Pointer(rlim), unsafe.Sizeof(*rlim))
 	return c
 }
 
-// Setrlimit adds a step calling setrlimit (number 164 on linux/arm64):
+// SysSetrlimit adds a step calling setrlimit (number 164 on linux/arm64):
 //
 //	long setrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
-	c.Chain.Begin(&sigSetrlimit)
+//
+// On this arch Setrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own setrlimit.
+func (c *Chain) SysSetrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	c.Chain.Begin(&sigSysSetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, unsafe.Pointer(rlim), unsafe.Sizeof(*rlim))
 	return c
@@ -2801,13 +2692,15 @@ func (c *Chain) Listen(fd int, backlog int) *Chain {
 	return c
 }
 
-// Accept adds a step calling accept (number 202 on linux/arm64):
+// SysAccept adds a step calling accept (number 202 on linux/arm64):
 //
 //	long accept(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen)
-func (c *Chain) Accept(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32) *Chain {
-	c.Chain.Begin(&sigAccept)
+//
+// On this arch Accept is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept.
+func (c *Chain) SysAccept(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32) *Chain {
+	c.Chain.Begin(&sigSysAccept)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	return c
 }
@@ -2826,10 +2719,10 @@ func (c *Chain) Connect(fd int, uservaddr []byte, addrlen int) *Chain {
 // Getsockname adds a step calling getsockname (number 204 on linux/arm64):
 //
 //	long getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getsockname(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetsockname)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -2837,10 +2730,10 @@ func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int3
 // Getpeername adds a step calling getpeername (number 205 on linux/arm64):
 //
 //	long getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getpeername(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getpeername(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetpeername)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -2862,13 +2755,13 @@ func (c *Chain) Sendto(fd int, buff []byte, length int, flags int, addr []byte, 
 // Recvfrom adds a step calling recvfrom (number 207 on linux/arm64):
 //
 //	long recvfrom(int fd, void __user *ubuf, size_t size, unsigned int flags, struct sockaddr __user *addr, int __user *addr_len)
-func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr unsafe.Pointer, addrLen *int32) *Chain {
+func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr *unix.RawSockaddrAny, addrLen *uint32) *Chain {
 	c.Chain.Begin(&sigRecvfrom)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, ubuf)
 	c.Chain.ArgLen(2, int64(size), 1)
 	c.Chain.ArgInt(3, int64(flags))
-	c.Chain.ArgPtr(4, addr, 0)
+	c.Chain.ArgPtr(4, unsafe.Pointer(addr), unsafe.Sizeof(*addr))
 	c.Chain.ArgPtr(5, unsafe.Pointer(addrLen), unsafe.Sizeof(*addrLen))
 	return c
 }
@@ -3009,30 +2902,6 @@ func (c *Chain) Keyctl(option int, arg2 int, arg3 int, arg4 int, arg5 int) *Chai
 	c.Chain.ArgInt(2, int64(arg3))
 	c.Chain.ArgInt(3, int64(arg4))
 	c.Chain.ArgInt(4, int64(arg5))
-	return c
-}
-
-// Clone adds a step calling clone (number 220 on linux/arm64):
-//
-//	long clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, unsigned long tls, int __user *child_tidptr)
-func (c *Chain) Clone(cloneFlags int, newsp int, parentTidptr *int32, childTidptr *int32, tls int) *Chain {
-	c.Chain.Begin(&sigClone)
-	c.Chain.ArgInt(0, int64(cloneFlags))
-	c.Chain.ArgInt(1, int64(newsp))
-	c.Chain.ArgPtr(2, unsafe.Pointer(parentTidptr), unsafe.Sizeof(*parentTidptr))
-	c.Chain.ArgInt(3, int64(tls))
-	c.Chain.ArgPtr(4, unsafe.Pointer(childTidptr), unsafe.Sizeof(*childTidptr))
-	return c
-}
-
-// Execve adds a step calling execve (number 221 on linux/arm64):
-//
-//	long execve(const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp)
-func (c *Chain) Execve(filename string, argv []string, envp []string) *Chain {
-	c.Chain.Begin(&sigExecve)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgStrs(1, argv)
-	c.Chain.ArgStrs(2, envp)
 	return c
 }
 
@@ -3265,13 +3134,15 @@ func (c *Chain) PerfEventOpen(attrUptr *unix.PerfEventAttr, pid int, cpu int, gr
 	return c
 }
 
-// Accept4 adds a step calling accept4 (number 242 on linux/arm64):
+// SysAccept4 adds a step calling accept4 (number 242 on linux/arm64):
 //
 //	long accept4(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen, int flags)
-func (c *Chain) Accept4(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32, flags int) *Chain {
-	c.Chain.Begin(&sigAccept4)
+//
+// On this arch Accept4 is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept4.
+func (c *Chain) SysAccept4(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigSysAccept4)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	c.Chain.ArgInt(3, int64(flags))
 	return c
@@ -3540,19 +3411,6 @@ func (c *Chain) Bpf(cmd int, uattr unsafe.Pointer, size int) *Chain {
 	return c
 }
 
-// Execveat adds a step calling execveat (number 281 on linux/arm64):
-//
-//	long execveat(int fd, const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp, int flags)
-func (c *Chain) Execveat(fd int, filename string, argv []string, envp []string, flags int) *Chain {
-	c.Chain.Begin(&sigExecveat)
-	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgStr(1, filename)
-	c.Chain.ArgStrs(2, argv)
-	c.Chain.ArgStrs(3, envp)
-	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
 // Userfaultfd adds a step calling userfaultfd (number 282 on linux/arm64):
 //
 //	long userfaultfd(int flags)
@@ -3587,12 +3445,12 @@ func (c *Chain) Mlock2(start int, length int, flags int) *Chain {
 // CopyFileRange adds a step calling copy_file_range (number 285 on linux/arm64):
 //
 //	long copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigCopyFileRange)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -3836,16 +3694,6 @@ func (c *Chain) PidfdOpen(pid int, flags int) *Chain {
 	return c
 }
 
-// Clone3 adds a step calling clone3 (number 435 on linux/arm64):
-//
-//	long clone3(struct clone_args __user *uargs, size_t size)
-func (c *Chain) Clone3(uargs unsafe.Pointer, size int) *Chain {
-	c.Chain.Begin(&sigClone3)
-	c.Chain.ArgPtr(0, uargs, 0)
-	c.Chain.ArgInt(1, int64(size))
-	return c
-}
-
 // CloseRange adds a step calling close_range (number 436 on linux/arm64):
 //
 //	long close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)
@@ -3904,21 +3752,6 @@ func (c *Chain) ProcessMadvise(pidfd int, vec []unix.Iovec, vlen int, behavior i
 	c.Chain.Bound(2, uint64(len(vec)))
 	c.Chain.ArgInt(3, int64(behavior))
 	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
-// EpollPwait2 adds a step calling epoll_pwait2 (number 441 on linux/arm64):
-//
-//	long epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait2(epfd int, events []unix.EpollEvent, maxevents int, timeout *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait2)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgPtr(3, unsafe.Pointer(timeout), unsafe.Sizeof(*timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
 	return c
 }
 
@@ -4280,4 +4113,212 @@ func (c *Chain) Listns(req unsafe.Pointer, nsIds unsafe.Pointer, nrNsIds int, fl
 func (c *Chain) RseqSliceYield() *Chain {
 	c.Chain.Begin(&sigRseqSliceYield)
 	return c
+}
+
+// Stat is golang.org/x/sys/unix's Stat(path string, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/arm64 it calls newfstatat (number 79):
+//
+//	newfstatat(unix.AT_FDCWD, path, stat, 0)
+func (c *Chain) Stat(path string, stat *unix.Stat_t) *Chain {
+	return c.Newfstatat(unix.AT_FDCWD, path, stat, 0)
+}
+
+// Lstat is golang.org/x/sys/unix's Lstat(path string, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/arm64 it calls newfstatat (number 79):
+//
+//	newfstatat(unix.AT_FDCWD, path, stat, unix.AT_SYMLINK_NOFOLLOW)
+func (c *Chain) Lstat(path string, stat *unix.Stat_t) *Chain {
+	return c.Newfstatat(unix.AT_FDCWD, path, stat, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// Fstatat is golang.org/x/sys/unix's Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) as a step, the same method on every
+// arch; on linux/arm64 it calls newfstatat (number 79):
+//
+//	newfstatat(dirfd, path, stat, flags)
+func (c *Chain) Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) *Chain {
+	return c.Newfstatat(dirfd, path, stat, flags)
+}
+
+// Pread is golang.org/x/sys/unix's Pread(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/arm64 it calls pread64 (number 67):
+//
+//	pread64(fd, p, len(p), offset)
+func (c *Chain) Pread(fd int, p []byte, offset int64) *Chain {
+	return c.Pread64(fd, p, len(p), offset)
+}
+
+// Pwrite is golang.org/x/sys/unix's Pwrite(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/arm64 it calls pwrite64 (number 68):
+//
+//	pwrite64(fd, p, len(p), offset)
+func (c *Chain) Pwrite(fd int, p []byte, offset int64) *Chain {
+	return c.Pwrite64(fd, p, len(p), offset)
+}
+
+// Open is golang.org/x/sys/unix's Open(path string, mode int, perm uint32) as a step, the same method on every
+// arch; on linux/arm64 it calls openat (number 56):
+//
+//	openat(unix.AT_FDCWD, path, mode, int(perm))
+func (c *Chain) Open(path string, mode int, perm uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, mode, int(perm))
+}
+
+// Creat is golang.org/x/sys/unix's Creat(path string, mode uint32) as a step, the same method on every
+// arch; on linux/arm64 it calls openat (number 56):
+//
+//	openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+func (c *Chain) Creat(path string, mode uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+}
+
+// Mkdir is golang.org/x/sys/unix's Mkdir(path string, mode uint32) as a step, the same method on every
+// arch; on linux/arm64 it calls mkdirat (number 34):
+//
+//	mkdirat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Mkdir(path string, mode uint32) *Chain {
+	return c.Mkdirat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Mknod is golang.org/x/sys/unix's Mknod(path string, mode uint32, dev int) as a step, the same method on every
+// arch; on linux/arm64 it calls mknodat (number 33):
+//
+//	mknodat(unix.AT_FDCWD, path, int(mode), dev)
+func (c *Chain) Mknod(path string, mode uint32, dev int) *Chain {
+	return c.Mknodat(unix.AT_FDCWD, path, int(mode), dev)
+}
+
+// Rmdir is golang.org/x/sys/unix's Rmdir(path string) as a step, the same method on every
+// arch; on linux/arm64 it calls unlinkat (number 35):
+//
+//	unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+func (c *Chain) Rmdir(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+}
+
+// Unlink is golang.org/x/sys/unix's Unlink(path string) as a step, the same method on every
+// arch; on linux/arm64 it calls unlinkat (number 35):
+//
+//	unlinkat(unix.AT_FDCWD, path, 0)
+func (c *Chain) Unlink(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, 0)
+}
+
+// Rename is golang.org/x/sys/unix's Rename(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/arm64 it calls renameat (number 38):
+//
+//	renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Rename(oldpath string, newpath string) *Chain {
+	return c.Renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Link is golang.org/x/sys/unix's Link(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/arm64 it calls linkat (number 37):
+//
+//	linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+func (c *Chain) Link(oldpath string, newpath string) *Chain {
+	return c.Linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+}
+
+// Symlink is golang.org/x/sys/unix's Symlink(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/arm64 it calls symlinkat (number 36):
+//
+//	symlinkat(oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Symlink(oldpath string, newpath string) *Chain {
+	return c.Symlinkat(oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Readlink is golang.org/x/sys/unix's Readlink(path string, buf []byte) as a step, the same method on every
+// arch; on linux/arm64 it calls readlinkat (number 78):
+//
+//	readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+func (c *Chain) Readlink(path string, buf []byte) *Chain {
+	return c.Readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+}
+
+// Chmod is golang.org/x/sys/unix's Chmod(path string, mode uint32) as a step, the same method on every
+// arch; on linux/arm64 it calls fchmodat (number 53):
+//
+//	fchmodat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Chmod(path string, mode uint32) *Chain {
+	return c.Fchmodat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Access is golang.org/x/sys/unix's Access(path string, mode uint32) as a step, the same method on every
+// arch; on linux/arm64 it calls faccessat (number 48):
+//
+//	faccessat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Access(path string, mode uint32) *Chain {
+	return c.Faccessat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Chown is golang.org/x/sys/unix's Chown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/arm64 it calls fchownat (number 54):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+func (c *Chain) Chown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+}
+
+// Lchown is golang.org/x/sys/unix's Lchown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/arm64 it calls fchownat (number 54):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+func (c *Chain) Lchown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// Getdents is golang.org/x/sys/unix's Getdents(fd int, buf []byte) as a step, the same method on every
+// arch; on linux/arm64 it calls getdents64 (number 61):
+//
+//	getdents64(fd, buf, len(buf))
+func (c *Chain) Getdents(fd int, buf []byte) *Chain {
+	return c.Getdents64(fd, buf, len(buf))
+}
+
+// Dup2 is golang.org/x/sys/unix's Dup2(oldfd int, newfd int) as a step, the same method on every
+// arch; on linux/arm64 it calls dup3 (number 24):
+//
+//	dup3(oldfd, newfd, 0)
+func (c *Chain) Dup2(oldfd int, newfd int) *Chain {
+	return c.Dup3(oldfd, newfd, 0)
+}
+
+// Accept is golang.org/x/sys/unix's Accept(fd int) as a step, the same method on every
+// arch; on linux/arm64 it calls accept4 (number 242):
+//
+//	accept4(fd, nil, nil, 0)
+func (c *Chain) Accept(fd int) *Chain {
+	return c.SysAccept4(fd, nil, nil, 0)
+}
+
+// Accept4 is golang.org/x/sys/unix's Accept4(fd int, flags int) as a step, the same method on every
+// arch; on linux/arm64 it calls accept4 (number 242):
+//
+//	accept4(fd, nil, nil, flags)
+func (c *Chain) Accept4(fd int, flags int) *Chain {
+	return c.SysAccept4(fd, nil, nil, flags)
+}
+
+// Eventfd is golang.org/x/sys/unix's Eventfd(initval uint, flags int) as a step, the same method on every
+// arch; on linux/arm64 it calls eventfd2 (number 19):
+//
+//	eventfd2(int(initval), flags)
+func (c *Chain) Eventfd(initval uint, flags int) *Chain {
+	return c.Eventfd2(int(initval), flags)
+}
+
+// Getrlimit is golang.org/x/sys/unix's Getrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/arm64 it calls prlimit64 (number 261):
+//
+//	prlimit64(0, resource, nil, rlim)
+func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, nil, rlim)
+}
+
+// Setrlimit is golang.org/x/sys/unix's Setrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/arm64 it calls prlimit64 (number 261):
+//
+//	prlimit64(0, resource, rlim, nil)
+func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, rlim, nil)
 }

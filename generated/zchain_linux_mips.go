@@ -22,8 +22,6 @@ const (
 func _() {
 	var x [1]struct{}
 	_ = x[unix.SYS_SYSCALL-4000]
-	_ = x[unix.SYS_EXIT-4001]
-	_ = x[unix.SYS_FORK-4002]
 	_ = x[unix.SYS_READ-4003]
 	_ = x[unix.SYS_WRITE-4004]
 	_ = x[unix.SYS_OPEN-4005]
@@ -32,7 +30,6 @@ func _() {
 	_ = x[unix.SYS_CREAT-4008]
 	_ = x[unix.SYS_LINK-4009]
 	_ = x[unix.SYS_UNLINK-4010]
-	_ = x[unix.SYS_EXECVE-4011]
 	_ = x[unix.SYS_CHDIR-4012]
 	_ = x[unix.SYS_TIME-4013]
 	_ = x[unix.SYS_MKNOD-4014]
@@ -47,7 +44,6 @@ func _() {
 	_ = x[unix.SYS_STIME-4025]
 	_ = x[unix.SYS_PTRACE-4026]
 	_ = x[unix.SYS_ALARM-4027]
-	_ = x[unix.SYS_PAUSE-4029]
 	_ = x[unix.SYS_UTIME-4030]
 	_ = x[unix.SYS_ACCESS-4033]
 	_ = x[unix.SYS_NICE-4034]
@@ -82,7 +78,6 @@ func _() {
 	_ = x[unix.SYS_SSETMASK-4069]
 	_ = x[unix.SYS_SETREUID-4070]
 	_ = x[unix.SYS_SETREGID-4071]
-	_ = x[unix.SYS_SIGSUSPEND-4072]
 	_ = x[unix.SYS_SIGPENDING-4073]
 	_ = x[unix.SYS_SETHOSTNAME-4074]
 	_ = x[unix.SYS_SETRLIMIT-4075]
@@ -122,8 +117,6 @@ func _() {
 	_ = x[unix.SYS_SYSINFO-4116]
 	_ = x[unix.SYS_IPC-4117]
 	_ = x[unix.SYS_FSYNC-4118]
-	_ = x[unix.SYS_SIGRETURN-4119]
-	_ = x[unix.SYS_CLONE-4120]
 	_ = x[unix.SYS_SETDOMAINNAME-4121]
 	_ = x[unix.SYS_UNAME-4122]
 	_ = x[unix.SYS_ADJTIMEX-4124]
@@ -187,13 +180,11 @@ func _() {
 	_ = x[unix.SYS_SETRESGID-4190]
 	_ = x[unix.SYS_GETRESGID-4191]
 	_ = x[unix.SYS_PRCTL-4192]
-	_ = x[unix.SYS_RT_SIGRETURN-4193]
 	_ = x[unix.SYS_RT_SIGACTION-4194]
 	_ = x[unix.SYS_RT_SIGPROCMASK-4195]
 	_ = x[unix.SYS_RT_SIGPENDING-4196]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-4197]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-4198]
-	_ = x[unix.SYS_RT_SIGSUSPEND-4199]
 	_ = x[unix.SYS_PREAD64-4200]
 	_ = x[unix.SYS_PWRITE64-4201]
 	_ = x[unix.SYS_CHOWN-4202]
@@ -237,13 +228,11 @@ func _() {
 	_ = x[unix.SYS_IO_GETEVENTS-4243]
 	_ = x[unix.SYS_IO_SUBMIT-4244]
 	_ = x[unix.SYS_IO_CANCEL-4245]
-	_ = x[unix.SYS_EXIT_GROUP-4246]
 	_ = x[unix.SYS_EPOLL_CREATE-4248]
 	_ = x[unix.SYS_EPOLL_CTL-4249]
 	_ = x[unix.SYS_EPOLL_WAIT-4250]
 	_ = x[unix.SYS_REMAP_FILE_PAGES-4251]
 	_ = x[unix.SYS_SET_TID_ADDRESS-4252]
-	_ = x[unix.SYS_RESTART_SYSCALL-4253]
 	_ = x[unix.SYS_STATFS64-4255]
 	_ = x[unix.SYS_FSTATFS64-4256]
 	_ = x[unix.SYS_TIMER_CREATE-4257]
@@ -288,8 +277,6 @@ func _() {
 	_ = x[unix.SYS_READLINKAT-4298]
 	_ = x[unix.SYS_FCHMODAT-4299]
 	_ = x[unix.SYS_FACCESSAT-4300]
-	_ = x[unix.SYS_PSELECT6-4301]
-	_ = x[unix.SYS_PPOLL-4302]
 	_ = x[unix.SYS_UNSHARE-4303]
 	_ = x[unix.SYS_SPLICE-4304]
 	_ = x[unix.SYS_TEE-4306]
@@ -299,7 +286,6 @@ func _() {
 	_ = x[unix.SYS_GET_ROBUST_LIST-4310]
 	_ = x[unix.SYS_KEXEC_LOAD-4311]
 	_ = x[unix.SYS_GETCPU-4312]
-	_ = x[unix.SYS_EPOLL_PWAIT-4313]
 	_ = x[unix.SYS_IOPRIO_SET-4314]
 	_ = x[unix.SYS_IOPRIO_GET-4315]
 	_ = x[unix.SYS_UTIMENSAT-4316]
@@ -341,7 +327,6 @@ func _() {
 	_ = x[unix.SYS_GETRANDOM-4353]
 	_ = x[unix.SYS_MEMFD_CREATE-4354]
 	_ = x[unix.SYS_BPF-4355]
-	_ = x[unix.SYS_EXECVEAT-4356]
 	_ = x[unix.SYS_USERFAULTFD-4357]
 	_ = x[unix.SYS_MEMBARRIER-4358]
 	_ = x[unix.SYS_MLOCK2-4359]
@@ -374,8 +359,6 @@ func _() {
 	_ = x[unix.SYS_TIMERFD_GETTIME64-4410]
 	_ = x[unix.SYS_TIMERFD_SETTIME64-4411]
 	_ = x[unix.SYS_UTIMENSAT_TIME64-4412]
-	_ = x[unix.SYS_PSELECT6_TIME64-4413]
-	_ = x[unix.SYS_PPOLL_TIME64-4414]
 	_ = x[unix.SYS_IO_PGETEVENTS_TIME64-4416]
 	_ = x[unix.SYS_RECVMMSG_TIME64-4417]
 	_ = x[unix.SYS_MQ_TIMEDSEND_TIME64-4418]
@@ -395,13 +378,11 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-4432]
 	_ = x[unix.SYS_FSPICK-4433]
 	_ = x[unix.SYS_PIDFD_OPEN-4434]
-	_ = x[unix.SYS_CLONE3-4435]
 	_ = x[unix.SYS_CLOSE_RANGE-4436]
 	_ = x[unix.SYS_OPENAT2-4437]
 	_ = x[unix.SYS_PIDFD_GETFD-4438]
 	_ = x[unix.SYS_FACCESSAT2-4439]
 	_ = x[unix.SYS_PROCESS_MADVISE-4440]
-	_ = x[unix.SYS_EPOLL_PWAIT2-4441]
 	_ = x[unix.SYS_MOUNT_SETATTR-4442]
 	_ = x[unix.SYS_QUOTACTL_FD-4443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-4444]
@@ -435,22 +416,19 @@ func _() {
 
 // The step signatures: number, name and one printing kind per register slot.
 var (
-	sigExit                     = runtime.Sig{Nr: 4001, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
-	sigFork                     = runtime.Sig{Nr: 4002, Name: "fork"}
 	sigRead                     = runtime.Sig{Nr: 4003, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigWrite                    = runtime.Sig{Nr: 4004, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
-	sigOpen                     = runtime.Sig{Nr: 4005, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysOpen                  = runtime.Sig{Nr: 4005, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigClose                    = runtime.Sig{Nr: 4006, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigWaitpid                  = runtime.Sig{Nr: 4007, Name: "waitpid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "stat_addr", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}}}
-	sigCreat                    = runtime.Sig{Nr: 4008, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigLink                     = runtime.Sig{Nr: 4009, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigUnlink                   = runtime.Sig{Nr: 4010, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
-	sigExecve                   = runtime.Sig{Nr: 4011, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
+	sigSysCreat                 = runtime.Sig{Nr: 4008, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysLink                  = runtime.Sig{Nr: 4009, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysUnlink                = runtime.Sig{Nr: 4010, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
 	sigChdir                    = runtime.Sig{Nr: 4012, Name: "chdir", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigTime                     = runtime.Sig{Nr: 4013, Name: "time", Params: []runtime.Param{{Name: "tloc", Kind: runtime.KindPtr}}}
-	sigMknod                    = runtime.Sig{Nr: 4014, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
-	sigChmod                    = runtime.Sig{Nr: 4015, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigLchown                   = runtime.Sig{Nr: 4016, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysMknod                 = runtime.Sig{Nr: 4014, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
+	sigSysChmod                 = runtime.Sig{Nr: 4015, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysLchown                = runtime.Sig{Nr: 4016, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigLseek                    = runtime.Sig{Nr: 4019, Name: "lseek", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "whence", Kind: runtime.KindUint}}}
 	sigGetpid                   = runtime.Sig{Nr: 4020, Name: "getpid"}
 	sigMount                    = runtime.Sig{Nr: 4021, Name: "mount", Params: []runtime.Param{{Name: "dev_name", Kind: runtime.KindString}, {Name: "dir_name", Kind: runtime.KindString}, {Name: "type", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindPtr}}}
@@ -460,15 +438,14 @@ var (
 	sigStime                    = runtime.Sig{Nr: 4025, Name: "stime", Params: []runtime.Param{{Name: "tptr", Kind: runtime.KindPtr}}}
 	sigPtrace                   = runtime.Sig{Nr: 4026, Name: "ptrace", Params: []runtime.Param{{Name: "request", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindUint}}}
 	sigAlarm                    = runtime.Sig{Nr: 4027, Name: "alarm", Params: []runtime.Param{{Name: "seconds", Kind: runtime.KindUint}}}
-	sigPause                    = runtime.Sig{Nr: 4029, Name: "pause"}
 	sigUtime                    = runtime.Sig{Nr: 4030, Name: "utime", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "t", Kind: runtime.KindPtr}}}
-	sigAccess                   = runtime.Sig{Nr: 4033, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
+	sigSysAccess                = runtime.Sig{Nr: 4033, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
 	sigNice                     = runtime.Sig{Nr: 4034, Name: "nice", Params: []runtime.Param{{Name: "increment", Kind: runtime.KindInt}}}
 	sigSync                     = runtime.Sig{Nr: 4036, Name: "sync"}
 	sigKill                     = runtime.Sig{Nr: 4037, Name: "kill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
-	sigRename                   = runtime.Sig{Nr: 4038, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigMkdir                    = runtime.Sig{Nr: 4039, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigRmdir                    = runtime.Sig{Nr: 4040, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigSysRename                = runtime.Sig{Nr: 4038, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysMkdir                 = runtime.Sig{Nr: 4039, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysRmdir                 = runtime.Sig{Nr: 4040, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
 	sigDup                      = runtime.Sig{Nr: 4041, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigPipe                     = runtime.Sig{Nr: 4042, Name: "pipe"}
 	sigTimes                    = runtime.Sig{Nr: 4043, Name: "times", Params: []runtime.Param{{Name: "tbuf", Kind: runtime.KindPtr}}}
@@ -495,39 +472,38 @@ var (
 	sigSsetmask                 = runtime.Sig{Nr: 4069, Name: "ssetmask", Params: []runtime.Param{{Name: "newmask", Kind: runtime.KindInt}}}
 	sigSetreuid                 = runtime.Sig{Nr: 4070, Name: "setreuid", Params: []runtime.Param{{Name: "ruid", Kind: runtime.KindUint}, {Name: "euid", Kind: runtime.KindUint}}}
 	sigSetregid                 = runtime.Sig{Nr: 4071, Name: "setregid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}}}
-	sigSigsuspend               = runtime.Sig{Nr: 4072, Name: "sigsuspend", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}}}
 	sigSigpending               = runtime.Sig{Nr: 4073, Name: "sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}}}
 	sigSethostname              = runtime.Sig{Nr: 4074, Name: "sethostname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
-	sigSetrlimit                = runtime.Sig{Nr: 4075, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
-	sigGetrlimit                = runtime.Sig{Nr: 4076, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysSetrlimit             = runtime.Sig{Nr: 4075, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysGetrlimit             = runtime.Sig{Nr: 4076, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigGetrusage                = runtime.Sig{Nr: 4077, Name: "getrusage", Params: []runtime.Param{{Name: "who", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigGettimeofday             = runtime.Sig{Nr: 4078, Name: "gettimeofday", Params: []runtime.Param{{Name: "tv", Kind: runtime.KindPtr}, {Name: "tz", Kind: runtime.KindPtr}}}
 	sigSettimeofday             = runtime.Sig{Nr: 4079, Name: "settimeofday", Params: []runtime.Param{{Name: "tv", Kind: runtime.KindPtr}, {Name: "tz", Kind: runtime.KindPtr}}}
 	sigGetgroups                = runtime.Sig{Nr: 4080, Name: "getgroups", Params: []runtime.Param{{Name: "gidsetsize", Kind: runtime.KindInt}, {Name: "grouplist", Kind: runtime.KindPtr}}}
 	sigSetgroups                = runtime.Sig{Nr: 4081, Name: "setgroups", Params: []runtime.Param{{Name: "gidsetsize", Kind: runtime.KindInt}, {Name: "grouplist", Kind: runtime.KindPtr}}}
-	sigSymlink                  = runtime.Sig{Nr: 4083, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigReadlink                 = runtime.Sig{Nr: 4085, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
+	sigSysSymlink               = runtime.Sig{Nr: 4083, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysReadlink              = runtime.Sig{Nr: 4085, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigUselib                   = runtime.Sig{Nr: 4086, Name: "uselib", Params: []runtime.Param{{Name: "library", Kind: runtime.KindString}}}
 	sigSwapon                   = runtime.Sig{Nr: 4087, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
 	sigReboot                   = runtime.Sig{Nr: 4088, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigOldReaddir               = runtime.Sig{Nr: 4089, Name: "readdir", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigOldMmap                  = runtime.Sig{Nr: 4090, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigMunmap                   = runtime.Sig{Nr: 4091, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
-	sigTruncate                 = runtime.Sig{Nr: 4092, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
-	sigFtruncate                = runtime.Sig{Nr: 4093, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
+	sigSysTruncate              = runtime.Sig{Nr: 4092, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
+	sigSysFtruncate             = runtime.Sig{Nr: 4093, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFchmod                   = runtime.Sig{Nr: 4094, Name: "fchmod", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFchown                   = runtime.Sig{Nr: 4095, Name: "fchown", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigGetpriority              = runtime.Sig{Nr: 4096, Name: "getpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigSetpriority              = runtime.Sig{Nr: 4097, Name: "setpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}, {Name: "niceval", Kind: runtime.KindInt}}}
-	sigStatfs                   = runtime.Sig{Nr: 4099, Name: "statfs", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindPtr}}}
-	sigFstatfs                  = runtime.Sig{Nr: 4100, Name: "fstatfs", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindPtr}}}
+	sigSysStatfs                = runtime.Sig{Nr: 4099, Name: "statfs", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindPtr}}}
+	sigSysFstatfs               = runtime.Sig{Nr: 4100, Name: "fstatfs", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigSocketcall               = runtime.Sig{Nr: 4102, Name: "socketcall", Params: []runtime.Param{{Name: "call", Kind: runtime.KindInt}, {Name: "args", Kind: runtime.KindPtr}}}
 	sigSyslog                   = runtime.Sig{Nr: 4103, Name: "syslog", Params: []runtime.Param{{Name: "type", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigSetitimer                = runtime.Sig{Nr: 4104, Name: "setitimer", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "value", Kind: runtime.KindPtr}, {Name: "ovalue", Kind: runtime.KindPtr}}}
 	sigGetitimer                = runtime.Sig{Nr: 4105, Name: "getitimer", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "value", Kind: runtime.KindPtr}}}
-	sigStat                     = runtime.Sig{Nr: 4106, Name: "stat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
-	sigLstat                    = runtime.Sig{Nr: 4107, Name: "lstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
-	sigFstat                    = runtime.Sig{Nr: 4108, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
+	sigSysStat                  = runtime.Sig{Nr: 4106, Name: "stat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
+	sigSysLstat                 = runtime.Sig{Nr: 4107, Name: "lstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
+	sigSysFstat                 = runtime.Sig{Nr: 4108, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigUnused109                = runtime.Sig{Nr: 4109, Name: "unused109", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigVhangup                  = runtime.Sig{Nr: 4111, Name: "vhangup"}
 	sigWait4                    = runtime.Sig{Nr: 4114, Name: "wait4", Params: []runtime.Param{{Name: "upid", Kind: runtime.KindInt}, {Name: "stat_addr", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
@@ -535,8 +511,6 @@ var (
 	sigSysinfo                  = runtime.Sig{Nr: 4116, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigIpc                      = runtime.Sig{Nr: 4117, Name: "ipc", Params: []runtime.Param{{Name: "call", Kind: runtime.KindUint}, {Name: "first", Kind: runtime.KindInt}, {Name: "second", Kind: runtime.KindUint}, {Name: "third", Kind: runtime.KindUint}, {Name: "ptr", Kind: runtime.KindPtr}, {Name: "fifth", Kind: runtime.KindInt}}}
 	sigFsync                    = runtime.Sig{Nr: 4118, Name: "fsync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigSigreturn                = runtime.Sig{Nr: 4119, Name: "sigreturn"}
-	sigClone                    = runtime.Sig{Nr: 4120, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
 	sigSetdomainname            = runtime.Sig{Nr: 4121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                    = runtime.Sig{Nr: 4122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigAdjtimex                 = runtime.Sig{Nr: 4124, Name: "adjtimex", Params: []runtime.Param{{Name: "utp", Kind: runtime.KindPtr}}}
@@ -552,7 +526,7 @@ var (
 	sigSetfsuid                 = runtime.Sig{Nr: 4138, Name: "setfsuid", Params: []runtime.Param{{Name: "uid", Kind: runtime.KindUint}}}
 	sigSetfsgid                 = runtime.Sig{Nr: 4139, Name: "setfsgid", Params: []runtime.Param{{Name: "gid", Kind: runtime.KindInt}}}
 	sigLlseek                   = runtime.Sig{Nr: 4140, Name: "_llseek", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset_high", Kind: runtime.KindHi}, {Name: "offset_low", Kind: runtime.KindLo}, {Name: "result", Kind: runtime.KindPtr}, {Name: "whence", Kind: runtime.KindUint}}}
-	sigGetdents                 = runtime.Sig{Nr: 4141, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
+	sigSysGetdents              = runtime.Sig{Nr: 4141, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigNewselect                = runtime.Sig{Nr: 4142, Name: "_newselect", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tvp", Kind: runtime.KindPtr}}}
 	sigFlock                    = runtime.Sig{Nr: 4143, Name: "flock", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}}}
 	sigMsync                    = runtime.Sig{Nr: 4144, Name: "msync", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -577,7 +551,7 @@ var (
 	sigSchedRrGetInterval       = runtime.Sig{Nr: 4165, Name: "sched_rr_get_interval", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "interval", Kind: runtime.KindPtr}}}
 	sigNanosleep                = runtime.Sig{Nr: 4166, Name: "nanosleep", Params: []runtime.Param{{Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
 	sigMremap                   = runtime.Sig{Nr: 4167, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
-	sigAccept                   = runtime.Sig{Nr: 4168, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
+	sigSysAccept                = runtime.Sig{Nr: 4168, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
 	sigBind                     = runtime.Sig{Nr: 4169, Name: "bind", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "umyaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
 	sigConnect                  = runtime.Sig{Nr: 4170, Name: "connect", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uservaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
 	sigGetpeername              = runtime.Sig{Nr: 4171, Name: "getpeername", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "usockaddr", Kind: runtime.KindPtr}, {Name: "usockaddr_len", Kind: runtime.KindPtr}}}
@@ -600,21 +574,19 @@ var (
 	sigSetresgid                = runtime.Sig{Nr: 4190, Name: "setresgid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}, {Name: "sgid", Kind: runtime.KindInt}}}
 	sigGetresgid                = runtime.Sig{Nr: 4191, Name: "getresgid", Params: []runtime.Param{{Name: "rgidp", Kind: runtime.KindPtr}, {Name: "egidp", Kind: runtime.KindPtr}, {Name: "sgidp", Kind: runtime.KindPtr}}}
 	sigPrctl                    = runtime.Sig{Nr: 4192, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
-	sigRtSigreturn              = runtime.Sig{Nr: 4193, Name: "rt_sigreturn"}
 	sigRtSigaction              = runtime.Sig{Nr: 4194, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask            = runtime.Sig{Nr: 4195, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending             = runtime.Sig{Nr: 4196, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait           = runtime.Sig{Nr: 4197, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo           = runtime.Sig{Nr: 4198, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
-	sigRtSigsuspend             = runtime.Sig{Nr: 4199, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigPread64                  = runtime.Sig{Nr: 4200, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pad", Kind: runtime.KindPad}, {Name: "pos_hi", Kind: runtime.KindHi}, {Name: "pos_lo", Kind: runtime.KindLo}}}
 	sigPwrite64                 = runtime.Sig{Nr: 4201, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pad", Kind: runtime.KindPad}, {Name: "pos_hi", Kind: runtime.KindHi}, {Name: "pos_lo", Kind: runtime.KindLo}}}
-	sigChown                    = runtime.Sig{Nr: 4202, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysChown                 = runtime.Sig{Nr: 4202, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigGetcwd                   = runtime.Sig{Nr: 4203, Name: "getcwd", Params: []runtime.Param{{Name: "buf", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
 	sigCapget                   = runtime.Sig{Nr: 4204, Name: "capget", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "dataptr", Kind: runtime.KindPtr}}}
 	sigCapset                   = runtime.Sig{Nr: 4205, Name: "capset", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigSigaltstack              = runtime.Sig{Nr: 4206, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
-	sigSendfile                 = runtime.Sig{Nr: 4207, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
+	sigSysSendfile              = runtime.Sig{Nr: 4207, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
 	sigMmap2                    = runtime.Sig{Nr: 4210, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 	sigTruncate64               = runtime.Sig{Nr: 4211, Name: "truncate64", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "pad", Kind: runtime.KindPad}, {Name: "length_hi", Kind: runtime.KindHi}, {Name: "length_lo", Kind: runtime.KindLo}}}
 	sigFtruncate64              = runtime.Sig{Nr: 4212, Name: "ftruncate64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "pad", Kind: runtime.KindPad}, {Name: "length_hi", Kind: runtime.KindHi}, {Name: "length_lo", Kind: runtime.KindLo}}}
@@ -650,13 +622,11 @@ var (
 	sigIoGetevents              = runtime.Sig{Nr: 4243, Name: "io_getevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindUint}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigIoSubmit                 = runtime.Sig{Nr: 4244, Name: "io_submit", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "iocbpp", Kind: runtime.KindPtr}}}
 	sigIoCancel                 = runtime.Sig{Nr: 4245, Name: "io_cancel", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "iocb", Kind: runtime.KindPtr}, {Name: "result", Kind: runtime.KindPtr}}}
-	sigExitGroup                = runtime.Sig{Nr: 4246, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigEpollCreate              = runtime.Sig{Nr: 4248, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl                 = runtime.Sig{Nr: 4249, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait                = runtime.Sig{Nr: 4250, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
 	sigRemapFilePages           = runtime.Sig{Nr: 4251, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSetTidAddress            = runtime.Sig{Nr: 4252, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
-	sigRestartSyscall           = runtime.Sig{Nr: 4253, Name: "restart_syscall"}
 	sigStatfs64                 = runtime.Sig{Nr: 4255, Name: "statfs64", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "sz", Kind: runtime.KindUint}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigFstatfs64                = runtime.Sig{Nr: 4256, Name: "fstatfs64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "sz", Kind: runtime.KindUint}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigTimerCreate              = runtime.Sig{Nr: 4257, Name: "timer_create", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "timer_event_spec", Kind: runtime.KindPtr}, {Name: "created_timer_id", Kind: runtime.KindPtr}}}
@@ -701,8 +671,6 @@ var (
 	sigReadlinkat               = runtime.Sig{Nr: 4298, Name: "readlinkat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigFchmodat                 = runtime.Sig{Nr: 4299, Name: "fchmodat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFaccessat                = runtime.Sig{Nr: 4300, Name: "faccessat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
-	sigPselect6                 = runtime.Sig{Nr: 4301, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
-	sigPpoll                    = runtime.Sig{Nr: 4302, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare                  = runtime.Sig{Nr: 4303, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSplice                   = runtime.Sig{Nr: 4304, Name: "splice", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigTee                      = runtime.Sig{Nr: 4306, Name: "tee", Params: []runtime.Param{{Name: "fdin", Kind: runtime.KindFD}, {Name: "fdout", Kind: runtime.KindFD}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -712,12 +680,11 @@ var (
 	sigGetRobustList            = runtime.Sig{Nr: 4310, Name: "get_robust_list", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "head_ptr", Kind: runtime.KindPtr}, {Name: "len_ptr", Kind: runtime.KindPtr}}}
 	sigKexecLoad                = runtime.Sig{Nr: 4311, Name: "kexec_load", Params: []runtime.Param{{Name: "entry", Kind: runtime.KindUint}, {Name: "nr_segments", Kind: runtime.KindUint}, {Name: "segments", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigGetcpu                   = runtime.Sig{Nr: 4312, Name: "getcpu", Params: []runtime.Param{{Name: "cpup", Kind: runtime.KindPtr}, {Name: "nodep", Kind: runtime.KindPtr}, {Name: "unused", Kind: runtime.KindPtr}}}
-	sigEpollPwait               = runtime.Sig{Nr: 4313, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigIoprioSet                = runtime.Sig{Nr: 4314, Name: "ioprio_set", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}, {Name: "ioprio", Kind: runtime.KindInt}}}
 	sigIoprioGet                = runtime.Sig{Nr: 4315, Name: "ioprio_get", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigUtimensat                = runtime.Sig{Nr: 4316, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "t", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigSignalfd                 = runtime.Sig{Nr: 4317, Name: "signalfd", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}}}
-	sigEventfd                  = runtime.Sig{Nr: 4319, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
+	sigSysEventfd               = runtime.Sig{Nr: 4319, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
 	sigFallocate                = runtime.Sig{Nr: 4320, Name: "fallocate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindInt}, {Name: "offset_hi", Kind: runtime.KindHi}, {Name: "offset_lo", Kind: runtime.KindLo}, {Name: "len_hi", Kind: runtime.KindHi}, {Name: "len_lo", Kind: runtime.KindLo}}}
 	sigTimerfdCreate            = runtime.Sig{Nr: 4321, Name: "timerfd_create", Params: []runtime.Param{{Name: "clockid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigTimerfdGettime           = runtime.Sig{Nr: 4322, Name: "timerfd_gettime", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "otmr", Kind: runtime.KindPtr}}}
@@ -732,7 +699,7 @@ var (
 	sigPwritev                  = runtime.Sig{Nr: 4331, Name: "pwritev", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindLo}, {Name: "pos_h", Kind: runtime.KindHi}}}
 	sigRtTgsigqueueinfo         = runtime.Sig{Nr: 4332, Name: "rt_tgsigqueueinfo", Params: []runtime.Param{{Name: "tgid", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
 	sigPerfEventOpen            = runtime.Sig{Nr: 4333, Name: "perf_event_open", Params: []runtime.Param{{Name: "attr_uptr", Kind: runtime.KindPtr}, {Name: "pid", Kind: runtime.KindInt}, {Name: "cpu", Kind: runtime.KindInt}, {Name: "group_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigAccept4                  = runtime.Sig{Nr: 4334, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
+	sigSysAccept4               = runtime.Sig{Nr: 4334, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigRecvmmsg                 = runtime.Sig{Nr: 4335, Name: "recvmmsg", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mmsg", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigFanotifyInit             = runtime.Sig{Nr: 4336, Name: "fanotify_init", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindHex}, {Name: "event_f_flags", Kind: runtime.KindHex}}}
 	sigFanotifyMark             = runtime.Sig{Nr: 4337, Name: "fanotify_mark", Params: []runtime.Param{{Name: "fanotify_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "mask_hi", Kind: runtime.KindHi}, {Name: "mask_lo", Kind: runtime.KindLo}, {Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}}}
@@ -754,7 +721,6 @@ var (
 	sigGetrandom                = runtime.Sig{Nr: 4353, Name: "getrandom", Params: []runtime.Param{{Name: "ubuf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMemfdCreate              = runtime.Sig{Nr: 4354, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                      = runtime.Sig{Nr: 4355, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
-	sigExecveat                 = runtime.Sig{Nr: 4356, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd              = runtime.Sig{Nr: 4357, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier               = runtime.Sig{Nr: 4358, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigMlock2                   = runtime.Sig{Nr: 4359, Name: "mlock2", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -787,8 +753,6 @@ var (
 	sigTimerfdGettime64         = runtime.Sig{Nr: 4410, Name: "timerfd_gettime64", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "otmr", Kind: runtime.KindPtr}}}
 	sigTimerfdSettime64         = runtime.Sig{Nr: 4411, Name: "timerfd_settime64", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindInt}, {Name: "utmr", Kind: runtime.KindPtr}, {Name: "otmr", Kind: runtime.KindPtr}}}
 	sigUtimensatTime64          = runtime.Sig{Nr: 4412, Name: "utimensat_time64", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
-	sigPselect6Time64           = runtime.Sig{Nr: 4413, Name: "pselect6_time64", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
-	sigPpollTime64              = runtime.Sig{Nr: 4414, Name: "ppoll_time64", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigIoPgeteventsTime64       = runtime.Sig{Nr: 4416, Name: "io_pgetevents_time64", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
 	sigRecvmmsgTime64           = runtime.Sig{Nr: 4417, Name: "recvmmsg_time64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mmsg", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigMqTimedsendTime64        = runtime.Sig{Nr: 4418, Name: "mq_timedsend_time64", Params: []runtime.Param{{Name: "mqdes", Kind: runtime.KindFD}, {Name: "u_msg_ptr", Kind: runtime.KindBuf}, {Name: "msg_len", Kind: runtime.KindLen}, {Name: "msg_prio", Kind: runtime.KindUint}, {Name: "u_abs_timeout", Kind: runtime.KindPtr}}}
@@ -808,13 +772,11 @@ var (
 	sigFsmount                  = runtime.Sig{Nr: 4432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                   = runtime.Sig{Nr: 4433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen                = runtime.Sig{Nr: 4434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigClone3                   = runtime.Sig{Nr: 4435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange               = runtime.Sig{Nr: 4436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2                  = runtime.Sig{Nr: 4437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd               = runtime.Sig{Nr: 4438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2               = runtime.Sig{Nr: 4439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise           = runtime.Sig{Nr: 4440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigEpollPwait2              = runtime.Sig{Nr: 4441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr             = runtime.Sig{Nr: 4442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd               = runtime.Sig{Nr: 4443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset    = runtime.Sig{Nr: 4444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -849,7 +811,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigExit, &sigFork, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigWaitpid, &sigCreat, &sigLink, &sigUnlink, &sigExecve, &sigChdir, &sigTime, &sigMknod, &sigChmod, &sigLchown, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigSetuid, &sigGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigPause, &sigUtime, &sigAccess, &sigNice, &sigSync, &sigKill, &sigRename, &sigMkdir, &sigRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUnused59, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSetrlimit, &sigGetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSymlink, &sigReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldReaddir, &sigOldMmap, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigUnused109, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigCacheflush, &sigCachectl, &sigSysmips, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigAccept, &sigBind, &sigConnect, &sigGetpeername, &sigGetsockname, &sigGetsockopt, &sigListen, &sigRecv, &sigRecvfrom, &sigRecvmsg, &sigSend, &sigSendmsg, &sigSendto, &sigSetsockopt, &sigShutdown, &sigSocket, &sigSocketpair, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigPivotRoot, &sigMincore, &sigMadvise, &sigGetdents64, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigRestartSyscall, &sigStatfs64, &sigFstatfs64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigTgkill, &sigUtimes, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSetThreadArea, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSplice, &sigTee, &sigVmsplice, &sigMovePages, &sigSetRobustList, &sigGetRobustList, &sigKexecLoad, &sigGetcpu, &sigEpollPwait, &sigIoprioSet, &sigIoprioGet, &sigUtimensat, &sigSignalfd, &sigEventfd, &sigFallocate, &sigTimerfdCreate, &sigTimerfdGettime, &sigTimerfdSettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigAccept4, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigWaitpid, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigChdir, &sigTime, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigSetuid, &sigGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUnused59, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigSysGetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSysSymlink, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldReaddir, &sigOldMmap, &sigMunmap, &sigSysTruncate, &sigSysFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigSysStatfs, &sigSysFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigSysStat, &sigSysLstat, &sigSysFstat, &sigUnused109, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigSysGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigCacheflush, &sigCachectl, &sigSysmips, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSysAccept, &sigBind, &sigConnect, &sigGetpeername, &sigGetsockname, &sigGetsockopt, &sigListen, &sigRecv, &sigRecvfrom, &sigRecvmsg, &sigSend, &sigSendmsg, &sigSendto, &sigSetsockopt, &sigShutdown, &sigSocket, &sigSocketpair, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigPread64, &sigPwrite64, &sigSysChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSysSendfile, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigPivotRoot, &sigMincore, &sigMadvise, &sigGetdents64, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigStatfs64, &sigFstatfs64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigTgkill, &sigUtimes, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSetThreadArea, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigUnshare, &sigSplice, &sigTee, &sigVmsplice, &sigMovePages, &sigSetRobustList, &sigGetRobustList, &sigKexecLoad, &sigGetcpu, &sigIoprioSet, &sigIoprioGet, &sigUtimensat, &sigSignalfd, &sigSysEventfd, &sigFallocate, &sigTimerfdCreate, &sigTimerfdGettime, &sigTimerfdSettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigSysAccept4, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // SysSyscall adds a step calling syscall (number 4000 on linux/mips):
@@ -863,23 +825,6 @@ func (c *Chain) SysSyscall(args ...int) *Chain {
 		a[i] = v
 	}
 	c.Chain.Syscall(4000, a...)
-	return c
-}
-
-// Exit adds a step calling exit (number 4001 on linux/mips):
-//
-//	long exit(int error_code)
-func (c *Chain) Exit(errorCode int) *Chain {
-	c.Chain.Begin(&sigExit)
-	c.Chain.ArgInt(0, int64(errorCode))
-	return c
-}
-
-// Fork adds a step calling fork (number 4002 on linux/mips):
-//
-//	long fork(void)
-func (c *Chain) Fork() *Chain {
-	c.Chain.Begin(&sigFork)
 	return c
 }
 
@@ -905,11 +850,13 @@ func (c *Chain) Write(fd int, buf []byte, count int) *Chain {
 	return c
 }
 
-// Open adds a step calling open (number 4005 on linux/mips):
+// SysOpen adds a step calling open (number 4005 on linux/mips):
 //
 //	long open(const char __user *filename, int flags, umode_t mode)
-func (c *Chain) Open(filename string, flags int, mode int) *Chain {
-	c.Chain.Begin(&sigOpen)
+//
+// On this arch Open is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own open.
+func (c *Chain) SysOpen(filename string, flags int, mode int) *Chain {
+	c.Chain.Begin(&sigSysOpen)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(flags))
 	c.Chain.ArgInt(2, int64(mode))
@@ -936,43 +883,38 @@ func (c *Chain) Waitpid(pid int, statAddr *int32, options int) *Chain {
 	return c
 }
 
-// Creat adds a step calling creat (number 4008 on linux/mips):
+// SysCreat adds a step calling creat (number 4008 on linux/mips):
 //
 //	long creat(const char __user *pathname, umode_t mode)
-func (c *Chain) Creat(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigCreat)
+//
+// On this arch Creat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own creat.
+func (c *Chain) SysCreat(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysCreat)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Link adds a step calling link (number 4009 on linux/mips):
+// SysLink adds a step calling link (number 4009 on linux/mips):
 //
 //	long link(const char __user *oldname, const char __user *newname)
-func (c *Chain) Link(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigLink)
+//
+// On this arch Link is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own link.
+func (c *Chain) SysLink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysLink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Unlink adds a step calling unlink (number 4010 on linux/mips):
+// SysUnlink adds a step calling unlink (number 4010 on linux/mips):
 //
 //	long unlink(const char __user *pathname)
-func (c *Chain) Unlink(pathname string) *Chain {
-	c.Chain.Begin(&sigUnlink)
-	c.Chain.ArgStr(0, pathname)
-	return c
-}
-
-// Execve adds a step calling execve (number 4011 on linux/mips):
 //
-//	long execve(const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp)
-func (c *Chain) Execve(filename string, argv []string, envp []string) *Chain {
-	c.Chain.Begin(&sigExecve)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgStrs(1, argv)
-	c.Chain.ArgStrs(2, envp)
+// On this arch Unlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own unlink.
+func (c *Chain) SysUnlink(pathname string) *Chain {
+	c.Chain.Begin(&sigSysUnlink)
+	c.Chain.ArgStr(0, pathname)
 	return c
 }
 
@@ -994,32 +936,38 @@ func (c *Chain) Time(tloc unsafe.Pointer) *Chain {
 	return c
 }
 
-// Mknod adds a step calling mknod (number 4014 on linux/mips):
+// SysMknod adds a step calling mknod (number 4014 on linux/mips):
 //
 //	long mknod(const char __user *filename, umode_t mode, unsigned dev)
-func (c *Chain) Mknod(filename string, mode int, dev int) *Chain {
-	c.Chain.Begin(&sigMknod)
+//
+// On this arch Mknod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mknod.
+func (c *Chain) SysMknod(filename string, mode int, dev int) *Chain {
+	c.Chain.Begin(&sigSysMknod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	c.Chain.ArgInt(2, int64(dev))
 	return c
 }
 
-// Chmod adds a step calling chmod (number 4015 on linux/mips):
+// SysChmod adds a step calling chmod (number 4015 on linux/mips):
 //
 //	long chmod(const char __user *filename, umode_t mode)
-func (c *Chain) Chmod(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigChmod)
+//
+// On this arch Chmod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chmod.
+func (c *Chain) SysChmod(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysChmod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Lchown adds a step calling lchown (number 4016 on linux/mips):
+// SysLchown adds a step calling lchown (number 4016 on linux/mips):
 //
 //	long lchown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Lchown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigLchown)
+//
+// On this arch Lchown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own lchown.
+func (c *Chain) SysLchown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysLchown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
@@ -1114,14 +1062,6 @@ func (c *Chain) Alarm(seconds int) *Chain {
 	return c
 }
 
-// Pause adds a step calling pause (number 4029 on linux/mips):
-//
-//	long pause(void)
-func (c *Chain) Pause() *Chain {
-	c.Chain.Begin(&sigPause)
-	return c
-}
-
 // Utime adds a step calling utime (number 4030 on linux/mips):
 //
 //	long utime(const char __user *filename, struct old_utimbuf32 __user *t)
@@ -1132,11 +1072,13 @@ func (c *Chain) Utime(filename string, t unsafe.Pointer) *Chain {
 	return c
 }
 
-// Access adds a step calling access (number 4033 on linux/mips):
+// SysAccess adds a step calling access (number 4033 on linux/mips):
 //
 //	long access(const char __user *filename, int mode)
-func (c *Chain) Access(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigAccess)
+//
+// On this arch Access is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own access.
+func (c *Chain) SysAccess(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysAccess)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
@@ -1169,31 +1111,37 @@ func (c *Chain) Kill(pid int, sig int) *Chain {
 	return c
 }
 
-// Rename adds a step calling rename (number 4038 on linux/mips):
+// SysRename adds a step calling rename (number 4038 on linux/mips):
 //
 //	long rename(const char __user *oldname, const char __user *newname)
-func (c *Chain) Rename(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigRename)
+//
+// On this arch Rename is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rename.
+func (c *Chain) SysRename(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysRename)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Mkdir adds a step calling mkdir (number 4039 on linux/mips):
+// SysMkdir adds a step calling mkdir (number 4039 on linux/mips):
 //
 //	long mkdir(const char __user *pathname, umode_t mode)
-func (c *Chain) Mkdir(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigMkdir)
+//
+// On this arch Mkdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mkdir.
+func (c *Chain) SysMkdir(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysMkdir)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Rmdir adds a step calling rmdir (number 4040 on linux/mips):
+// SysRmdir adds a step calling rmdir (number 4040 on linux/mips):
 //
 //	long rmdir(const char __user *pathname)
-func (c *Chain) Rmdir(pathname string) *Chain {
-	c.Chain.Begin(&sigRmdir)
+//
+// On this arch Rmdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rmdir.
+func (c *Chain) SysRmdir(pathname string) *Chain {
+	c.Chain.Begin(&sigSysRmdir)
 	c.Chain.ArgStr(0, pathname)
 	return c
 }
@@ -1436,15 +1384,6 @@ func (c *Chain) Setregid(rgid int, egid int) *Chain {
 	return c
 }
 
-// Sigsuspend adds a step calling sigsuspend (number 4072 on linux/mips):
-//
-//	long sigsuspend(sigset_t __user *uset)
-func (c *Chain) Sigsuspend(uset *unix.Sigset_t) *Chain {
-	c.Chain.Begin(&sigSigsuspend)
-	c.Chain.ArgPtr(0, unsafe.Pointer(uset), unsafe.Sizeof(*uset))
-	return c
-}
-
 // Sigpending adds a step calling sigpending (number 4073 on linux/mips):
 //
 //	long sigpending(old_sigset_t __user *uset)
@@ -1464,21 +1403,25 @@ func (c *Chain) Sethostname(name []byte, length int) *Chain {
 	return c
 }
 
-// Setrlimit adds a step calling setrlimit (number 4075 on linux/mips):
+// SysSetrlimit adds a step calling setrlimit (number 4075 on linux/mips):
 //
 //	long setrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Setrlimit(resource int, rlim unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigSetrlimit)
+//
+// On this arch Setrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own setrlimit.
+func (c *Chain) SysSetrlimit(resource int, rlim unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysSetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, rlim, 0)
 	return c
 }
 
-// Getrlimit adds a step calling getrlimit (number 4076 on linux/mips):
+// SysGetrlimit adds a step calling getrlimit (number 4076 on linux/mips):
 //
 //	long getrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Getrlimit(resource int, rlim unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigGetrlimit)
+//
+// On this arch Getrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getrlimit.
+func (c *Chain) SysGetrlimit(resource int, rlim unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysGetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, rlim, 0)
 	return c
@@ -1534,21 +1477,25 @@ func (c *Chain) Setgroups(gidsetsize int, grouplist unsafe.Pointer) *Chain {
 	return c
 }
 
-// Symlink adds a step calling symlink (number 4083 on linux/mips):
+// SysSymlink adds a step calling symlink (number 4083 on linux/mips):
 //
 //	long symlink(const char __user *oldname, const char __user *newname)
-func (c *Chain) Symlink(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigSymlink)
+//
+// On this arch Symlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own symlink.
+func (c *Chain) SysSymlink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysSymlink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Readlink adds a step calling readlink (number 4085 on linux/mips):
+// SysReadlink adds a step calling readlink (number 4085 on linux/mips):
 //
 //	long readlink(const char __user *path, char __user *buf, int bufsiz)
-func (c *Chain) Readlink(path string, buf []byte, bufsiz int) *Chain {
-	c.Chain.Begin(&sigReadlink)
+//
+// On this arch Readlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own readlink.
+func (c *Chain) SysReadlink(path string, buf []byte, bufsiz int) *Chain {
+	c.Chain.Begin(&sigSysReadlink)
 	c.Chain.ArgStr(0, path)
 	c.Chain.ArgBuf(1, buf)
 	c.Chain.ArgLen(2, int64(bufsiz), 1)
@@ -1623,21 +1570,25 @@ func (c *Chain) Munmap(addr int, length int) *Chain {
 	return c
 }
 
-// Truncate adds a step calling truncate (number 4092 on linux/mips):
+// SysTruncate adds a step calling truncate (number 4092 on linux/mips):
 //
 //	long truncate(const char __user *path, long length)
-func (c *Chain) Truncate(path []byte, length int) *Chain {
-	c.Chain.Begin(&sigTruncate)
+//
+// On this arch Truncate is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own truncate.
+func (c *Chain) SysTruncate(path []byte, length int) *Chain {
+	c.Chain.Begin(&sigSysTruncate)
 	c.Chain.ArgBuf(0, path)
 	c.Chain.ArgLen(1, int64(length), 0)
 	return c
 }
 
-// Ftruncate adds a step calling ftruncate (number 4093 on linux/mips):
+// SysFtruncate adds a step calling ftruncate (number 4093 on linux/mips):
 //
 //	long ftruncate(unsigned int fd, off_t length)
-func (c *Chain) Ftruncate(fd int, length int64) *Chain {
-	c.Chain.Begin(&sigFtruncate)
+//
+// On this arch Ftruncate is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own ftruncate.
+func (c *Chain) SysFtruncate(fd int, length int64) *Chain {
+	c.Chain.Begin(&sigSysFtruncate)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgInt(1, length)
 	return c
@@ -1656,11 +1607,11 @@ func (c *Chain) Fchmod(fd int, mode int) *Chain {
 // Fchown adds a step calling fchown (number 4095 on linux/mips):
 //
 //	long fchown(unsigned int fd, uid_t user, gid_t group)
-func (c *Chain) Fchown(fd int, user int, group int) *Chain {
+func (c *Chain) Fchown(fd int, uid int, gid int) *Chain {
 	c.Chain.Begin(&sigFchown)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgInt(1, int64(user))
-	c.Chain.ArgInt(2, int64(group))
+	c.Chain.ArgInt(1, int64(uid))
+	c.Chain.ArgInt(2, int64(gid))
 	return c
 }
 
@@ -1685,21 +1636,25 @@ func (c *Chain) Setpriority(which int, who int, niceval int) *Chain {
 	return c
 }
 
-// Statfs adds a step calling statfs (number 4099 on linux/mips):
+// SysStatfs adds a step calling statfs (number 4099 on linux/mips):
 //
 //	long statfs(const char __user *pathname, struct statfs __user *buf)
-func (c *Chain) Statfs(pathname string, buf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigStatfs)
+//
+// On this arch Statfs is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own statfs.
+func (c *Chain) SysStatfs(pathname string, buf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysStatfs)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgPtr(1, buf, 0)
 	return c
 }
 
-// Fstatfs adds a step calling fstatfs (number 4100 on linux/mips):
+// SysFstatfs adds a step calling fstatfs (number 4100 on linux/mips):
 //
 //	long fstatfs(unsigned int fd, struct statfs __user *buf)
-func (c *Chain) Fstatfs(fd int, buf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigFstatfs)
+//
+// On this arch Fstatfs is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own fstatfs.
+func (c *Chain) SysFstatfs(fd int, buf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysFstatfs)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgPtr(1, buf, 0)
 	return c
@@ -1747,31 +1702,37 @@ func (c *Chain) Getitimer(which int, value unsafe.Pointer) *Chain {
 	return c
 }
 
-// Stat adds a step calling stat (number 4106 on linux/mips):
+// SysStat adds a step calling stat (number 4106 on linux/mips):
 //
 //	long stat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Stat(filename string, statbuf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigStat)
+//
+// On this arch Stat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own stat.
+func (c *Chain) SysStat(filename string, statbuf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysStat)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgPtr(1, statbuf, 0)
 	return c
 }
 
-// Lstat adds a step calling lstat (number 4107 on linux/mips):
+// SysLstat adds a step calling lstat (number 4107 on linux/mips):
 //
 //	long lstat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Lstat(filename string, statbuf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigLstat)
+//
+// On this arch Lstat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own lstat.
+func (c *Chain) SysLstat(filename string, statbuf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysLstat)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgPtr(1, statbuf, 0)
 	return c
 }
 
-// Fstat adds a step calling fstat (number 4108 on linux/mips):
+// SysFstat adds a step calling fstat (number 4108 on linux/mips):
 //
 //	long fstat(unsigned int fd, struct stat __user *statbuf)
-func (c *Chain) Fstat(fd int, statbuf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigFstat)
+//
+// On this arch Fstat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own fstat.
+func (c *Chain) SysFstat(fd int, statbuf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysFstat)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgPtr(1, statbuf, 0)
 	return c
@@ -1844,27 +1805,6 @@ func (c *Chain) Ipc(call int, first int, second int, third int, ptr unsafe.Point
 func (c *Chain) Fsync(fd int) *Chain {
 	c.Chain.Begin(&sigFsync)
 	c.Chain.ArgInt(0, int64(fd))
-	return c
-}
-
-// Sigreturn adds a step calling sigreturn (number 4119 on linux/mips):
-//
-//	long sigreturn(void)
-func (c *Chain) Sigreturn() *Chain {
-	c.Chain.Begin(&sigSigreturn)
-	return c
-}
-
-// Clone adds a step calling clone (number 4120 on linux/mips):
-//
-//	long clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, unsigned long tls, int __user *child_tidptr)
-func (c *Chain) Clone(cloneFlags int, newsp int, parentTidptr *int32, childTidptr *int32, tls int) *Chain {
-	c.Chain.Begin(&sigClone)
-	c.Chain.ArgInt(0, int64(cloneFlags))
-	c.Chain.ArgInt(1, int64(newsp))
-	c.Chain.ArgPtr(2, unsafe.Pointer(parentTidptr), unsafe.Sizeof(*parentTidptr))
-	c.Chain.ArgInt(3, int64(tls))
-	c.Chain.ArgPtr(4, unsafe.Pointer(childTidptr), unsafe.Sizeof(*childTidptr))
 	return c
 }
 
@@ -2019,11 +1959,13 @@ func (c *Chain) Llseek(fd int, offset int64, result *int64, whence int) *Chain {
 	return c
 }
 
-// Getdents adds a step calling getdents (number 4141 on linux/mips):
+// SysGetdents adds a step calling getdents (number 4141 on linux/mips):
 //
 //	long getdents(unsigned int fd, struct linux_dirent __user *dirent, unsigned int count)
-func (c *Chain) Getdents(fd int, dirent []byte, count int) *Chain {
-	c.Chain.Begin(&sigGetdents)
+//
+// On this arch Getdents is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getdents.
+func (c *Chain) SysGetdents(fd int, dirent []byte, count int) *Chain {
+	c.Chain.Begin(&sigSysGetdents)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, dirent)
 	c.Chain.ArgLen(2, int64(count), 1)
@@ -2275,13 +2217,15 @@ func (c *Chain) Mremap(addr int, oldLen int, newLen int, flags int, newAddr int)
 	return c
 }
 
-// Accept adds a step calling accept (number 4168 on linux/mips):
+// SysAccept adds a step calling accept (number 4168 on linux/mips):
 //
 //	long accept(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen)
-func (c *Chain) Accept(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32) *Chain {
-	c.Chain.Begin(&sigAccept)
+//
+// On this arch Accept is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept.
+func (c *Chain) SysAccept(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32) *Chain {
+	c.Chain.Begin(&sigSysAccept)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	return c
 }
@@ -2311,10 +2255,10 @@ func (c *Chain) Connect(fd int, uservaddr []byte, addrlen int) *Chain {
 // Getpeername adds a step calling getpeername (number 4171 on linux/mips):
 //
 //	long getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getpeername(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getpeername(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetpeername)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -2322,10 +2266,10 @@ func (c *Chain) Getpeername(fd int, usockaddr unsafe.Pointer, usockaddrLen *int3
 // Getsockname adds a step calling getsockname (number 4172 on linux/mips):
 //
 //	long getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getsockname(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetsockname)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -2368,13 +2312,13 @@ func (c *Chain) Recv(fd int, ubuf []byte, size int, flags int) *Chain {
 // Recvfrom adds a step calling recvfrom (number 4176 on linux/mips):
 //
 //	long recvfrom(int fd, void __user *ubuf, size_t size, unsigned int flags, struct sockaddr __user *addr, int __user *addr_len)
-func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr unsafe.Pointer, addrLen *int32) *Chain {
+func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr *unix.RawSockaddrAny, addrLen *uint32) *Chain {
 	c.Chain.Begin(&sigRecvfrom)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, ubuf)
 	c.Chain.ArgLen(2, int64(size), 1)
 	c.Chain.ArgInt(3, int64(flags))
-	c.Chain.ArgPtr(4, addr, 0)
+	c.Chain.ArgPtr(4, unsafe.Pointer(addr), unsafe.Sizeof(*addr))
 	c.Chain.ArgPtr(5, unsafe.Pointer(addrLen), unsafe.Sizeof(*addrLen))
 	return c
 }
@@ -2542,14 +2486,6 @@ func (c *Chain) Prctl(option int, arg2 int, arg3 int, arg4 int, arg5 int) *Chain
 	return c
 }
 
-// RtSigreturn adds a step calling rt_sigreturn (number 4193 on linux/mips):
-//
-//	long rt_sigreturn(void)
-func (c *Chain) RtSigreturn() *Chain {
-	c.Chain.Begin(&sigRtSigreturn)
-	return c
-}
-
 // RtSigaction adds a step calling rt_sigaction (number 4194 on linux/mips):
 //
 //	long rt_sigaction(int sig, const struct sigaction __user *act, struct sigaction __user *oact, size_t sigsetsize)
@@ -2607,16 +2543,6 @@ func (c *Chain) RtSigqueueinfo(pid int, sig int, uinfo *unix.Siginfo) *Chain {
 	return c
 }
 
-// RtSigsuspend adds a step calling rt_sigsuspend (number 4199 on linux/mips):
-//
-//	long rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)
-func (c *Chain) RtSigsuspend(unewset *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigRtSigsuspend)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unewset), unsafe.Sizeof(*unewset))
-	c.Chain.ArgInt(1, int64(sigsetsize))
-	return c
-}
-
 // Pread64 adds a step calling pread64 (number 4200 on linux/mips):
 //
 //	long pread64(unsigned int fd, char __user *buf, size_t count, loff_t pos)
@@ -2641,11 +2567,13 @@ func (c *Chain) Pwrite64(fd int, buf []byte, count int, pos int64) *Chain {
 	return c
 }
 
-// Chown adds a step calling chown (number 4202 on linux/mips):
+// SysChown adds a step calling chown (number 4202 on linux/mips):
 //
 //	long chown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Chown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigChown)
+//
+// On this arch Chown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chown.
+func (c *Chain) SysChown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysChown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
@@ -2692,11 +2620,13 @@ func (c *Chain) Sigaltstack(uss unsafe.Pointer, uoss unsafe.Pointer) *Chain {
 	return c
 }
 
-// Sendfile adds a step calling sendfile (number 4207 on linux/mips):
+// SysSendfile adds a step calling sendfile (number 4207 on linux/mips):
 //
 //	long sendfile(int out_fd, int in_fd, off_t __user *offset, size_t count)
-func (c *Chain) Sendfile(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
-	c.Chain.Begin(&sigSendfile)
+//
+// On this arch Sendfile is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own sendfile.
+func (c *Chain) SysSendfile(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
+	c.Chain.Begin(&sigSysSendfile)
 	c.Chain.ArgInt(0, int64(outFd))
 	c.Chain.ArgInt(1, int64(inFd))
 	c.Chain.ArgPtr(2, offset, 0)
@@ -2721,20 +2651,20 @@ func (c *Chain) Mmap2(addr int, length int, prot int, flags int, fd int, pgoff i
 // Truncate64 adds a step calling truncate64 (number 4211 on linux/mips):
 //
 //	long truncate64(const char __user *path, loff_t length)
-func (c *Chain) Truncate64(path string, length int64) *Chain {
+func (c *Chain) Truncate64(filename string, offset int64) *Chain {
 	c.Chain.Begin(&sigTruncate64)
-	c.Chain.ArgStr(0, path)
-	c.Chain.ArgSplit64(3, 2, length)
+	c.Chain.ArgStr(0, filename)
+	c.Chain.ArgSplit64(3, 2, offset)
 	return c
 }
 
 // Ftruncate64 adds a step calling ftruncate64 (number 4212 on linux/mips):
 //
 //	long ftruncate64(unsigned int fd, loff_t length)
-func (c *Chain) Ftruncate64(fd int, length int64) *Chain {
+func (c *Chain) Ftruncate64(fd int, offset int64) *Chain {
 	c.Chain.Begin(&sigFtruncate64)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgSplit64(3, 2, length)
+	c.Chain.ArgSplit64(3, 2, offset)
 	return c
 }
 
@@ -2992,11 +2922,11 @@ func (c *Chain) Tkill(pid int, sig int) *Chain {
 // Sendfile64 adds a step calling sendfile64 (number 4237 on linux/mips):
 //
 //	long sendfile64(int out_fd, int in_fd, loff_t __user *offset, size_t count)
-func (c *Chain) Sendfile64(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
+func (c *Chain) Sendfile64(outFd int, inFd int, offset *int64, count int) *Chain {
 	c.Chain.Begin(&sigSendfile64)
 	c.Chain.ArgInt(0, int64(outFd))
 	c.Chain.ArgInt(1, int64(inFd))
-	c.Chain.ArgPtr(2, offset, 0)
+	c.Chain.ArgPtr(2, unsafe.Pointer(offset), unsafe.Sizeof(*offset))
 	c.Chain.ArgInt(3, int64(count))
 	return c
 }
@@ -3091,15 +3021,6 @@ func (c *Chain) IoCancel(ctxId int, iocb unsafe.Pointer, result unsafe.Pointer) 
 	return c
 }
 
-// ExitGroup adds a step calling exit_group (number 4246 on linux/mips):
-//
-//	long exit_group(int error_code)
-func (c *Chain) ExitGroup(errorCode int) *Chain {
-	c.Chain.Begin(&sigExitGroup)
-	c.Chain.ArgInt(0, int64(errorCode))
-	return c
-}
-
 // EpollCreate adds a step calling epoll_create (number 4248 on linux/mips):
 //
 //	long epoll_create(int size)
@@ -3156,14 +3077,6 @@ func (c *Chain) SetTidAddress(tidptr *int32) *Chain {
 	return c
 }
 
-// RestartSyscall adds a step calling restart_syscall (number 4253 on linux/mips):
-//
-//	long restart_syscall(void)
-func (c *Chain) RestartSyscall() *Chain {
-	c.Chain.Begin(&sigRestartSyscall)
-	return c
-}
-
 // Statfs64 adds a step calling statfs64 (number 4255 on linux/mips):
 //
 //	long statfs64(const char __user *pathname, size_t sz, struct statfs64 __user *buf)
@@ -3200,12 +3113,12 @@ func (c *Chain) TimerCreate(whichClock int, timerEventSpec unsafe.Pointer, creat
 // TimerSettime adds a step calling timer_settime (number 4258 on linux/mips):
 //
 //	long timer_settime(timer_t timer_id, int flags, struct old_itimerspec32 __user *new, struct old_itimerspec32 __user *old)
-func (c *Chain) TimerSettime(timerId int, flags int, newArg *unix.ItimerSpec, old *unix.ItimerSpec) *Chain {
+func (c *Chain) TimerSettime(timerId int, flags int, newSetting *unix.ItimerSpec, oldSetting *unix.ItimerSpec) *Chain {
 	c.Chain.Begin(&sigTimerSettime)
 	c.Chain.ArgInt(0, int64(timerId))
 	c.Chain.ArgInt(1, int64(flags))
-	c.Chain.ArgPtr(2, unsafe.Pointer(newArg), unsafe.Sizeof(*newArg))
-	c.Chain.ArgPtr(3, unsafe.Pointer(old), unsafe.Sizeof(*old))
+	c.Chain.ArgPtr(2, unsafe.Pointer(newSetting), unsafe.Sizeof(*newSetting))
+	c.Chain.ArgPtr(3, unsafe.Pointer(oldSetting), unsafe.Sizeof(*oldSetting))
 	return c
 }
 
@@ -3592,12 +3505,12 @@ func (c *Chain) Unlinkat(dfd int, pathname string, flag int) *Chain {
 // Renameat adds a step calling renameat (number 4295 on linux/mips):
 //
 //	long renameat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname)
-func (c *Chain) Renameat(olddfd int, oldname string, newdfd int, newname string) *Chain {
+func (c *Chain) Renameat(olddirfd int, oldpath string, newdirfd int, newpath string) *Chain {
 	c.Chain.Begin(&sigRenameat)
-	c.Chain.ArgInt(0, int64(olddfd))
-	c.Chain.ArgStr(1, oldname)
-	c.Chain.ArgInt(2, int64(newdfd))
-	c.Chain.ArgStr(3, newname)
+	c.Chain.ArgInt(0, int64(olddirfd))
+	c.Chain.ArgStr(1, oldpath)
+	c.Chain.ArgInt(2, int64(newdirfd))
+	c.Chain.ArgStr(3, newpath)
 	return c
 }
 
@@ -3659,34 +3572,6 @@ func (c *Chain) Faccessat(dfd int, filename string, mode int) *Chain {
 	return c
 }
 
-// Pselect6 adds a step calling pselect6 (number 4301 on linux/mips):
-//
-//	long pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct old_timespec32 __user *tsp, void __user *sig)
-func (c *Chain) Pselect6(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp *unix.Timespec, sig unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigPselect6)
-	c.Chain.ArgInt(0, int64(n))
-	c.Chain.ArgPtr(1, inp, 0)
-	c.Chain.ArgPtr(2, outp, 0)
-	c.Chain.ArgPtr(3, exp, 0)
-	c.Chain.ArgPtr(4, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(5, sig, 0)
-	return c
-}
-
-// Ppoll adds a step calling ppoll (number 4302 on linux/mips):
-//
-//	long ppoll(struct pollfd __user *ufds, unsigned int nfds, struct old_timespec32 __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) Ppoll(ufds []unix.PollFd, nfds int, tsp *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigPpoll)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
-	c.Chain.ArgInt(1, int64(nfds))
-	c.Chain.Bound(1, uint64(len(ufds)))
-	c.Chain.ArgPtr(2, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(4, int64(sigsetsize))
-	return c
-}
-
 // Unshare adds a step calling unshare (number 4303 on linux/mips):
 //
 //	long unshare(unsigned long unshare_flags)
@@ -3699,12 +3584,12 @@ func (c *Chain) Unshare(unshareFlags int) *Chain {
 // Splice adds a step calling splice (number 4304 on linux/mips):
 //
 //	long splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigSplice)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -3793,21 +3678,6 @@ func (c *Chain) Getcpu(cpup unsafe.Pointer, nodep unsafe.Pointer, unused unsafe.
 	return c
 }
 
-// EpollPwait adds a step calling epoll_pwait (number 4313 on linux/mips):
-//
-//	long epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait(epfd int, events []unix.EpollEvent, maxevents int, timeout int, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgInt(3, int64(timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
-	return c
-}
-
 // IoprioSet adds a step calling ioprio_set (number 4314 on linux/mips):
 //
 //	long ioprio_set(int which, int who, int ioprio)
@@ -3852,11 +3722,13 @@ func (c *Chain) Signalfd(ufd int, userMask *unix.Sigset_t, sizemask int) *Chain 
 	return c
 }
 
-// Eventfd adds a step calling eventfd (number 4319 on linux/mips):
+// SysEventfd adds a step calling eventfd (number 4319 on linux/mips):
 //
 //	long eventfd(unsigned int count)
-func (c *Chain) Eventfd(count int) *Chain {
-	c.Chain.Begin(&sigEventfd)
+//
+// On this arch Eventfd is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own eventfd.
+func (c *Chain) SysEventfd(count int) *Chain {
+	c.Chain.Begin(&sigSysEventfd)
 	c.Chain.ArgInt(0, int64(count))
 	return c
 }
@@ -4017,13 +3889,15 @@ func (c *Chain) PerfEventOpen(attrUptr *unix.PerfEventAttr, pid int, cpu int, gr
 	return c
 }
 
-// Accept4 adds a step calling accept4 (number 4334 on linux/mips):
+// SysAccept4 adds a step calling accept4 (number 4334 on linux/mips):
 //
 //	long accept4(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen, int flags)
-func (c *Chain) Accept4(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32, flags int) *Chain {
-	c.Chain.Begin(&sigAccept4)
+//
+// On this arch Accept4 is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept4.
+func (c *Chain) SysAccept4(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigSysAccept4)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	c.Chain.ArgInt(3, int64(flags))
 	return c
@@ -4280,19 +4154,6 @@ func (c *Chain) Bpf(cmd int, uattr unsafe.Pointer, size int) *Chain {
 	return c
 }
 
-// Execveat adds a step calling execveat (number 4356 on linux/mips):
-//
-//	long execveat(int fd, const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp, int flags)
-func (c *Chain) Execveat(fd int, filename string, argv []string, envp []string, flags int) *Chain {
-	c.Chain.Begin(&sigExecveat)
-	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgStr(1, filename)
-	c.Chain.ArgStrs(2, argv)
-	c.Chain.ArgStrs(3, envp)
-	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
 // Userfaultfd adds a step calling userfaultfd (number 4357 on linux/mips):
 //
 //	long userfaultfd(int flags)
@@ -4327,12 +4188,12 @@ func (c *Chain) Mlock2(start int, length int, flags int) *Chain {
 // CopyFileRange adds a step calling copy_file_range (number 4360 on linux/mips):
 //
 //	long copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigCopyFileRange)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -4655,34 +4516,6 @@ func (c *Chain) UtimensatTime64(dfd int, filename string, utimes unsafe.Pointer,
 	return c
 }
 
-// Pselect6Time64 adds a step calling pselect6_time64 (number 4413 on linux/mips):
-//
-//	long pselect6_time64(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)
-func (c *Chain) Pselect6Time64(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp unsafe.Pointer, sig unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigPselect6Time64)
-	c.Chain.ArgInt(0, int64(n))
-	c.Chain.ArgPtr(1, inp, 0)
-	c.Chain.ArgPtr(2, outp, 0)
-	c.Chain.ArgPtr(3, exp, 0)
-	c.Chain.ArgPtr(4, tsp, 0)
-	c.Chain.ArgPtr(5, sig, 0)
-	return c
-}
-
-// PpollTime64 adds a step calling ppoll_time64 (number 4414 on linux/mips):
-//
-//	long ppoll_time64(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) PpollTime64(ufds []unix.PollFd, nfds int, tsp unsafe.Pointer, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigPpollTime64)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
-	c.Chain.ArgInt(1, int64(nfds))
-	c.Chain.Bound(1, uint64(len(ufds)))
-	c.Chain.ArgPtr(2, tsp, 0)
-	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(4, int64(sigsetsize))
-	return c
-}
-
 // IoPgeteventsTime64 adds a step calling io_pgetevents_time64 (number 4416 on linux/mips):
 //
 //	long io_pgetevents_time64(aio_context_t ctx_id, long min_nr, long nr, struct io_event __user *events, struct __kernel_timespec __user *timeout, const struct __aio_sigset __user *usig)
@@ -4912,16 +4745,6 @@ func (c *Chain) PidfdOpen(pid int, flags int) *Chain {
 	return c
 }
 
-// Clone3 adds a step calling clone3 (number 4435 on linux/mips):
-//
-//	long clone3(struct clone_args __user *uargs, size_t size)
-func (c *Chain) Clone3(uargs unsafe.Pointer, size int) *Chain {
-	c.Chain.Begin(&sigClone3)
-	c.Chain.ArgPtr(0, uargs, 0)
-	c.Chain.ArgInt(1, int64(size))
-	return c
-}
-
 // CloseRange adds a step calling close_range (number 4436 on linux/mips):
 //
 //	long close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)
@@ -4980,21 +4803,6 @@ func (c *Chain) ProcessMadvise(pidfd int, vec []unix.Iovec, vlen int, behavior i
 	c.Chain.Bound(2, uint64(len(vec)))
 	c.Chain.ArgInt(3, int64(behavior))
 	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
-// EpollPwait2 adds a step calling epoll_pwait2 (number 4441 on linux/mips):
-//
-//	long epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait2(epfd int, events []unix.EpollEvent, maxevents int, timeout unsafe.Pointer, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait2)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgPtr(3, timeout, 0)
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
 	return c
 }
 
@@ -5363,4 +5171,252 @@ func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, off int6
 	c.Chain.ArgInt(4, int64(fd))
 	c.argPages(5, 1, off)
 	return c
+}
+
+// Fstat is golang.org/x/sys/unix's Fstat(fd int, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/mips it calls fstat64 (number 4215):
+//
+//	fstat64(fd, stat)
+func (c *Chain) Fstat(fd int, stat *unix.Stat_t) *Chain {
+	return c.Fstat64(fd, stat)
+}
+
+// Stat is golang.org/x/sys/unix's Stat(path string, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/mips it calls stat64 (number 4213):
+//
+//	stat64(path, stat)
+func (c *Chain) Stat(path string, stat *unix.Stat_t) *Chain {
+	return c.Stat64(path, stat)
+}
+
+// Lstat is golang.org/x/sys/unix's Lstat(path string, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/mips it calls lstat64 (number 4214):
+//
+//	lstat64(path, stat)
+func (c *Chain) Lstat(path string, stat *unix.Stat_t) *Chain {
+	return c.Lstat64(path, stat)
+}
+
+// Fstatat is golang.org/x/sys/unix's Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) as a step, the same method on every
+// arch; on linux/mips it calls fstatat64 (number 4293):
+//
+//	fstatat64(dirfd, path, stat, flags)
+func (c *Chain) Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) *Chain {
+	return c.Fstatat64(dirfd, path, stat, flags)
+}
+
+// Statfs is golang.org/x/sys/unix's Statfs(path string, buf *unix.Statfs_t) as a step, the same method on every
+// arch; on linux/mips it calls statfs64 (number 4255):
+//
+//	statfs64(path, int(unsafe.Sizeof(*buf)), buf)
+func (c *Chain) Statfs(path string, buf *unix.Statfs_t) *Chain {
+	return c.Statfs64(path, int(unsafe.Sizeof(*buf)), buf)
+}
+
+// Fstatfs is golang.org/x/sys/unix's Fstatfs(fd int, buf *unix.Statfs_t) as a step, the same method on every
+// arch; on linux/mips it calls fstatfs64 (number 4256):
+//
+//	fstatfs64(fd, int(unsafe.Sizeof(*buf)), buf)
+func (c *Chain) Fstatfs(fd int, buf *unix.Statfs_t) *Chain {
+	return c.Fstatfs64(fd, int(unsafe.Sizeof(*buf)), buf)
+}
+
+// Pread is golang.org/x/sys/unix's Pread(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/mips it calls pread64 (number 4200):
+//
+//	pread64(fd, p, len(p), offset)
+func (c *Chain) Pread(fd int, p []byte, offset int64) *Chain {
+	return c.Pread64(fd, p, len(p), offset)
+}
+
+// Pwrite is golang.org/x/sys/unix's Pwrite(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/mips it calls pwrite64 (number 4201):
+//
+//	pwrite64(fd, p, len(p), offset)
+func (c *Chain) Pwrite(fd int, p []byte, offset int64) *Chain {
+	return c.Pwrite64(fd, p, len(p), offset)
+}
+
+// Open is golang.org/x/sys/unix's Open(path string, mode int, perm uint32) as a step, the same method on every
+// arch; on linux/mips it calls openat (number 4288):
+//
+//	openat(unix.AT_FDCWD, path, mode, int(perm))
+func (c *Chain) Open(path string, mode int, perm uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, mode, int(perm))
+}
+
+// Creat is golang.org/x/sys/unix's Creat(path string, mode uint32) as a step, the same method on every
+// arch; on linux/mips it calls openat (number 4288):
+//
+//	openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+func (c *Chain) Creat(path string, mode uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+}
+
+// Mkdir is golang.org/x/sys/unix's Mkdir(path string, mode uint32) as a step, the same method on every
+// arch; on linux/mips it calls mkdirat (number 4289):
+//
+//	mkdirat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Mkdir(path string, mode uint32) *Chain {
+	return c.Mkdirat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Mknod is golang.org/x/sys/unix's Mknod(path string, mode uint32, dev int) as a step, the same method on every
+// arch; on linux/mips it calls mknodat (number 4290):
+//
+//	mknodat(unix.AT_FDCWD, path, int(mode), dev)
+func (c *Chain) Mknod(path string, mode uint32, dev int) *Chain {
+	return c.Mknodat(unix.AT_FDCWD, path, int(mode), dev)
+}
+
+// Rmdir is golang.org/x/sys/unix's Rmdir(path string) as a step, the same method on every
+// arch; on linux/mips it calls unlinkat (number 4294):
+//
+//	unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+func (c *Chain) Rmdir(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+}
+
+// Unlink is golang.org/x/sys/unix's Unlink(path string) as a step, the same method on every
+// arch; on linux/mips it calls unlinkat (number 4294):
+//
+//	unlinkat(unix.AT_FDCWD, path, 0)
+func (c *Chain) Unlink(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, 0)
+}
+
+// Rename is golang.org/x/sys/unix's Rename(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/mips it calls renameat (number 4295):
+//
+//	renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Rename(oldpath string, newpath string) *Chain {
+	return c.Renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Link is golang.org/x/sys/unix's Link(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/mips it calls linkat (number 4296):
+//
+//	linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+func (c *Chain) Link(oldpath string, newpath string) *Chain {
+	return c.Linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+}
+
+// Symlink is golang.org/x/sys/unix's Symlink(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/mips it calls symlinkat (number 4297):
+//
+//	symlinkat(oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Symlink(oldpath string, newpath string) *Chain {
+	return c.Symlinkat(oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Readlink is golang.org/x/sys/unix's Readlink(path string, buf []byte) as a step, the same method on every
+// arch; on linux/mips it calls readlinkat (number 4298):
+//
+//	readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+func (c *Chain) Readlink(path string, buf []byte) *Chain {
+	return c.Readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+}
+
+// Chmod is golang.org/x/sys/unix's Chmod(path string, mode uint32) as a step, the same method on every
+// arch; on linux/mips it calls fchmodat (number 4299):
+//
+//	fchmodat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Chmod(path string, mode uint32) *Chain {
+	return c.Fchmodat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Access is golang.org/x/sys/unix's Access(path string, mode uint32) as a step, the same method on every
+// arch; on linux/mips it calls faccessat (number 4300):
+//
+//	faccessat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Access(path string, mode uint32) *Chain {
+	return c.Faccessat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Chown is golang.org/x/sys/unix's Chown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/mips it calls fchownat (number 4291):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+func (c *Chain) Chown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+}
+
+// Lchown is golang.org/x/sys/unix's Lchown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/mips it calls fchownat (number 4291):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+func (c *Chain) Lchown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// Truncate is golang.org/x/sys/unix's Truncate(path string, length int64) as a step, the same method on every
+// arch; on linux/mips it calls truncate64 (number 4211):
+//
+//	truncate64(path, length)
+func (c *Chain) Truncate(path string, length int64) *Chain {
+	return c.Truncate64(path, length)
+}
+
+// Ftruncate is golang.org/x/sys/unix's Ftruncate(fd int, length int64) as a step, the same method on every
+// arch; on linux/mips it calls ftruncate64 (number 4212):
+//
+//	ftruncate64(fd, length)
+func (c *Chain) Ftruncate(fd int, length int64) *Chain {
+	return c.Ftruncate64(fd, length)
+}
+
+// Getdents is golang.org/x/sys/unix's Getdents(fd int, buf []byte) as a step, the same method on every
+// arch; on linux/mips it calls getdents64 (number 4219):
+//
+//	getdents64(fd, buf, len(buf))
+func (c *Chain) Getdents(fd int, buf []byte) *Chain {
+	return c.Getdents64(fd, buf, len(buf))
+}
+
+// Sendfile is golang.org/x/sys/unix's Sendfile(outfd int, infd int, offset *int64, count int) as a step, the same method on every
+// arch; on linux/mips it calls sendfile64 (number 4237):
+//
+//	sendfile64(outfd, infd, offset, count)
+func (c *Chain) Sendfile(outfd int, infd int, offset *int64, count int) *Chain {
+	return c.Sendfile64(outfd, infd, offset, count)
+}
+
+// Accept is golang.org/x/sys/unix's Accept(fd int) as a step, the same method on every
+// arch; on linux/mips it calls accept4 (number 4334):
+//
+//	accept4(fd, nil, nil, 0)
+func (c *Chain) Accept(fd int) *Chain {
+	return c.SysAccept4(fd, nil, nil, 0)
+}
+
+// Accept4 is golang.org/x/sys/unix's Accept4(fd int, flags int) as a step, the same method on every
+// arch; on linux/mips it calls accept4 (number 4334):
+//
+//	accept4(fd, nil, nil, flags)
+func (c *Chain) Accept4(fd int, flags int) *Chain {
+	return c.SysAccept4(fd, nil, nil, flags)
+}
+
+// Eventfd is golang.org/x/sys/unix's Eventfd(initval uint, flags int) as a step, the same method on every
+// arch; on linux/mips it calls eventfd2 (number 4325):
+//
+//	eventfd2(int(initval), flags)
+func (c *Chain) Eventfd(initval uint, flags int) *Chain {
+	return c.Eventfd2(int(initval), flags)
+}
+
+// Getrlimit is golang.org/x/sys/unix's Getrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/mips it calls prlimit64 (number 4338):
+//
+//	prlimit64(0, resource, nil, rlim)
+func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, nil, rlim)
+}
+
+// Setrlimit is golang.org/x/sys/unix's Setrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/mips it calls prlimit64 (number 4338):
+//
+//	prlimit64(0, resource, rlim, nil)
+func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, rlim, nil)
 }

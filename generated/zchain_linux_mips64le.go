@@ -54,7 +54,6 @@ func _() {
 	_ = x[unix.SYS_SHMCTL-5030]
 	_ = x[unix.SYS_DUP-5031]
 	_ = x[unix.SYS_DUP2-5032]
-	_ = x[unix.SYS_PAUSE-5033]
 	_ = x[unix.SYS_NANOSLEEP-5034]
 	_ = x[unix.SYS_GETITIMER-5035]
 	_ = x[unix.SYS_SETITIMER-5036]
@@ -76,10 +75,6 @@ func _() {
 	_ = x[unix.SYS_SOCKETPAIR-5052]
 	_ = x[unix.SYS_SETSOCKOPT-5053]
 	_ = x[unix.SYS_GETSOCKOPT-5054]
-	_ = x[unix.SYS_CLONE-5055]
-	_ = x[unix.SYS_FORK-5056]
-	_ = x[unix.SYS_EXECVE-5057]
-	_ = x[unix.SYS_EXIT-5058]
 	_ = x[unix.SYS_WAIT4-5059]
 	_ = x[unix.SYS_KILL-5060]
 	_ = x[unix.SYS_UNAME-5061]
@@ -149,7 +144,6 @@ func _() {
 	_ = x[unix.SYS_RT_SIGPENDING-5125]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-5126]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-5127]
-	_ = x[unix.SYS_RT_SIGSUSPEND-5128]
 	_ = x[unix.SYS_SIGALTSTACK-5129]
 	_ = x[unix.SYS_UTIME-5130]
 	_ = x[unix.SYS_MKNOD-5131]
@@ -216,14 +210,11 @@ func _() {
 	_ = x[unix.SYS_IO_GETEVENTS-5202]
 	_ = x[unix.SYS_IO_SUBMIT-5203]
 	_ = x[unix.SYS_IO_CANCEL-5204]
-	_ = x[unix.SYS_EXIT_GROUP-5205]
 	_ = x[unix.SYS_EPOLL_CREATE-5207]
 	_ = x[unix.SYS_EPOLL_CTL-5208]
 	_ = x[unix.SYS_EPOLL_WAIT-5209]
 	_ = x[unix.SYS_REMAP_FILE_PAGES-5210]
-	_ = x[unix.SYS_RT_SIGRETURN-5211]
 	_ = x[unix.SYS_SET_TID_ADDRESS-5212]
-	_ = x[unix.SYS_RESTART_SYSCALL-5213]
 	_ = x[unix.SYS_SEMTIMEDOP-5214]
 	_ = x[unix.SYS_FADVISE64-5215]
 	_ = x[unix.SYS_TIMER_CREATE-5216]
@@ -268,8 +259,6 @@ func _() {
 	_ = x[unix.SYS_READLINKAT-5257]
 	_ = x[unix.SYS_FCHMODAT-5258]
 	_ = x[unix.SYS_FACCESSAT-5259]
-	_ = x[unix.SYS_PSELECT6-5260]
-	_ = x[unix.SYS_PPOLL-5261]
 	_ = x[unix.SYS_UNSHARE-5262]
 	_ = x[unix.SYS_SPLICE-5263]
 	_ = x[unix.SYS_SYNC_FILE_RANGE-5264]
@@ -280,7 +269,6 @@ func _() {
 	_ = x[unix.SYS_GET_ROBUST_LIST-5269]
 	_ = x[unix.SYS_KEXEC_LOAD-5270]
 	_ = x[unix.SYS_GETCPU-5271]
-	_ = x[unix.SYS_EPOLL_PWAIT-5272]
 	_ = x[unix.SYS_IOPRIO_SET-5273]
 	_ = x[unix.SYS_IOPRIO_GET-5274]
 	_ = x[unix.SYS_UTIMENSAT-5275]
@@ -323,7 +311,6 @@ func _() {
 	_ = x[unix.SYS_GETRANDOM-5313]
 	_ = x[unix.SYS_MEMFD_CREATE-5314]
 	_ = x[unix.SYS_BPF-5315]
-	_ = x[unix.SYS_EXECVEAT-5316]
 	_ = x[unix.SYS_USERFAULTFD-5317]
 	_ = x[unix.SYS_MEMBARRIER-5318]
 	_ = x[unix.SYS_MLOCK2-5319]
@@ -347,13 +334,11 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-5432]
 	_ = x[unix.SYS_FSPICK-5433]
 	_ = x[unix.SYS_PIDFD_OPEN-5434]
-	_ = x[unix.SYS_CLONE3-5435]
 	_ = x[unix.SYS_CLOSE_RANGE-5436]
 	_ = x[unix.SYS_OPENAT2-5437]
 	_ = x[unix.SYS_PIDFD_GETFD-5438]
 	_ = x[unix.SYS_FACCESSAT2-5439]
 	_ = x[unix.SYS_PROCESS_MADVISE-5440]
-	_ = x[unix.SYS_EPOLL_PWAIT2-5441]
 	_ = x[unix.SYS_MOUNT_SETATTR-5442]
 	_ = x[unix.SYS_QUOTACTL_FD-5443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-5444]
@@ -389,7 +374,7 @@ func _() {
 var (
 	sigRead                  = runtime.Sig{Nr: 5000, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigWrite                 = runtime.Sig{Nr: 5001, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
-	sigOpen                  = runtime.Sig{Nr: 5002, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysOpen               = runtime.Sig{Nr: 5002, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigClose                 = runtime.Sig{Nr: 5003, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigStat                  = runtime.Sig{Nr: 5004, Name: "stat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigFstat                 = runtime.Sig{Nr: 5005, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
@@ -407,7 +392,7 @@ var (
 	sigPwrite64              = runtime.Sig{Nr: 5017, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigReadv                 = runtime.Sig{Nr: 5018, Name: "readv", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}}}
 	sigWritev                = runtime.Sig{Nr: 5019, Name: "writev", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}}}
-	sigAccess                = runtime.Sig{Nr: 5020, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
+	sigSysAccess             = runtime.Sig{Nr: 5020, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
 	sigPipe                  = runtime.Sig{Nr: 5021, Name: "pipe"}
 	sigNewselect             = runtime.Sig{Nr: 5022, Name: "_newselect", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tvp", Kind: runtime.KindPtr}}}
 	sigSchedYield            = runtime.Sig{Nr: 5023, Name: "sched_yield"}
@@ -420,7 +405,6 @@ var (
 	sigOldShmctl             = runtime.Sig{Nr: 5030, Name: "shmctl", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigDup                   = runtime.Sig{Nr: 5031, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigDup2                  = runtime.Sig{Nr: 5032, Name: "dup2", Params: []runtime.Param{{Name: "oldfd", Kind: runtime.KindFD}, {Name: "newfd", Kind: runtime.KindFD}}}
-	sigPause                 = runtime.Sig{Nr: 5033, Name: "pause"}
 	sigNanosleep             = runtime.Sig{Nr: 5034, Name: "nanosleep", Params: []runtime.Param{{Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
 	sigGetitimer             = runtime.Sig{Nr: 5035, Name: "getitimer", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "value", Kind: runtime.KindPtr}}}
 	sigSetitimer             = runtime.Sig{Nr: 5036, Name: "setitimer", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "value", Kind: runtime.KindPtr}, {Name: "ovalue", Kind: runtime.KindPtr}}}
@@ -429,7 +413,7 @@ var (
 	sigSendfile              = runtime.Sig{Nr: 5039, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
 	sigSocket                = runtime.Sig{Nr: 5040, Name: "socket", Params: []runtime.Param{{Name: "family", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "protocol", Kind: runtime.KindInt}}}
 	sigConnect               = runtime.Sig{Nr: 5041, Name: "connect", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uservaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
-	sigAccept                = runtime.Sig{Nr: 5042, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
+	sigSysAccept             = runtime.Sig{Nr: 5042, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
 	sigSendto                = runtime.Sig{Nr: 5043, Name: "sendto", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buff", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}, {Name: "addr", Kind: runtime.KindBuf}, {Name: "addr_len", Kind: runtime.KindLen}}}
 	sigRecvfrom              = runtime.Sig{Nr: 5044, Name: "recvfrom", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "ubuf", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}, {Name: "addr", Kind: runtime.KindPtr}, {Name: "addr_len", Kind: runtime.KindPtr}}}
 	sigSendmsg               = runtime.Sig{Nr: 5045, Name: "sendmsg", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "msg", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -442,10 +426,6 @@ var (
 	sigSocketpair            = runtime.Sig{Nr: 5052, Name: "socketpair", Params: []runtime.Param{{Name: "family", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "protocol", Kind: runtime.KindInt}, {Name: "usockvec", Kind: runtime.KindPtr}}}
 	sigSetsockopt            = runtime.Sig{Nr: 5053, Name: "setsockopt", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "level", Kind: runtime.KindInt}, {Name: "optname", Kind: runtime.KindInt}, {Name: "optval", Kind: runtime.KindBuf}, {Name: "optlen", Kind: runtime.KindLen}}}
 	sigGetsockopt            = runtime.Sig{Nr: 5054, Name: "getsockopt", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "level", Kind: runtime.KindInt}, {Name: "optname", Kind: runtime.KindInt}, {Name: "optval", Kind: runtime.KindPtr}, {Name: "optlen", Kind: runtime.KindPtr}}}
-	sigClone                 = runtime.Sig{Nr: 5055, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
-	sigFork                  = runtime.Sig{Nr: 5056, Name: "fork"}
-	sigExecve                = runtime.Sig{Nr: 5057, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
-	sigExit                  = runtime.Sig{Nr: 5058, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigWait4                 = runtime.Sig{Nr: 5059, Name: "wait4", Params: []runtime.Param{{Name: "upid", Kind: runtime.KindInt}, {Name: "stat_addr", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigKill                  = runtime.Sig{Nr: 5060, Name: "kill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigUname                 = runtime.Sig{Nr: 5061, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
@@ -463,26 +443,26 @@ var (
 	sigFdatasync             = runtime.Sig{Nr: 5073, Name: "fdatasync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigTruncate              = runtime.Sig{Nr: 5074, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
 	sigFtruncate             = runtime.Sig{Nr: 5075, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
-	sigGetdents              = runtime.Sig{Nr: 5076, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
+	sigSysGetdents           = runtime.Sig{Nr: 5076, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigGetcwd                = runtime.Sig{Nr: 5077, Name: "getcwd", Params: []runtime.Param{{Name: "buf", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
 	sigChdir                 = runtime.Sig{Nr: 5078, Name: "chdir", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigFchdir                = runtime.Sig{Nr: 5079, Name: "fchdir", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigRename                = runtime.Sig{Nr: 5080, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigMkdir                 = runtime.Sig{Nr: 5081, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigRmdir                 = runtime.Sig{Nr: 5082, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
-	sigCreat                 = runtime.Sig{Nr: 5083, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigLink                  = runtime.Sig{Nr: 5084, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigUnlink                = runtime.Sig{Nr: 5085, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
-	sigSymlink               = runtime.Sig{Nr: 5086, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigReadlink              = runtime.Sig{Nr: 5087, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
-	sigChmod                 = runtime.Sig{Nr: 5088, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysRename             = runtime.Sig{Nr: 5080, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysMkdir              = runtime.Sig{Nr: 5081, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysRmdir              = runtime.Sig{Nr: 5082, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigSysCreat              = runtime.Sig{Nr: 5083, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysLink               = runtime.Sig{Nr: 5084, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysUnlink             = runtime.Sig{Nr: 5085, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigSysSymlink            = runtime.Sig{Nr: 5086, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysReadlink           = runtime.Sig{Nr: 5087, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
+	sigSysChmod              = runtime.Sig{Nr: 5088, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFchmod                = runtime.Sig{Nr: 5089, Name: "fchmod", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigChown                 = runtime.Sig{Nr: 5090, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysChown              = runtime.Sig{Nr: 5090, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigFchown                = runtime.Sig{Nr: 5091, Name: "fchown", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
-	sigLchown                = runtime.Sig{Nr: 5092, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysLchown             = runtime.Sig{Nr: 5092, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigUmask                 = runtime.Sig{Nr: 5093, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindMode}}}
 	sigGettimeofday          = runtime.Sig{Nr: 5094, Name: "gettimeofday", Params: []runtime.Param{{Name: "tv", Kind: runtime.KindPtr}, {Name: "tz", Kind: runtime.KindPtr}}}
-	sigGetrlimit             = runtime.Sig{Nr: 5095, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysGetrlimit          = runtime.Sig{Nr: 5095, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigGetrusage             = runtime.Sig{Nr: 5096, Name: "getrusage", Params: []runtime.Param{{Name: "who", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigSysinfo               = runtime.Sig{Nr: 5097, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigTimes                 = runtime.Sig{Nr: 5098, Name: "times", Params: []runtime.Param{{Name: "tbuf", Kind: runtime.KindPtr}}}
@@ -515,10 +495,9 @@ var (
 	sigRtSigpending          = runtime.Sig{Nr: 5125, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait        = runtime.Sig{Nr: 5126, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo        = runtime.Sig{Nr: 5127, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
-	sigRtSigsuspend          = runtime.Sig{Nr: 5128, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigSigaltstack           = runtime.Sig{Nr: 5129, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
 	sigUtime                 = runtime.Sig{Nr: 5130, Name: "utime", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "times", Kind: runtime.KindPtr}}}
-	sigMknod                 = runtime.Sig{Nr: 5131, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
+	sigSysMknod              = runtime.Sig{Nr: 5131, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
 	sigPersonality           = runtime.Sig{Nr: 5132, Name: "personality", Params: []runtime.Param{{Name: "personality", Kind: runtime.KindUint}}}
 	sigUstat                 = runtime.Sig{Nr: 5133, Name: "ustat", Params: []runtime.Param{{Name: "dev", Kind: runtime.KindUint}, {Name: "ubuf", Kind: runtime.KindPtr}}}
 	sigStatfs                = runtime.Sig{Nr: 5134, Name: "statfs", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindPtr}}}
@@ -541,7 +520,7 @@ var (
 	sigPivotRoot             = runtime.Sig{Nr: 5151, Name: "pivot_root", Params: []runtime.Param{{Name: "new_root", Kind: runtime.KindString}, {Name: "put_old", Kind: runtime.KindString}}}
 	sigPrctl                 = runtime.Sig{Nr: 5153, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
 	sigAdjtimex              = runtime.Sig{Nr: 5154, Name: "adjtimex", Params: []runtime.Param{{Name: "txc_p", Kind: runtime.KindPtr}}}
-	sigSetrlimit             = runtime.Sig{Nr: 5155, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysSetrlimit          = runtime.Sig{Nr: 5155, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigChroot                = runtime.Sig{Nr: 5156, Name: "chroot", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigSync                  = runtime.Sig{Nr: 5157, Name: "sync"}
 	sigAcct                  = runtime.Sig{Nr: 5158, Name: "acct", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}}}
@@ -582,14 +561,11 @@ var (
 	sigIoGetevents           = runtime.Sig{Nr: 5202, Name: "io_getevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigIoSubmit              = runtime.Sig{Nr: 5203, Name: "io_submit", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "iocbpp", Kind: runtime.KindPtr}}}
 	sigIoCancel              = runtime.Sig{Nr: 5204, Name: "io_cancel", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "iocb", Kind: runtime.KindPtr}, {Name: "result", Kind: runtime.KindPtr}}}
-	sigExitGroup             = runtime.Sig{Nr: 5205, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigEpollCreate           = runtime.Sig{Nr: 5207, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl              = runtime.Sig{Nr: 5208, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait             = runtime.Sig{Nr: 5209, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
 	sigRemapFilePages        = runtime.Sig{Nr: 5210, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigRtSigreturn           = runtime.Sig{Nr: 5211, Name: "rt_sigreturn"}
 	sigSetTidAddress         = runtime.Sig{Nr: 5212, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
-	sigRestartSyscall        = runtime.Sig{Nr: 5213, Name: "restart_syscall"}
 	sigSemtimedop            = runtime.Sig{Nr: 5214, Name: "semtimedop", Params: []runtime.Param{{Name: "semid", Kind: runtime.KindInt}, {Name: "tsops", Kind: runtime.KindPtr}, {Name: "nsops", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigFadvise64             = runtime.Sig{Nr: 5215, Name: "fadvise64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindInt}, {Name: "advice", Kind: runtime.KindInt}}}
 	sigTimerCreate           = runtime.Sig{Nr: 5216, Name: "timer_create", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "timer_event_spec", Kind: runtime.KindPtr}, {Name: "created_timer_id", Kind: runtime.KindPtr}}}
@@ -634,8 +610,6 @@ var (
 	sigReadlinkat            = runtime.Sig{Nr: 5257, Name: "readlinkat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigFchmodat              = runtime.Sig{Nr: 5258, Name: "fchmodat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFaccessat             = runtime.Sig{Nr: 5259, Name: "faccessat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
-	sigPselect6              = runtime.Sig{Nr: 5260, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
-	sigPpoll                 = runtime.Sig{Nr: 5261, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare               = runtime.Sig{Nr: 5262, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSplice                = runtime.Sig{Nr: 5263, Name: "splice", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSyncFileRange         = runtime.Sig{Nr: 5264, Name: "sync_file_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "nbytes", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -646,12 +620,11 @@ var (
 	sigGetRobustList         = runtime.Sig{Nr: 5269, Name: "get_robust_list", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "head_ptr", Kind: runtime.KindPtr}, {Name: "len_ptr", Kind: runtime.KindPtr}}}
 	sigKexecLoad             = runtime.Sig{Nr: 5270, Name: "kexec_load", Params: []runtime.Param{{Name: "entry", Kind: runtime.KindUint}, {Name: "nr_segments", Kind: runtime.KindUint}, {Name: "segments", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigGetcpu                = runtime.Sig{Nr: 5271, Name: "getcpu", Params: []runtime.Param{{Name: "cpup", Kind: runtime.KindPtr}, {Name: "nodep", Kind: runtime.KindPtr}, {Name: "unused", Kind: runtime.KindPtr}}}
-	sigEpollPwait            = runtime.Sig{Nr: 5272, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigIoprioSet             = runtime.Sig{Nr: 5273, Name: "ioprio_set", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}, {Name: "ioprio", Kind: runtime.KindInt}}}
 	sigIoprioGet             = runtime.Sig{Nr: 5274, Name: "ioprio_get", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigUtimensat             = runtime.Sig{Nr: 5275, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigSignalfd              = runtime.Sig{Nr: 5276, Name: "signalfd", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}}}
-	sigEventfd               = runtime.Sig{Nr: 5278, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
+	sigSysEventfd            = runtime.Sig{Nr: 5278, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
 	sigFallocate             = runtime.Sig{Nr: 5279, Name: "fallocate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindInt}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindInt}}}
 	sigTimerfdCreate         = runtime.Sig{Nr: 5280, Name: "timerfd_create", Params: []runtime.Param{{Name: "clockid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigTimerfdGettime        = runtime.Sig{Nr: 5281, Name: "timerfd_gettime", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "otmr", Kind: runtime.KindPtr}}}
@@ -666,7 +639,7 @@ var (
 	sigPwritev               = runtime.Sig{Nr: 5290, Name: "pwritev", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}}}
 	sigRtTgsigqueueinfo      = runtime.Sig{Nr: 5291, Name: "rt_tgsigqueueinfo", Params: []runtime.Param{{Name: "tgid", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
 	sigPerfEventOpen         = runtime.Sig{Nr: 5292, Name: "perf_event_open", Params: []runtime.Param{{Name: "attr_uptr", Kind: runtime.KindPtr}, {Name: "pid", Kind: runtime.KindInt}, {Name: "cpu", Kind: runtime.KindInt}, {Name: "group_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigAccept4               = runtime.Sig{Nr: 5293, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
+	sigSysAccept4            = runtime.Sig{Nr: 5293, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigRecvmmsg              = runtime.Sig{Nr: 5294, Name: "recvmmsg", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mmsg", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigFanotifyInit          = runtime.Sig{Nr: 5295, Name: "fanotify_init", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindHex}, {Name: "event_f_flags", Kind: runtime.KindHex}}}
 	sigFanotifyMark          = runtime.Sig{Nr: 5296, Name: "fanotify_mark", Params: []runtime.Param{{Name: "fanotify_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "mask", Kind: runtime.KindHex}, {Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}}}
@@ -689,7 +662,6 @@ var (
 	sigGetrandom             = runtime.Sig{Nr: 5313, Name: "getrandom", Params: []runtime.Param{{Name: "ubuf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMemfdCreate           = runtime.Sig{Nr: 5314, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                   = runtime.Sig{Nr: 5315, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
-	sigExecveat              = runtime.Sig{Nr: 5316, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd           = runtime.Sig{Nr: 5317, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier            = runtime.Sig{Nr: 5318, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigMlock2                = runtime.Sig{Nr: 5319, Name: "mlock2", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -713,13 +685,11 @@ var (
 	sigFsmount               = runtime.Sig{Nr: 5432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                = runtime.Sig{Nr: 5433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen             = runtime.Sig{Nr: 5434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigClone3                = runtime.Sig{Nr: 5435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange            = runtime.Sig{Nr: 5436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2               = runtime.Sig{Nr: 5437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd            = runtime.Sig{Nr: 5438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2            = runtime.Sig{Nr: 5439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise        = runtime.Sig{Nr: 5440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigEpollPwait2           = runtime.Sig{Nr: 5441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr          = runtime.Sig{Nr: 5442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd            = runtime.Sig{Nr: 5443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset = runtime.Sig{Nr: 5444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -753,7 +723,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRead, &sigWrite, &sigOpen, &sigClose, &sigStat, &sigFstat, &sigLstat, &sigPoll, &sigLseek, &sigMmap, &sigMprotect, &sigMunmap, &sigBrk, &sigRtSigaction, &sigRtSigprocmask, &sigIoctl, &sigPread64, &sigPwrite64, &sigReadv, &sigWritev, &sigAccess, &sigPipe, &sigNewselect, &sigSchedYield, &sigMremap, &sigMsync, &sigMincore, &sigMadvise, &sigShmget, &sigShmat, &sigOldShmctl, &sigDup, &sigDup2, &sigPause, &sigNanosleep, &sigGetitimer, &sigSetitimer, &sigAlarm, &sigGetpid, &sigSendfile, &sigSocket, &sigConnect, &sigAccept, &sigSendto, &sigRecvfrom, &sigSendmsg, &sigRecvmsg, &sigShutdown, &sigBind, &sigListen, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSetsockopt, &sigGetsockopt, &sigClone, &sigFork, &sigExecve, &sigExit, &sigWait4, &sigKill, &sigUname, &sigSemget, &sigSemop, &sigOldSemctl, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigOldMsgctl, &sigFcntl, &sigFlock, &sigFsync, &sigFdatasync, &sigTruncate, &sigFtruncate, &sigGetdents, &sigGetcwd, &sigChdir, &sigFchdir, &sigRename, &sigMkdir, &sigRmdir, &sigCreat, &sigLink, &sigUnlink, &sigSymlink, &sigReadlink, &sigChmod, &sigFchmod, &sigChown, &sigFchown, &sigLchown, &sigUmask, &sigGettimeofday, &sigGetrlimit, &sigGetrusage, &sigSysinfo, &sigTimes, &sigPtrace, &sigGetuid, &sigSyslog, &sigGetgid, &sigSetuid, &sigSetgid, &sigGeteuid, &sigGetegid, &sigSetpgid, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigGetpgid, &sigSetfsuid, &sigSetfsgid, &sigGetsid, &sigCapget, &sigCapset, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigSigaltstack, &sigUtime, &sigMknod, &sigPersonality, &sigUstat, &sigStatfs, &sigFstatfs, &sigSysfs, &sigGetpriority, &sigSetpriority, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigVhangup, &sigPivotRoot, &sigPrctl, &sigAdjtimex, &sigSetrlimit, &sigChroot, &sigSync, &sigAcct, &sigSettimeofday, &sigMount, &sigUmount2, &sigSwapon, &sigSwapoff, &sigReboot, &sigSethostname, &sigSetdomainname, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigCacheflush, &sigCachectl, &sigSysmips, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigRtSigreturn, &sigSetTidAddress, &sigRestartSyscall, &sigSemtimedop, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigTgkill, &sigUtimes, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSetThreadArea, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSplice, &sigSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigSetRobustList, &sigGetRobustList, &sigKexecLoad, &sigGetcpu, &sigEpollPwait, &sigIoprioSet, &sigIoprioGet, &sigUtimensat, &sigSignalfd, &sigEventfd, &sigFallocate, &sigTimerfdCreate, &sigTimerfdGettime, &sigTimerfdSettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigAccept4, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigGetdents64, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigStat, &sigFstat, &sigLstat, &sigPoll, &sigLseek, &sigMmap, &sigMprotect, &sigMunmap, &sigBrk, &sigRtSigaction, &sigRtSigprocmask, &sigIoctl, &sigPread64, &sigPwrite64, &sigReadv, &sigWritev, &sigSysAccess, &sigPipe, &sigNewselect, &sigSchedYield, &sigMremap, &sigMsync, &sigMincore, &sigMadvise, &sigShmget, &sigShmat, &sigOldShmctl, &sigDup, &sigDup2, &sigNanosleep, &sigGetitimer, &sigSetitimer, &sigAlarm, &sigGetpid, &sigSendfile, &sigSocket, &sigConnect, &sigSysAccept, &sigSendto, &sigRecvfrom, &sigSendmsg, &sigRecvmsg, &sigShutdown, &sigBind, &sigListen, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSetsockopt, &sigGetsockopt, &sigWait4, &sigKill, &sigUname, &sigSemget, &sigSemop, &sigOldSemctl, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigOldMsgctl, &sigFcntl, &sigFlock, &sigFsync, &sigFdatasync, &sigTruncate, &sigFtruncate, &sigSysGetdents, &sigGetcwd, &sigChdir, &sigFchdir, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigSysSymlink, &sigSysReadlink, &sigSysChmod, &sigFchmod, &sigSysChown, &sigFchown, &sigSysLchown, &sigUmask, &sigGettimeofday, &sigSysGetrlimit, &sigGetrusage, &sigSysinfo, &sigTimes, &sigPtrace, &sigGetuid, &sigSyslog, &sigGetgid, &sigSetuid, &sigSetgid, &sigGeteuid, &sigGetegid, &sigSetpgid, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigGetpgid, &sigSetfsuid, &sigSetfsgid, &sigGetsid, &sigCapget, &sigCapset, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigSigaltstack, &sigUtime, &sigSysMknod, &sigPersonality, &sigUstat, &sigStatfs, &sigFstatfs, &sigSysfs, &sigGetpriority, &sigSetpriority, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigVhangup, &sigPivotRoot, &sigPrctl, &sigAdjtimex, &sigSysSetrlimit, &sigChroot, &sigSync, &sigAcct, &sigSettimeofday, &sigMount, &sigUmount2, &sigSwapon, &sigSwapoff, &sigReboot, &sigSethostname, &sigSetdomainname, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigCacheflush, &sigCachectl, &sigSysmips, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigSemtimedop, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigTgkill, &sigUtimes, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSetThreadArea, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigUnshare, &sigSplice, &sigSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigSetRobustList, &sigGetRobustList, &sigKexecLoad, &sigGetcpu, &sigIoprioSet, &sigIoprioGet, &sigUtimensat, &sigSignalfd, &sigSysEventfd, &sigFallocate, &sigTimerfdCreate, &sigTimerfdGettime, &sigTimerfdSettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigSysAccept4, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigGetdents64, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 5000 on linux/mips64le):
@@ -778,11 +748,13 @@ func (c *Chain) Write(fd int, buf []byte, count int) *Chain {
 	return c
 }
 
-// Open adds a step calling open (number 5002 on linux/mips64le):
+// SysOpen adds a step calling open (number 5002 on linux/mips64le):
 //
 //	long open(const char __user *filename, int flags, umode_t mode)
-func (c *Chain) Open(filename string, flags int, mode int) *Chain {
-	c.Chain.Begin(&sigOpen)
+//
+// On this arch Open is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own open.
+func (c *Chain) SysOpen(filename string, flags int, mode int) *Chain {
+	c.Chain.Begin(&sigSysOpen)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(flags))
 	c.Chain.ArgInt(2, int64(mode))
@@ -854,15 +826,15 @@ func (c *Chain) Lseek(fd int, offset int64, whence int) *Chain {
 // Mmap adds a step calling mmap (number 5009 on linux/mips64le):
 //
 //	long mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, off_t offset)
-func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, offset int64) *Chain {
+func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, off int64) *Chain {
 	c.Chain.Begin(&sigMmap)
 	c.Chain.ArgInt(0, int64(addr))
 	c.Chain.ArgInt(1, int64(length))
 	c.Chain.ArgInt(2, int64(prot))
 	c.Chain.ArgInt(3, int64(flags))
 	c.Chain.ArgInt(4, int64(fd))
-	c.Chain.RequireLiteral(5, offset, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
-	c.Chain.ArgInt(5, offset)
+	c.Chain.RequireLiteral(5, off, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
+	c.Chain.ArgInt(5, off)
 	return c
 }
 
@@ -979,11 +951,13 @@ func (c *Chain) Writev(fd int, vec []unix.Iovec, vlen int) *Chain {
 	return c
 }
 
-// Access adds a step calling access (number 5020 on linux/mips64le):
+// SysAccess adds a step calling access (number 5020 on linux/mips64le):
 //
 //	long access(const char __user *filename, int mode)
-func (c *Chain) Access(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigAccess)
+//
+// On this arch Access is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own access.
+func (c *Chain) SysAccess(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysAccess)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
@@ -1116,14 +1090,6 @@ func (c *Chain) Dup2(oldfd int, newfd int) *Chain {
 	return c
 }
 
-// Pause adds a step calling pause (number 5033 on linux/mips64le):
-//
-//	long pause(void)
-func (c *Chain) Pause() *Chain {
-	c.Chain.Begin(&sigPause)
-	return c
-}
-
 // Nanosleep adds a step calling nanosleep (number 5034 on linux/mips64le):
 //
 //	long nanosleep(struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp)
@@ -1175,11 +1141,11 @@ func (c *Chain) Getpid() *Chain {
 // Sendfile adds a step calling sendfile (number 5039 on linux/mips64le):
 //
 //	long sendfile(int out_fd, int in_fd, loff_t __user *offset, size_t count)
-func (c *Chain) Sendfile(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
+func (c *Chain) Sendfile(outfd int, infd int, offset *int64, count int) *Chain {
 	c.Chain.Begin(&sigSendfile)
-	c.Chain.ArgInt(0, int64(outFd))
-	c.Chain.ArgInt(1, int64(inFd))
-	c.Chain.ArgPtr(2, offset, 0)
+	c.Chain.ArgInt(0, int64(outfd))
+	c.Chain.ArgInt(1, int64(infd))
+	c.Chain.ArgPtr(2, unsafe.Pointer(offset), unsafe.Sizeof(*offset))
 	c.Chain.ArgInt(3, int64(count))
 	return c
 }
@@ -1206,13 +1172,15 @@ func (c *Chain) Connect(fd int, uservaddr []byte, addrlen int) *Chain {
 	return c
 }
 
-// Accept adds a step calling accept (number 5042 on linux/mips64le):
+// SysAccept adds a step calling accept (number 5042 on linux/mips64le):
 //
 //	long accept(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen)
-func (c *Chain) Accept(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32) *Chain {
-	c.Chain.Begin(&sigAccept)
+//
+// On this arch Accept is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept.
+func (c *Chain) SysAccept(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32) *Chain {
+	c.Chain.Begin(&sigSysAccept)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	return c
 }
@@ -1234,13 +1202,13 @@ func (c *Chain) Sendto(fd int, buff []byte, length int, flags int, addr []byte, 
 // Recvfrom adds a step calling recvfrom (number 5044 on linux/mips64le):
 //
 //	long recvfrom(int fd, void __user *ubuf, size_t size, unsigned int flags, struct sockaddr __user *addr, int __user *addr_len)
-func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr unsafe.Pointer, addrLen *int32) *Chain {
+func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr *unix.RawSockaddrAny, addrLen *uint32) *Chain {
 	c.Chain.Begin(&sigRecvfrom)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, ubuf)
 	c.Chain.ArgLen(2, int64(size), 1)
 	c.Chain.ArgInt(3, int64(flags))
-	c.Chain.ArgPtr(4, addr, 0)
+	c.Chain.ArgPtr(4, unsafe.Pointer(addr), unsafe.Sizeof(*addr))
 	c.Chain.ArgPtr(5, unsafe.Pointer(addrLen), unsafe.Sizeof(*addrLen))
 	return c
 }
@@ -1301,10 +1269,10 @@ func (c *Chain) Listen(fd int, backlog int) *Chain {
 // Getsockname adds a step calling getsockname (number 5050 on linux/mips64le):
 //
 //	long getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getsockname(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetsockname)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -1312,10 +1280,10 @@ func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int3
 // Getpeername adds a step calling getpeername (number 5051 on linux/mips64le):
 //
 //	long getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getpeername(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getpeername(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetpeername)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -1355,47 +1323,6 @@ func (c *Chain) Getsockopt(fd int, level int, optname int, optval unsafe.Pointer
 	c.Chain.ArgInt(2, int64(optname))
 	c.Chain.ArgPtr(3, optval, 0)
 	c.Chain.ArgPtr(4, unsafe.Pointer(optlen), unsafe.Sizeof(*optlen))
-	return c
-}
-
-// Clone adds a step calling clone (number 5055 on linux/mips64le):
-//
-//	long clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, unsigned long tls, int __user *child_tidptr)
-func (c *Chain) Clone(cloneFlags int, newsp int, parentTidptr *int32, childTidptr *int32, tls int) *Chain {
-	c.Chain.Begin(&sigClone)
-	c.Chain.ArgInt(0, int64(cloneFlags))
-	c.Chain.ArgInt(1, int64(newsp))
-	c.Chain.ArgPtr(2, unsafe.Pointer(parentTidptr), unsafe.Sizeof(*parentTidptr))
-	c.Chain.ArgInt(3, int64(tls))
-	c.Chain.ArgPtr(4, unsafe.Pointer(childTidptr), unsafe.Sizeof(*childTidptr))
-	return c
-}
-
-// Fork adds a step calling fork (number 5056 on linux/mips64le):
-//
-//	long fork(void)
-func (c *Chain) Fork() *Chain {
-	c.Chain.Begin(&sigFork)
-	return c
-}
-
-// Execve adds a step calling execve (number 5057 on linux/mips64le):
-//
-//	long execve(const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp)
-func (c *Chain) Execve(filename string, argv []string, envp []string) *Chain {
-	c.Chain.Begin(&sigExecve)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgStrs(1, argv)
-	c.Chain.ArgStrs(2, envp)
-	return c
-}
-
-// Exit adds a step calling exit (number 5058 on linux/mips64le):
-//
-//	long exit(int error_code)
-func (c *Chain) Exit(errorCode int) *Chain {
-	c.Chain.Begin(&sigExit)
-	c.Chain.ArgInt(0, int64(errorCode))
 	return c
 }
 
@@ -1578,11 +1505,13 @@ func (c *Chain) Ftruncate(fd int, length int64) *Chain {
 	return c
 }
 
-// Getdents adds a step calling getdents (number 5076 on linux/mips64le):
+// SysGetdents adds a step calling getdents (number 5076 on linux/mips64le):
 //
 //	long getdents(unsigned int fd, struct linux_dirent __user *dirent, unsigned int count)
-func (c *Chain) Getdents(fd int, dirent []byte, count int) *Chain {
-	c.Chain.Begin(&sigGetdents)
+//
+// On this arch Getdents is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getdents.
+func (c *Chain) SysGetdents(fd int, dirent []byte, count int) *Chain {
+	c.Chain.Begin(&sigSysGetdents)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, dirent)
 	c.Chain.ArgLen(2, int64(count), 1)
@@ -1617,90 +1546,108 @@ func (c *Chain) Fchdir(fd int) *Chain {
 	return c
 }
 
-// Rename adds a step calling rename (number 5080 on linux/mips64le):
+// SysRename adds a step calling rename (number 5080 on linux/mips64le):
 //
 //	long rename(const char __user *oldname, const char __user *newname)
-func (c *Chain) Rename(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigRename)
+//
+// On this arch Rename is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rename.
+func (c *Chain) SysRename(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysRename)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Mkdir adds a step calling mkdir (number 5081 on linux/mips64le):
+// SysMkdir adds a step calling mkdir (number 5081 on linux/mips64le):
 //
 //	long mkdir(const char __user *pathname, umode_t mode)
-func (c *Chain) Mkdir(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigMkdir)
+//
+// On this arch Mkdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mkdir.
+func (c *Chain) SysMkdir(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysMkdir)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Rmdir adds a step calling rmdir (number 5082 on linux/mips64le):
+// SysRmdir adds a step calling rmdir (number 5082 on linux/mips64le):
 //
 //	long rmdir(const char __user *pathname)
-func (c *Chain) Rmdir(pathname string) *Chain {
-	c.Chain.Begin(&sigRmdir)
+//
+// On this arch Rmdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rmdir.
+func (c *Chain) SysRmdir(pathname string) *Chain {
+	c.Chain.Begin(&sigSysRmdir)
 	c.Chain.ArgStr(0, pathname)
 	return c
 }
 
-// Creat adds a step calling creat (number 5083 on linux/mips64le):
+// SysCreat adds a step calling creat (number 5083 on linux/mips64le):
 //
 //	long creat(const char __user *pathname, umode_t mode)
-func (c *Chain) Creat(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigCreat)
+//
+// On this arch Creat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own creat.
+func (c *Chain) SysCreat(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysCreat)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Link adds a step calling link (number 5084 on linux/mips64le):
+// SysLink adds a step calling link (number 5084 on linux/mips64le):
 //
 //	long link(const char __user *oldname, const char __user *newname)
-func (c *Chain) Link(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigLink)
+//
+// On this arch Link is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own link.
+func (c *Chain) SysLink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysLink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Unlink adds a step calling unlink (number 5085 on linux/mips64le):
+// SysUnlink adds a step calling unlink (number 5085 on linux/mips64le):
 //
 //	long unlink(const char __user *pathname)
-func (c *Chain) Unlink(pathname string) *Chain {
-	c.Chain.Begin(&sigUnlink)
+//
+// On this arch Unlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own unlink.
+func (c *Chain) SysUnlink(pathname string) *Chain {
+	c.Chain.Begin(&sigSysUnlink)
 	c.Chain.ArgStr(0, pathname)
 	return c
 }
 
-// Symlink adds a step calling symlink (number 5086 on linux/mips64le):
+// SysSymlink adds a step calling symlink (number 5086 on linux/mips64le):
 //
 //	long symlink(const char __user *oldname, const char __user *newname)
-func (c *Chain) Symlink(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigSymlink)
+//
+// On this arch Symlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own symlink.
+func (c *Chain) SysSymlink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysSymlink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Readlink adds a step calling readlink (number 5087 on linux/mips64le):
+// SysReadlink adds a step calling readlink (number 5087 on linux/mips64le):
 //
 //	long readlink(const char __user *path, char __user *buf, int bufsiz)
-func (c *Chain) Readlink(path string, buf []byte, bufsiz int) *Chain {
-	c.Chain.Begin(&sigReadlink)
+//
+// On this arch Readlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own readlink.
+func (c *Chain) SysReadlink(path string, buf []byte, bufsiz int) *Chain {
+	c.Chain.Begin(&sigSysReadlink)
 	c.Chain.ArgStr(0, path)
 	c.Chain.ArgBuf(1, buf)
 	c.Chain.ArgLen(2, int64(bufsiz), 1)
 	return c
 }
 
-// Chmod adds a step calling chmod (number 5088 on linux/mips64le):
+// SysChmod adds a step calling chmod (number 5088 on linux/mips64le):
 //
 //	long chmod(const char __user *filename, umode_t mode)
-func (c *Chain) Chmod(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigChmod)
+//
+// On this arch Chmod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chmod.
+func (c *Chain) SysChmod(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysChmod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
@@ -1716,11 +1663,13 @@ func (c *Chain) Fchmod(fd int, mode int) *Chain {
 	return c
 }
 
-// Chown adds a step calling chown (number 5090 on linux/mips64le):
+// SysChown adds a step calling chown (number 5090 on linux/mips64le):
 //
 //	long chown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Chown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigChown)
+//
+// On this arch Chown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chown.
+func (c *Chain) SysChown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysChown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
@@ -1730,19 +1679,21 @@ func (c *Chain) Chown(filename string, user int, group int) *Chain {
 // Fchown adds a step calling fchown (number 5091 on linux/mips64le):
 //
 //	long fchown(unsigned int fd, uid_t user, gid_t group)
-func (c *Chain) Fchown(fd int, user int, group int) *Chain {
+func (c *Chain) Fchown(fd int, uid int, gid int) *Chain {
 	c.Chain.Begin(&sigFchown)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgInt(1, int64(user))
-	c.Chain.ArgInt(2, int64(group))
+	c.Chain.ArgInt(1, int64(uid))
+	c.Chain.ArgInt(2, int64(gid))
 	return c
 }
 
-// Lchown adds a step calling lchown (number 5092 on linux/mips64le):
+// SysLchown adds a step calling lchown (number 5092 on linux/mips64le):
 //
 //	long lchown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Lchown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigLchown)
+//
+// On this arch Lchown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own lchown.
+func (c *Chain) SysLchown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysLchown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
@@ -1768,11 +1719,13 @@ func (c *Chain) Gettimeofday(tv *unix.Timeval, tz unsafe.Pointer) *Chain {
 	return c
 }
 
-// Getrlimit adds a step calling getrlimit (number 5095 on linux/mips64le):
+// SysGetrlimit adds a step calling getrlimit (number 5095 on linux/mips64le):
 //
 //	long getrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
-	c.Chain.Begin(&sigGetrlimit)
+//
+// On this arch Getrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getrlimit.
+func (c *Chain) SysGetrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	c.Chain.Begin(&sigSysGetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, unsafe.Pointer(rlim), unsafe.Sizeof(*rlim))
 	return c
@@ -2086,16 +2039,6 @@ func (c *Chain) RtSigqueueinfo(pid int, sig int, uinfo *unix.Siginfo) *Chain {
 	return c
 }
 
-// RtSigsuspend adds a step calling rt_sigsuspend (number 5128 on linux/mips64le):
-//
-//	long rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)
-func (c *Chain) RtSigsuspend(unewset *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigRtSigsuspend)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unewset), unsafe.Sizeof(*unewset))
-	c.Chain.ArgInt(1, int64(sigsetsize))
-	return c
-}
-
 // Sigaltstack adds a step calling sigaltstack (number 5129 on linux/mips64le):
 //
 //	long sigaltstack(const stack_t __user *uss, stack_t __user *uoss)
@@ -2116,11 +2059,13 @@ func (c *Chain) Utime(filename string, times *unix.Utimbuf) *Chain {
 	return c
 }
 
-// Mknod adds a step calling mknod (number 5131 on linux/mips64le):
+// SysMknod adds a step calling mknod (number 5131 on linux/mips64le):
 //
 //	long mknod(const char __user *filename, umode_t mode, unsigned dev)
-func (c *Chain) Mknod(filename string, mode int, dev int) *Chain {
-	c.Chain.Begin(&sigMknod)
+//
+// On this arch Mknod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mknod.
+func (c *Chain) SysMknod(filename string, mode int, dev int) *Chain {
+	c.Chain.Begin(&sigSysMknod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	c.Chain.ArgInt(2, int64(dev))
@@ -2149,9 +2094,9 @@ func (c *Chain) Ustat(dev int, ubuf *unix.Ustat_t) *Chain {
 // Statfs adds a step calling statfs (number 5134 on linux/mips64le):
 //
 //	long statfs(const char __user *pathname, struct statfs __user *buf)
-func (c *Chain) Statfs(pathname string, buf *unix.Statfs_t) *Chain {
+func (c *Chain) Statfs(path string, buf *unix.Statfs_t) *Chain {
 	c.Chain.Begin(&sigStatfs)
-	c.Chain.ArgStr(0, pathname)
+	c.Chain.ArgStr(0, path)
 	c.Chain.ArgPtr(1, unsafe.Pointer(buf), unsafe.Sizeof(*buf))
 	return c
 }
@@ -2343,11 +2288,13 @@ func (c *Chain) Adjtimex(txcP *unix.Timex) *Chain {
 	return c
 }
 
-// Setrlimit adds a step calling setrlimit (number 5155 on linux/mips64le):
+// SysSetrlimit adds a step calling setrlimit (number 5155 on linux/mips64le):
 //
 //	long setrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
-	c.Chain.Begin(&sigSetrlimit)
+//
+// On this arch Setrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own setrlimit.
+func (c *Chain) SysSetrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	c.Chain.Begin(&sigSysSetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, unsafe.Pointer(rlim), unsafe.Sizeof(*rlim))
 	return c
@@ -2786,15 +2733,6 @@ func (c *Chain) IoCancel(ctxId int, iocb unsafe.Pointer, result unsafe.Pointer) 
 	return c
 }
 
-// ExitGroup adds a step calling exit_group (number 5205 on linux/mips64le):
-//
-//	long exit_group(int error_code)
-func (c *Chain) ExitGroup(errorCode int) *Chain {
-	c.Chain.Begin(&sigExitGroup)
-	c.Chain.ArgInt(0, int64(errorCode))
-	return c
-}
-
 // EpollCreate adds a step calling epoll_create (number 5207 on linux/mips64le):
 //
 //	long epoll_create(int size)
@@ -2842,28 +2780,12 @@ func (c *Chain) RemapFilePages(start int, size int, prot int, pgoff int, flags i
 	return c
 }
 
-// RtSigreturn adds a step calling rt_sigreturn (number 5211 on linux/mips64le):
-//
-//	long rt_sigreturn(void)
-func (c *Chain) RtSigreturn() *Chain {
-	c.Chain.Begin(&sigRtSigreturn)
-	return c
-}
-
 // SetTidAddress adds a step calling set_tid_address (number 5212 on linux/mips64le):
 //
 //	long set_tid_address(int __user *tidptr)
 func (c *Chain) SetTidAddress(tidptr *int32) *Chain {
 	c.Chain.Begin(&sigSetTidAddress)
 	c.Chain.ArgPtr(0, unsafe.Pointer(tidptr), unsafe.Sizeof(*tidptr))
-	return c
-}
-
-// RestartSyscall adds a step calling restart_syscall (number 5213 on linux/mips64le):
-//
-//	long restart_syscall(void)
-func (c *Chain) RestartSyscall() *Chain {
-	c.Chain.Begin(&sigRestartSyscall)
 	return c
 }
 
@@ -3297,12 +3219,12 @@ func (c *Chain) Unlinkat(dfd int, pathname string, flag int) *Chain {
 // Renameat adds a step calling renameat (number 5254 on linux/mips64le):
 //
 //	long renameat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname)
-func (c *Chain) Renameat(olddfd int, oldname string, newdfd int, newname string) *Chain {
+func (c *Chain) Renameat(olddirfd int, oldpath string, newdirfd int, newpath string) *Chain {
 	c.Chain.Begin(&sigRenameat)
-	c.Chain.ArgInt(0, int64(olddfd))
-	c.Chain.ArgStr(1, oldname)
-	c.Chain.ArgInt(2, int64(newdfd))
-	c.Chain.ArgStr(3, newname)
+	c.Chain.ArgInt(0, int64(olddirfd))
+	c.Chain.ArgStr(1, oldpath)
+	c.Chain.ArgInt(2, int64(newdirfd))
+	c.Chain.ArgStr(3, newpath)
 	return c
 }
 
@@ -3364,34 +3286,6 @@ func (c *Chain) Faccessat(dfd int, filename string, mode int) *Chain {
 	return c
 }
 
-// Pselect6 adds a step calling pselect6 (number 5260 on linux/mips64le):
-//
-//	long pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)
-func (c *Chain) Pselect6(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp *unix.Timespec, sig unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigPselect6)
-	c.Chain.ArgInt(0, int64(n))
-	c.Chain.ArgPtr(1, inp, 0)
-	c.Chain.ArgPtr(2, outp, 0)
-	c.Chain.ArgPtr(3, exp, 0)
-	c.Chain.ArgPtr(4, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(5, sig, 0)
-	return c
-}
-
-// Ppoll adds a step calling ppoll (number 5261 on linux/mips64le):
-//
-//	long ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) Ppoll(ufds []unix.PollFd, nfds int, tsp *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigPpoll)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
-	c.Chain.ArgInt(1, int64(nfds))
-	c.Chain.Bound(1, uint64(len(ufds)))
-	c.Chain.ArgPtr(2, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(4, int64(sigsetsize))
-	return c
-}
-
 // Unshare adds a step calling unshare (number 5262 on linux/mips64le):
 //
 //	long unshare(unsigned long unshare_flags)
@@ -3404,12 +3298,12 @@ func (c *Chain) Unshare(unshareFlags int) *Chain {
 // Splice adds a step calling splice (number 5263 on linux/mips64le):
 //
 //	long splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigSplice)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -3510,21 +3404,6 @@ func (c *Chain) Getcpu(cpup unsafe.Pointer, nodep unsafe.Pointer, unused unsafe.
 	return c
 }
 
-// EpollPwait adds a step calling epoll_pwait (number 5272 on linux/mips64le):
-//
-//	long epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait(epfd int, events []unix.EpollEvent, maxevents int, timeout int, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgInt(3, int64(timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
-	return c
-}
-
 // IoprioSet adds a step calling ioprio_set (number 5273 on linux/mips64le):
 //
 //	long ioprio_set(int which, int who, int ioprio)
@@ -3569,11 +3448,13 @@ func (c *Chain) Signalfd(ufd int, userMask *unix.Sigset_t, sizemask int) *Chain 
 	return c
 }
 
-// Eventfd adds a step calling eventfd (number 5278 on linux/mips64le):
+// SysEventfd adds a step calling eventfd (number 5278 on linux/mips64le):
 //
 //	long eventfd(unsigned int count)
-func (c *Chain) Eventfd(count int) *Chain {
-	c.Chain.Begin(&sigEventfd)
+//
+// On this arch Eventfd is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own eventfd.
+func (c *Chain) SysEventfd(count int) *Chain {
+	c.Chain.Begin(&sigSysEventfd)
 	c.Chain.ArgInt(0, int64(count))
 	return c
 }
@@ -3734,13 +3615,15 @@ func (c *Chain) PerfEventOpen(attrUptr *unix.PerfEventAttr, pid int, cpu int, gr
 	return c
 }
 
-// Accept4 adds a step calling accept4 (number 5293 on linux/mips64le):
+// SysAccept4 adds a step calling accept4 (number 5293 on linux/mips64le):
 //
 //	long accept4(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen, int flags)
-func (c *Chain) Accept4(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32, flags int) *Chain {
-	c.Chain.Begin(&sigAccept4)
+//
+// On this arch Accept4 is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept4.
+func (c *Chain) SysAccept4(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigSysAccept4)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	c.Chain.ArgInt(3, int64(flags))
 	return c
@@ -4008,19 +3891,6 @@ func (c *Chain) Bpf(cmd int, uattr unsafe.Pointer, size int) *Chain {
 	return c
 }
 
-// Execveat adds a step calling execveat (number 5316 on linux/mips64le):
-//
-//	long execveat(int fd, const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp, int flags)
-func (c *Chain) Execveat(fd int, filename string, argv []string, envp []string, flags int) *Chain {
-	c.Chain.Begin(&sigExecveat)
-	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgStr(1, filename)
-	c.Chain.ArgStrs(2, argv)
-	c.Chain.ArgStrs(3, envp)
-	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
 // Userfaultfd adds a step calling userfaultfd (number 5317 on linux/mips64le):
 //
 //	long userfaultfd(int flags)
@@ -4055,12 +3925,12 @@ func (c *Chain) Mlock2(start int, length int, flags int) *Chain {
 // CopyFileRange adds a step calling copy_file_range (number 5320 on linux/mips64le):
 //
 //	long copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigCopyFileRange)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -4291,16 +4161,6 @@ func (c *Chain) PidfdOpen(pid int, flags int) *Chain {
 	return c
 }
 
-// Clone3 adds a step calling clone3 (number 5435 on linux/mips64le):
-//
-//	long clone3(struct clone_args __user *uargs, size_t size)
-func (c *Chain) Clone3(uargs unsafe.Pointer, size int) *Chain {
-	c.Chain.Begin(&sigClone3)
-	c.Chain.ArgPtr(0, uargs, 0)
-	c.Chain.ArgInt(1, int64(size))
-	return c
-}
-
 // CloseRange adds a step calling close_range (number 5436 on linux/mips64le):
 //
 //	long close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)
@@ -4359,21 +4219,6 @@ func (c *Chain) ProcessMadvise(pidfd int, vec []unix.Iovec, vlen int, behavior i
 	c.Chain.Bound(2, uint64(len(vec)))
 	c.Chain.ArgInt(3, int64(behavior))
 	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
-// EpollPwait2 adds a step calling epoll_pwait2 (number 5441 on linux/mips64le):
-//
-//	long epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait2(epfd int, events []unix.EpollEvent, maxevents int, timeout *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait2)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgPtr(3, unsafe.Pointer(timeout), unsafe.Sizeof(*timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
 	return c
 }
 
@@ -4726,4 +4571,180 @@ func (c *Chain) Listns(req unsafe.Pointer, nsIds unsafe.Pointer, nrNsIds int, fl
 func (c *Chain) RseqSliceYield() *Chain {
 	c.Chain.Begin(&sigRseqSliceYield)
 	return c
+}
+
+// Pread is golang.org/x/sys/unix's Pread(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/mips64le it calls pread64 (number 5016):
+//
+//	pread64(fd, p, len(p), offset)
+func (c *Chain) Pread(fd int, p []byte, offset int64) *Chain {
+	return c.Pread64(fd, p, len(p), offset)
+}
+
+// Pwrite is golang.org/x/sys/unix's Pwrite(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/mips64le it calls pwrite64 (number 5017):
+//
+//	pwrite64(fd, p, len(p), offset)
+func (c *Chain) Pwrite(fd int, p []byte, offset int64) *Chain {
+	return c.Pwrite64(fd, p, len(p), offset)
+}
+
+// Open is golang.org/x/sys/unix's Open(path string, mode int, perm uint32) as a step, the same method on every
+// arch; on linux/mips64le it calls openat (number 5247):
+//
+//	openat(unix.AT_FDCWD, path, mode, int(perm))
+func (c *Chain) Open(path string, mode int, perm uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, mode, int(perm))
+}
+
+// Creat is golang.org/x/sys/unix's Creat(path string, mode uint32) as a step, the same method on every
+// arch; on linux/mips64le it calls openat (number 5247):
+//
+//	openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+func (c *Chain) Creat(path string, mode uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+}
+
+// Mkdir is golang.org/x/sys/unix's Mkdir(path string, mode uint32) as a step, the same method on every
+// arch; on linux/mips64le it calls mkdirat (number 5248):
+//
+//	mkdirat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Mkdir(path string, mode uint32) *Chain {
+	return c.Mkdirat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Mknod is golang.org/x/sys/unix's Mknod(path string, mode uint32, dev int) as a step, the same method on every
+// arch; on linux/mips64le it calls mknodat (number 5249):
+//
+//	mknodat(unix.AT_FDCWD, path, int(mode), dev)
+func (c *Chain) Mknod(path string, mode uint32, dev int) *Chain {
+	return c.Mknodat(unix.AT_FDCWD, path, int(mode), dev)
+}
+
+// Rmdir is golang.org/x/sys/unix's Rmdir(path string) as a step, the same method on every
+// arch; on linux/mips64le it calls unlinkat (number 5253):
+//
+//	unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+func (c *Chain) Rmdir(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+}
+
+// Unlink is golang.org/x/sys/unix's Unlink(path string) as a step, the same method on every
+// arch; on linux/mips64le it calls unlinkat (number 5253):
+//
+//	unlinkat(unix.AT_FDCWD, path, 0)
+func (c *Chain) Unlink(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, 0)
+}
+
+// Rename is golang.org/x/sys/unix's Rename(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/mips64le it calls renameat (number 5254):
+//
+//	renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Rename(oldpath string, newpath string) *Chain {
+	return c.Renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Link is golang.org/x/sys/unix's Link(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/mips64le it calls linkat (number 5255):
+//
+//	linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+func (c *Chain) Link(oldpath string, newpath string) *Chain {
+	return c.Linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+}
+
+// Symlink is golang.org/x/sys/unix's Symlink(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/mips64le it calls symlinkat (number 5256):
+//
+//	symlinkat(oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Symlink(oldpath string, newpath string) *Chain {
+	return c.Symlinkat(oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Readlink is golang.org/x/sys/unix's Readlink(path string, buf []byte) as a step, the same method on every
+// arch; on linux/mips64le it calls readlinkat (number 5257):
+//
+//	readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+func (c *Chain) Readlink(path string, buf []byte) *Chain {
+	return c.Readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+}
+
+// Chmod is golang.org/x/sys/unix's Chmod(path string, mode uint32) as a step, the same method on every
+// arch; on linux/mips64le it calls fchmodat (number 5258):
+//
+//	fchmodat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Chmod(path string, mode uint32) *Chain {
+	return c.Fchmodat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Access is golang.org/x/sys/unix's Access(path string, mode uint32) as a step, the same method on every
+// arch; on linux/mips64le it calls faccessat (number 5259):
+//
+//	faccessat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Access(path string, mode uint32) *Chain {
+	return c.Faccessat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Chown is golang.org/x/sys/unix's Chown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/mips64le it calls fchownat (number 5250):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+func (c *Chain) Chown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+}
+
+// Lchown is golang.org/x/sys/unix's Lchown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/mips64le it calls fchownat (number 5250):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+func (c *Chain) Lchown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// Getdents is golang.org/x/sys/unix's Getdents(fd int, buf []byte) as a step, the same method on every
+// arch; on linux/mips64le it calls getdents64 (number 5308):
+//
+//	getdents64(fd, buf, len(buf))
+func (c *Chain) Getdents(fd int, buf []byte) *Chain {
+	return c.Getdents64(fd, buf, len(buf))
+}
+
+// Accept is golang.org/x/sys/unix's Accept(fd int) as a step, the same method on every
+// arch; on linux/mips64le it calls accept4 (number 5293):
+//
+//	accept4(fd, nil, nil, 0)
+func (c *Chain) Accept(fd int) *Chain {
+	return c.SysAccept4(fd, nil, nil, 0)
+}
+
+// Accept4 is golang.org/x/sys/unix's Accept4(fd int, flags int) as a step, the same method on every
+// arch; on linux/mips64le it calls accept4 (number 5293):
+//
+//	accept4(fd, nil, nil, flags)
+func (c *Chain) Accept4(fd int, flags int) *Chain {
+	return c.SysAccept4(fd, nil, nil, flags)
+}
+
+// Eventfd is golang.org/x/sys/unix's Eventfd(initval uint, flags int) as a step, the same method on every
+// arch; on linux/mips64le it calls eventfd2 (number 5284):
+//
+//	eventfd2(int(initval), flags)
+func (c *Chain) Eventfd(initval uint, flags int) *Chain {
+	return c.Eventfd2(int(initval), flags)
+}
+
+// Getrlimit is golang.org/x/sys/unix's Getrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/mips64le it calls prlimit64 (number 5297):
+//
+//	prlimit64(0, resource, nil, rlim)
+func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, nil, rlim)
+}
+
+// Setrlimit is golang.org/x/sys/unix's Setrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/mips64le it calls prlimit64 (number 5297):
+//
+//	prlimit64(0, resource, rlim, nil)
+func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, rlim, nil)
 }

@@ -21,9 +21,6 @@ const (
 // differs from golang.org/x/sys/unix: the tables or x/sys are wrong.
 func _() {
 	var x [1]struct{}
-	_ = x[unix.SYS_RESTART_SYSCALL-0]
-	_ = x[unix.SYS_EXIT-1]
-	_ = x[unix.SYS_FORK-2]
 	_ = x[unix.SYS_READ-3]
 	_ = x[unix.SYS_WRITE-4]
 	_ = x[unix.SYS_OPEN-5]
@@ -32,7 +29,6 @@ func _() {
 	_ = x[unix.SYS_CREAT-8]
 	_ = x[unix.SYS_LINK-9]
 	_ = x[unix.SYS_UNLINK-10]
-	_ = x[unix.SYS_EXECVE-11]
 	_ = x[unix.SYS_CHDIR-12]
 	_ = x[unix.SYS_TIME-13]
 	_ = x[unix.SYS_MKNOD-14]
@@ -49,7 +45,6 @@ func _() {
 	_ = x[unix.SYS_PTRACE-26]
 	_ = x[unix.SYS_ALARM-27]
 	_ = x[unix.SYS_OLDFSTAT-28]
-	_ = x[unix.SYS_PAUSE-29]
 	_ = x[unix.SYS_UTIME-30]
 	_ = x[unix.SYS_ACCESS-33]
 	_ = x[unix.SYS_NICE-34]
@@ -85,7 +80,6 @@ func _() {
 	_ = x[unix.SYS_SSETMASK-69]
 	_ = x[unix.SYS_SETREUID-70]
 	_ = x[unix.SYS_SETREGID-71]
-	_ = x[unix.SYS_SIGSUSPEND-72]
 	_ = x[unix.SYS_SIGPENDING-73]
 	_ = x[unix.SYS_SETHOSTNAME-74]
 	_ = x[unix.SYS_SETRLIMIT-75]
@@ -127,8 +121,6 @@ func _() {
 	_ = x[unix.SYS_SYSINFO-116]
 	_ = x[unix.SYS_IPC-117]
 	_ = x[unix.SYS_FSYNC-118]
-	_ = x[unix.SYS_SIGRETURN-119]
-	_ = x[unix.SYS_CLONE-120]
 	_ = x[unix.SYS_SETDOMAINNAME-121]
 	_ = x[unix.SYS_UNAME-122]
 	_ = x[unix.SYS_ADJTIMEX-124]
@@ -172,13 +164,11 @@ func _() {
 	_ = x[unix.SYS_SETRESGID-169]
 	_ = x[unix.SYS_GETRESGID-170]
 	_ = x[unix.SYS_PRCTL-171]
-	_ = x[unix.SYS_RT_SIGRETURN-172]
 	_ = x[unix.SYS_RT_SIGACTION-173]
 	_ = x[unix.SYS_RT_SIGPROCMASK-174]
 	_ = x[unix.SYS_RT_SIGPENDING-175]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-176]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-177]
-	_ = x[unix.SYS_RT_SIGSUSPEND-178]
 	_ = x[unix.SYS_PREAD64-179]
 	_ = x[unix.SYS_PWRITE64-180]
 	_ = x[unix.SYS_CHOWN-181]
@@ -187,7 +177,6 @@ func _() {
 	_ = x[unix.SYS_CAPSET-184]
 	_ = x[unix.SYS_SIGALTSTACK-185]
 	_ = x[unix.SYS_SENDFILE-186]
-	_ = x[unix.SYS_VFORK-189]
 	_ = x[unix.SYS_UGETRLIMIT-190]
 	_ = x[unix.SYS_READAHEAD-191]
 	_ = x[unix.SYS_MMAP2-192]
@@ -229,7 +218,6 @@ func _() {
 	_ = x[unix.SYS_IO_CANCEL-231]
 	_ = x[unix.SYS_SET_TID_ADDRESS-232]
 	_ = x[unix.SYS_FADVISE64-233]
-	_ = x[unix.SYS_EXIT_GROUP-234]
 	_ = x[unix.SYS_EPOLL_CREATE-236]
 	_ = x[unix.SYS_EPOLL_CTL-237]
 	_ = x[unix.SYS_EPOLL_WAIT-238]
@@ -273,8 +261,6 @@ func _() {
 	_ = x[unix.SYS_INOTIFY_RM_WATCH-277]
 	_ = x[unix.SYS_SPU_RUN-278]
 	_ = x[unix.SYS_SPU_CREATE-279]
-	_ = x[unix.SYS_PSELECT6-280]
-	_ = x[unix.SYS_PPOLL-281]
 	_ = x[unix.SYS_UNSHARE-282]
 	_ = x[unix.SYS_SPLICE-283]
 	_ = x[unix.SYS_TEE-284]
@@ -296,7 +282,6 @@ func _() {
 	_ = x[unix.SYS_SET_ROBUST_LIST-300]
 	_ = x[unix.SYS_MOVE_PAGES-301]
 	_ = x[unix.SYS_GETCPU-302]
-	_ = x[unix.SYS_EPOLL_PWAIT-303]
 	_ = x[unix.SYS_UTIMENSAT-304]
 	_ = x[unix.SYS_SIGNALFD-305]
 	_ = x[unix.SYS_TIMERFD_CREATE-306]
@@ -355,7 +340,6 @@ func _() {
 	_ = x[unix.SYS_GETRANDOM-359]
 	_ = x[unix.SYS_MEMFD_CREATE-360]
 	_ = x[unix.SYS_BPF-361]
-	_ = x[unix.SYS_EXECVEAT-362]
 	_ = x[unix.SYS_USERFAULTFD-364]
 	_ = x[unix.SYS_MEMBARRIER-365]
 	_ = x[unix.SYS_MLOCK2-378]
@@ -389,8 +373,6 @@ func _() {
 	_ = x[unix.SYS_TIMERFD_GETTIME64-410]
 	_ = x[unix.SYS_TIMERFD_SETTIME64-411]
 	_ = x[unix.SYS_UTIMENSAT_TIME64-412]
-	_ = x[unix.SYS_PSELECT6_TIME64-413]
-	_ = x[unix.SYS_PPOLL_TIME64-414]
 	_ = x[unix.SYS_IO_PGETEVENTS_TIME64-416]
 	_ = x[unix.SYS_RECVMMSG_TIME64-417]
 	_ = x[unix.SYS_MQ_TIMEDSEND_TIME64-418]
@@ -410,13 +392,11 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
-	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
 	_ = x[unix.SYS_FACCESSAT2-439]
 	_ = x[unix.SYS_PROCESS_MADVISE-440]
-	_ = x[unix.SYS_EPOLL_PWAIT2-441]
 	_ = x[unix.SYS_MOUNT_SETATTR-442]
 	_ = x[unix.SYS_QUOTACTL_FD-443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-444]
@@ -449,23 +429,19 @@ func _() {
 
 // The step signatures: number, name and one printing kind per register slot.
 var (
-	sigRestartSyscall           = runtime.Sig{Nr: 0, Name: "restart_syscall"}
-	sigExit                     = runtime.Sig{Nr: 1, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
-	sigFork                     = runtime.Sig{Nr: 2, Name: "fork"}
 	sigRead                     = runtime.Sig{Nr: 3, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigWrite                    = runtime.Sig{Nr: 4, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
-	sigOpen                     = runtime.Sig{Nr: 5, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysOpen                  = runtime.Sig{Nr: 5, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigClose                    = runtime.Sig{Nr: 6, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigWaitpid                  = runtime.Sig{Nr: 7, Name: "waitpid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "stat_addr", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}}}
-	sigCreat                    = runtime.Sig{Nr: 8, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigLink                     = runtime.Sig{Nr: 9, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigUnlink                   = runtime.Sig{Nr: 10, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
-	sigExecve                   = runtime.Sig{Nr: 11, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
+	sigSysCreat                 = runtime.Sig{Nr: 8, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysLink                  = runtime.Sig{Nr: 9, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysUnlink                = runtime.Sig{Nr: 10, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
 	sigChdir                    = runtime.Sig{Nr: 12, Name: "chdir", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigTime                     = runtime.Sig{Nr: 13, Name: "time", Params: []runtime.Param{{Name: "tloc", Kind: runtime.KindPtr}}}
-	sigMknod                    = runtime.Sig{Nr: 14, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
-	sigChmod                    = runtime.Sig{Nr: 15, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigLchown                   = runtime.Sig{Nr: 16, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysMknod                 = runtime.Sig{Nr: 14, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
+	sigSysChmod                 = runtime.Sig{Nr: 15, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysLchown                = runtime.Sig{Nr: 16, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigOldstat                  = runtime.Sig{Nr: 18, Name: "oldstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigLseek                    = runtime.Sig{Nr: 19, Name: "lseek", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "whence", Kind: runtime.KindUint}}}
 	sigGetpid                   = runtime.Sig{Nr: 20, Name: "getpid"}
@@ -477,15 +453,14 @@ var (
 	sigPtrace                   = runtime.Sig{Nr: 26, Name: "ptrace", Params: []runtime.Param{{Name: "request", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindUint}}}
 	sigAlarm                    = runtime.Sig{Nr: 27, Name: "alarm", Params: []runtime.Param{{Name: "seconds", Kind: runtime.KindUint}}}
 	sigOldfstat                 = runtime.Sig{Nr: 28, Name: "oldfstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
-	sigPause                    = runtime.Sig{Nr: 29, Name: "pause"}
 	sigUtime                    = runtime.Sig{Nr: 30, Name: "utime", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "t", Kind: runtime.KindPtr}}}
-	sigAccess                   = runtime.Sig{Nr: 33, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
+	sigSysAccess                = runtime.Sig{Nr: 33, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
 	sigNice                     = runtime.Sig{Nr: 34, Name: "nice", Params: []runtime.Param{{Name: "increment", Kind: runtime.KindInt}}}
 	sigSync                     = runtime.Sig{Nr: 36, Name: "sync"}
 	sigKill                     = runtime.Sig{Nr: 37, Name: "kill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
-	sigRename                   = runtime.Sig{Nr: 38, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigMkdir                    = runtime.Sig{Nr: 39, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigRmdir                    = runtime.Sig{Nr: 40, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigSysRename                = runtime.Sig{Nr: 38, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysMkdir                 = runtime.Sig{Nr: 39, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysRmdir                 = runtime.Sig{Nr: 40, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
 	sigDup                      = runtime.Sig{Nr: 41, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigPipe                     = runtime.Sig{Nr: 42, Name: "pipe", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindPtr}}}
 	sigTimes                    = runtime.Sig{Nr: 43, Name: "times", Params: []runtime.Param{{Name: "tbuf", Kind: runtime.KindPtr}}}
@@ -513,10 +488,9 @@ var (
 	sigSsetmask                 = runtime.Sig{Nr: 69, Name: "ssetmask", Params: []runtime.Param{{Name: "newmask", Kind: runtime.KindInt}}}
 	sigSetreuid                 = runtime.Sig{Nr: 70, Name: "setreuid", Params: []runtime.Param{{Name: "ruid", Kind: runtime.KindUint}, {Name: "euid", Kind: runtime.KindUint}}}
 	sigSetregid                 = runtime.Sig{Nr: 71, Name: "setregid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}}}
-	sigSigsuspend               = runtime.Sig{Nr: 72, Name: "sigsuspend", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindInt}}}
 	sigSigpending               = runtime.Sig{Nr: 73, Name: "sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}}}
 	sigSethostname              = runtime.Sig{Nr: 74, Name: "sethostname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
-	sigSetrlimit                = runtime.Sig{Nr: 75, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysSetrlimit             = runtime.Sig{Nr: 75, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigOldGetrlimit             = runtime.Sig{Nr: 76, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigGetrusage                = runtime.Sig{Nr: 77, Name: "getrusage", Params: []runtime.Param{{Name: "who", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigGettimeofday             = runtime.Sig{Nr: 78, Name: "gettimeofday", Params: []runtime.Param{{Name: "tv", Kind: runtime.KindPtr}, {Name: "tz", Kind: runtime.KindPtr}}}
@@ -524,30 +498,30 @@ var (
 	sigGetgroups                = runtime.Sig{Nr: 80, Name: "getgroups", Params: []runtime.Param{{Name: "gidsetsize", Kind: runtime.KindInt}, {Name: "grouplist", Kind: runtime.KindPtr}}}
 	sigSetgroups                = runtime.Sig{Nr: 81, Name: "setgroups", Params: []runtime.Param{{Name: "gidsetsize", Kind: runtime.KindInt}, {Name: "grouplist", Kind: runtime.KindPtr}}}
 	sigOldSelect                = runtime.Sig{Nr: 82, Name: "select", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}}
-	sigSymlink                  = runtime.Sig{Nr: 83, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysSymlink               = runtime.Sig{Nr: 83, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
 	sigOldlstat                 = runtime.Sig{Nr: 84, Name: "oldlstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
-	sigReadlink                 = runtime.Sig{Nr: 85, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
+	sigSysReadlink              = runtime.Sig{Nr: 85, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigUselib                   = runtime.Sig{Nr: 86, Name: "uselib", Params: []runtime.Param{{Name: "library", Kind: runtime.KindString}}}
 	sigSwapon                   = runtime.Sig{Nr: 87, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
 	sigReboot                   = runtime.Sig{Nr: 88, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigOldReaddir               = runtime.Sig{Nr: 89, Name: "readdir", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigOldMmap                  = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigMunmap                   = runtime.Sig{Nr: 91, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
-	sigTruncate                 = runtime.Sig{Nr: 92, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
-	sigFtruncate                = runtime.Sig{Nr: 93, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
+	sigSysTruncate              = runtime.Sig{Nr: 92, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
+	sigSysFtruncate             = runtime.Sig{Nr: 93, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFchmod                   = runtime.Sig{Nr: 94, Name: "fchmod", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFchown                   = runtime.Sig{Nr: 95, Name: "fchown", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigGetpriority              = runtime.Sig{Nr: 96, Name: "getpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigSetpriority              = runtime.Sig{Nr: 97, Name: "setpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}, {Name: "niceval", Kind: runtime.KindInt}}}
-	sigStatfs                   = runtime.Sig{Nr: 99, Name: "statfs", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindPtr}}}
-	sigFstatfs                  = runtime.Sig{Nr: 100, Name: "fstatfs", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindPtr}}}
+	sigSysStatfs                = runtime.Sig{Nr: 99, Name: "statfs", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindPtr}}}
+	sigSysFstatfs               = runtime.Sig{Nr: 100, Name: "fstatfs", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigSocketcall               = runtime.Sig{Nr: 102, Name: "socketcall", Params: []runtime.Param{{Name: "call", Kind: runtime.KindInt}, {Name: "args", Kind: runtime.KindPtr}}}
 	sigSyslog                   = runtime.Sig{Nr: 103, Name: "syslog", Params: []runtime.Param{{Name: "type", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigSetitimer                = runtime.Sig{Nr: 104, Name: "setitimer", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "value", Kind: runtime.KindPtr}, {Name: "ovalue", Kind: runtime.KindPtr}}}
 	sigGetitimer                = runtime.Sig{Nr: 105, Name: "getitimer", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "value", Kind: runtime.KindPtr}}}
-	sigStat                     = runtime.Sig{Nr: 106, Name: "stat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
-	sigLstat                    = runtime.Sig{Nr: 107, Name: "lstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
-	sigFstat                    = runtime.Sig{Nr: 108, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
+	sigSysStat                  = runtime.Sig{Nr: 106, Name: "stat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
+	sigSysLstat                 = runtime.Sig{Nr: 107, Name: "lstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
+	sigSysFstat                 = runtime.Sig{Nr: 108, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigOlduname                 = runtime.Sig{Nr: 109, Name: "olduname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigVhangup                  = runtime.Sig{Nr: 111, Name: "vhangup"}
 	sigWait4                    = runtime.Sig{Nr: 114, Name: "wait4", Params: []runtime.Param{{Name: "upid", Kind: runtime.KindInt}, {Name: "stat_addr", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
@@ -555,8 +529,6 @@ var (
 	sigSysinfo                  = runtime.Sig{Nr: 116, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigIpc                      = runtime.Sig{Nr: 117, Name: "ipc", Params: []runtime.Param{{Name: "call", Kind: runtime.KindUint}, {Name: "first", Kind: runtime.KindInt}, {Name: "second", Kind: runtime.KindUint}, {Name: "third", Kind: runtime.KindUint}, {Name: "ptr", Kind: runtime.KindPtr}, {Name: "fifth", Kind: runtime.KindInt}}}
 	sigFsync                    = runtime.Sig{Nr: 118, Name: "fsync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigSigreturn                = runtime.Sig{Nr: 119, Name: "sigreturn"}
-	sigClone                    = runtime.Sig{Nr: 120, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
 	sigSetdomainname            = runtime.Sig{Nr: 121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                    = runtime.Sig{Nr: 122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigAdjtimex                 = runtime.Sig{Nr: 124, Name: "adjtimex", Params: []runtime.Param{{Name: "utp", Kind: runtime.KindPtr}}}
@@ -572,7 +544,7 @@ var (
 	sigSetfsuid                 = runtime.Sig{Nr: 138, Name: "setfsuid", Params: []runtime.Param{{Name: "uid", Kind: runtime.KindUint}}}
 	sigSetfsgid                 = runtime.Sig{Nr: 139, Name: "setfsgid", Params: []runtime.Param{{Name: "gid", Kind: runtime.KindInt}}}
 	sigLlseek                   = runtime.Sig{Nr: 140, Name: "_llseek", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset_high", Kind: runtime.KindHi}, {Name: "offset_low", Kind: runtime.KindLo}, {Name: "result", Kind: runtime.KindPtr}, {Name: "whence", Kind: runtime.KindUint}}}
-	sigGetdents                 = runtime.Sig{Nr: 141, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
+	sigSysGetdents              = runtime.Sig{Nr: 141, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigNewselect                = runtime.Sig{Nr: 142, Name: "_newselect", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tvp", Kind: runtime.KindPtr}}}
 	sigFlock                    = runtime.Sig{Nr: 143, Name: "flock", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}}}
 	sigMsync                    = runtime.Sig{Nr: 144, Name: "msync", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -600,22 +572,19 @@ var (
 	sigSetresgid                = runtime.Sig{Nr: 169, Name: "setresgid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}, {Name: "sgid", Kind: runtime.KindInt}}}
 	sigGetresgid                = runtime.Sig{Nr: 170, Name: "getresgid", Params: []runtime.Param{{Name: "rgidp", Kind: runtime.KindPtr}, {Name: "egidp", Kind: runtime.KindPtr}, {Name: "sgidp", Kind: runtime.KindPtr}}}
 	sigPrctl                    = runtime.Sig{Nr: 171, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
-	sigRtSigreturn              = runtime.Sig{Nr: 172, Name: "rt_sigreturn"}
 	sigRtSigaction              = runtime.Sig{Nr: 173, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask            = runtime.Sig{Nr: 174, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending             = runtime.Sig{Nr: 175, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait           = runtime.Sig{Nr: 176, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo           = runtime.Sig{Nr: 177, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
-	sigRtSigsuspend             = runtime.Sig{Nr: 178, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigPread64                  = runtime.Sig{Nr: 179, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "ubuf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "reg6", Kind: runtime.KindPad}, {Name: "pos1", Kind: runtime.KindHi}, {Name: "pos2", Kind: runtime.KindLo}}}
 	sigPwrite64                 = runtime.Sig{Nr: 180, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "ubuf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "reg6", Kind: runtime.KindPad}, {Name: "pos1", Kind: runtime.KindHi}, {Name: "pos2", Kind: runtime.KindLo}}}
-	sigChown                    = runtime.Sig{Nr: 181, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysChown                 = runtime.Sig{Nr: 181, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigGetcwd                   = runtime.Sig{Nr: 182, Name: "getcwd", Params: []runtime.Param{{Name: "buf", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
 	sigCapget                   = runtime.Sig{Nr: 183, Name: "capget", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "dataptr", Kind: runtime.KindPtr}}}
 	sigCapset                   = runtime.Sig{Nr: 184, Name: "capset", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigSigaltstack              = runtime.Sig{Nr: 185, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
-	sigSendfile                 = runtime.Sig{Nr: 186, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
-	sigVfork                    = runtime.Sig{Nr: 189, Name: "vfork"}
+	sigSysSendfile              = runtime.Sig{Nr: 186, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
 	sigUgetrlimit               = runtime.Sig{Nr: 190, Name: "ugetrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigReadahead                = runtime.Sig{Nr: 191, Name: "readahead", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "r4", Kind: runtime.KindPad}, {Name: "offset1", Kind: runtime.KindHi}, {Name: "offset2", Kind: runtime.KindLo}, {Name: "count", Kind: runtime.KindUint}}}
 	sigMmap2                    = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
@@ -657,7 +626,6 @@ var (
 	sigIoCancel                 = runtime.Sig{Nr: 231, Name: "io_cancel", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "iocb", Kind: runtime.KindPtr}, {Name: "result", Kind: runtime.KindPtr}}}
 	sigSetTidAddress            = runtime.Sig{Nr: 232, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
 	sigFadvise64                = runtime.Sig{Nr: 233, Name: "fadvise64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "unused", Kind: runtime.KindPad}, {Name: "offset1", Kind: runtime.KindHi}, {Name: "offset2", Kind: runtime.KindLo}, {Name: "len", Kind: runtime.KindUint}, {Name: "advice", Kind: runtime.KindInt}}}
-	sigExitGroup                = runtime.Sig{Nr: 234, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigEpollCreate              = runtime.Sig{Nr: 236, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl                 = runtime.Sig{Nr: 237, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait                = runtime.Sig{Nr: 238, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
@@ -701,8 +669,6 @@ var (
 	sigInotifyRmWatch           = runtime.Sig{Nr: 277, Name: "inotify_rm_watch", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "wd", Kind: runtime.KindInt}}}
 	sigSpuRun                   = runtime.Sig{Nr: 278, Name: "spu_run", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "unpc", Kind: runtime.KindPtr}, {Name: "ustatus", Kind: runtime.KindPtr}}}
 	sigSpuCreate                = runtime.Sig{Nr: 279, Name: "spu_create", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "mode", Kind: runtime.KindMode}, {Name: "neighbor_fd", Kind: runtime.KindFD}}}
-	sigPselect6                 = runtime.Sig{Nr: 280, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
-	sigPpoll                    = runtime.Sig{Nr: 281, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare                  = runtime.Sig{Nr: 282, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSplice                   = runtime.Sig{Nr: 283, Name: "splice", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigTee                      = runtime.Sig{Nr: 284, Name: "tee", Params: []runtime.Param{{Name: "fdin", Kind: runtime.KindFD}, {Name: "fdout", Kind: runtime.KindFD}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -724,11 +690,10 @@ var (
 	sigSetRobustList            = runtime.Sig{Nr: 300, Name: "set_robust_list", Params: []runtime.Param{{Name: "head", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}}}
 	sigMovePages                = runtime.Sig{Nr: 301, Name: "move_pages", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "nr_pages", Kind: runtime.KindUint}, {Name: "pages", Kind: runtime.KindPtr}, {Name: "nodes", Kind: runtime.KindPtr}, {Name: "status", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigGetcpu                   = runtime.Sig{Nr: 302, Name: "getcpu", Params: []runtime.Param{{Name: "cpup", Kind: runtime.KindPtr}, {Name: "nodep", Kind: runtime.KindPtr}, {Name: "unused", Kind: runtime.KindPtr}}}
-	sigEpollPwait               = runtime.Sig{Nr: 303, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUtimensat                = runtime.Sig{Nr: 304, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "t", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigSignalfd                 = runtime.Sig{Nr: 305, Name: "signalfd", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}}}
 	sigTimerfdCreate            = runtime.Sig{Nr: 306, Name: "timerfd_create", Params: []runtime.Param{{Name: "clockid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
-	sigEventfd                  = runtime.Sig{Nr: 307, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
+	sigSysEventfd               = runtime.Sig{Nr: 307, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
 	sigSyncFileRange2           = runtime.Sig{Nr: 308, Name: "sync_file_range2", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "offset1", Kind: runtime.KindHi}, {Name: "offset2", Kind: runtime.KindLo}, {Name: "nbytes1", Kind: runtime.KindHi}, {Name: "nbytes2", Kind: runtime.KindLo}}}
 	sigFallocate                = runtime.Sig{Nr: 309, Name: "fallocate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindInt}, {Name: "offset1", Kind: runtime.KindHi}, {Name: "offset2", Kind: runtime.KindLo}, {Name: "len1", Kind: runtime.KindHi}, {Name: "len2", Kind: runtime.KindLo}}}
 	sigSubpageProt              = runtime.Sig{Nr: 310, Name: "subpage_prot", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "map", Kind: runtime.KindPtr}}}
@@ -751,7 +716,7 @@ var (
 	sigBind                     = runtime.Sig{Nr: 327, Name: "bind", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "umyaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
 	sigConnect                  = runtime.Sig{Nr: 328, Name: "connect", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uservaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
 	sigListen                   = runtime.Sig{Nr: 329, Name: "listen", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "backlog", Kind: runtime.KindInt}}}
-	sigAccept                   = runtime.Sig{Nr: 330, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
+	sigSysAccept                = runtime.Sig{Nr: 330, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
 	sigGetsockname              = runtime.Sig{Nr: 331, Name: "getsockname", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "usockaddr", Kind: runtime.KindPtr}, {Name: "usockaddr_len", Kind: runtime.KindPtr}}}
 	sigGetpeername              = runtime.Sig{Nr: 332, Name: "getpeername", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "usockaddr", Kind: runtime.KindPtr}, {Name: "usockaddr_len", Kind: runtime.KindPtr}}}
 	sigSocketpair               = runtime.Sig{Nr: 333, Name: "socketpair", Params: []runtime.Param{{Name: "family", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "protocol", Kind: runtime.KindInt}, {Name: "usockvec", Kind: runtime.KindPtr}}}
@@ -765,7 +730,7 @@ var (
 	sigSendmsg                  = runtime.Sig{Nr: 341, Name: "sendmsg", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "msg", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigRecvmsg                  = runtime.Sig{Nr: 342, Name: "recvmsg", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "msg", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigRecvmmsg                 = runtime.Sig{Nr: 343, Name: "recvmmsg", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mmsg", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}}}
-	sigAccept4                  = runtime.Sig{Nr: 344, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
+	sigSysAccept4               = runtime.Sig{Nr: 344, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigNameToHandleAt           = runtime.Sig{Nr: 345, Name: "name_to_handle_at", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "name", Kind: runtime.KindString}, {Name: "handle", Kind: runtime.KindPtr}, {Name: "mnt_id", Kind: runtime.KindPtr}, {Name: "flag", Kind: runtime.KindAtFlags}}}
 	sigOpenByHandleAt           = runtime.Sig{Nr: 346, Name: "open_by_handle_at", Params: []runtime.Param{{Name: "mountdirfd", Kind: runtime.KindDirFD}, {Name: "handle", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigClockAdjtime             = runtime.Sig{Nr: 347, Name: "clock_adjtime", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "utp", Kind: runtime.KindPtr}}}
@@ -783,7 +748,6 @@ var (
 	sigGetrandom                = runtime.Sig{Nr: 359, Name: "getrandom", Params: []runtime.Param{{Name: "ubuf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMemfdCreate              = runtime.Sig{Nr: 360, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                      = runtime.Sig{Nr: 361, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
-	sigExecveat                 = runtime.Sig{Nr: 362, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd              = runtime.Sig{Nr: 364, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier               = runtime.Sig{Nr: 365, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigMlock2                   = runtime.Sig{Nr: 378, Name: "mlock2", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -817,8 +781,6 @@ var (
 	sigTimerfdGettime64         = runtime.Sig{Nr: 410, Name: "timerfd_gettime64", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "otmr", Kind: runtime.KindPtr}}}
 	sigTimerfdSettime64         = runtime.Sig{Nr: 411, Name: "timerfd_settime64", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindInt}, {Name: "utmr", Kind: runtime.KindPtr}, {Name: "otmr", Kind: runtime.KindPtr}}}
 	sigUtimensatTime64          = runtime.Sig{Nr: 412, Name: "utimensat_time64", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
-	sigPselect6Time64           = runtime.Sig{Nr: 413, Name: "pselect6_time64", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
-	sigPpollTime64              = runtime.Sig{Nr: 414, Name: "ppoll_time64", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigIoPgeteventsTime64       = runtime.Sig{Nr: 416, Name: "io_pgetevents_time64", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
 	sigRecvmmsgTime64           = runtime.Sig{Nr: 417, Name: "recvmmsg_time64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mmsg", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigMqTimedsendTime64        = runtime.Sig{Nr: 418, Name: "mq_timedsend_time64", Params: []runtime.Param{{Name: "mqdes", Kind: runtime.KindFD}, {Name: "u_msg_ptr", Kind: runtime.KindBuf}, {Name: "msg_len", Kind: runtime.KindLen}, {Name: "msg_prio", Kind: runtime.KindUint}, {Name: "u_abs_timeout", Kind: runtime.KindPtr}}}
@@ -838,13 +800,11 @@ var (
 	sigFsmount                  = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                   = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen                = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigClone3                   = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange               = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2                  = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd               = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2               = runtime.Sig{Nr: 439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise           = runtime.Sig{Nr: 440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigEpollPwait2              = runtime.Sig{Nr: 441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr             = runtime.Sig{Nr: 442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd               = runtime.Sig{Nr: 443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset    = runtime.Sig{Nr: 444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -878,32 +838,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigWaitpid, &sigCreat, &sigLink, &sigUnlink, &sigExecve, &sigChdir, &sigTime, &sigMknod, &sigChmod, &sigLchown, &sigOldstat, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigSetuid, &sigGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigOldfstat, &sigPause, &sigUtime, &sigAccess, &sigNice, &sigSync, &sigKill, &sigRename, &sigMkdir, &sigRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigOldolduname, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSetrlimit, &sigOldGetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigOldSelect, &sigSymlink, &sigOldlstat, &sigReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldReaddir, &sigOldMmap, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigOlduname, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigVfork, &sigUgetrlimit, &sigReadahead, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigPciconfigRead, &sigPciconfigWrite, &sigPciconfigIobase, &sigGetdents64, &sigPivotRoot, &sigFcntl64, &sigMadvise, &sigMincore, &sigGettid, &sigTkill, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSendfile64, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigSetTidAddress, &sigFadvise64, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSwapcontext, &sigTgkill, &sigUtimes, &sigStatfs64, &sigFstatfs64, &sigFadvise6464, &sigRtas, &sigSysDebugSetcontext, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigWaitid, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigSpuRun, &sigSpuCreate, &sigPselect6, &sigPpoll, &sigUnshare, &sigSplice, &sigTee, &sigVmsplice, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigGetRobustList, &sigSetRobustList, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigEventfd, &sigSyncFileRange2, &sigFallocate, &sigSubpageProt, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPerfEventOpen, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigRecvmmsg, &sigAccept4, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigFinitModule, &sigKcmp, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigKexecFileLoad, &sigStatx, &sigPkeyAlloc, &sigPkeyFree, &sigPkeyMprotect, &sigRseq, &sigIoPgetevents, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
-}
-
-// RestartSyscall adds a step calling restart_syscall (number 0 on linux/ppc):
-//
-//	long restart_syscall(void)
-func (c *Chain) RestartSyscall() *Chain {
-	c.Chain.Begin(&sigRestartSyscall)
-	return c
-}
-
-// Exit adds a step calling exit (number 1 on linux/ppc):
-//
-//	long exit(int error_code)
-func (c *Chain) Exit(errorCode int) *Chain {
-	c.Chain.Begin(&sigExit)
-	c.Chain.ArgInt(0, int64(errorCode))
-	return c
-}
-
-// Fork adds a step calling fork (number 2 on linux/ppc):
-//
-//	long fork(void)
-func (c *Chain) Fork() *Chain {
-	c.Chain.Begin(&sigFork)
-	return c
+	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigWaitpid, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigChdir, &sigTime, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigOldstat, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigSetuid, &sigGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigOldfstat, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigOldolduname, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigOldGetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigOldSelect, &sigSysSymlink, &sigOldlstat, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldReaddir, &sigOldMmap, &sigMunmap, &sigSysTruncate, &sigSysFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigSysStatfs, &sigSysFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigSysStat, &sigSysLstat, &sigSysFstat, &sigOlduname, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigSysGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigPread64, &sigPwrite64, &sigSysChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSysSendfile, &sigUgetrlimit, &sigReadahead, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigPciconfigRead, &sigPciconfigWrite, &sigPciconfigIobase, &sigGetdents64, &sigPivotRoot, &sigFcntl64, &sigMadvise, &sigMincore, &sigGettid, &sigTkill, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSendfile64, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigSetTidAddress, &sigFadvise64, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSwapcontext, &sigTgkill, &sigUtimes, &sigStatfs64, &sigFstatfs64, &sigFadvise6464, &sigRtas, &sigSysDebugSetcontext, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigWaitid, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigSpuRun, &sigSpuCreate, &sigUnshare, &sigSplice, &sigTee, &sigVmsplice, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigGetRobustList, &sigSetRobustList, &sigMovePages, &sigGetcpu, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigSyncFileRange2, &sigFallocate, &sigSubpageProt, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPerfEventOpen, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigSysAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigRecvmmsg, &sigSysAccept4, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigFinitModule, &sigKcmp, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigKexecFileLoad, &sigStatx, &sigPkeyAlloc, &sigPkeyFree, &sigPkeyMprotect, &sigRseq, &sigIoPgetevents, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 3 on linux/ppc):
@@ -928,11 +863,13 @@ func (c *Chain) Write(fd int, buf []byte, count int) *Chain {
 	return c
 }
 
-// Open adds a step calling open (number 5 on linux/ppc):
+// SysOpen adds a step calling open (number 5 on linux/ppc):
 //
 //	long open(const char __user *filename, int flags, umode_t mode)
-func (c *Chain) Open(filename string, flags int, mode int) *Chain {
-	c.Chain.Begin(&sigOpen)
+//
+// On this arch Open is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own open.
+func (c *Chain) SysOpen(filename string, flags int, mode int) *Chain {
+	c.Chain.Begin(&sigSysOpen)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(flags))
 	c.Chain.ArgInt(2, int64(mode))
@@ -959,43 +896,38 @@ func (c *Chain) Waitpid(pid int, statAddr *int32, options int) *Chain {
 	return c
 }
 
-// Creat adds a step calling creat (number 8 on linux/ppc):
+// SysCreat adds a step calling creat (number 8 on linux/ppc):
 //
 //	long creat(const char __user *pathname, umode_t mode)
-func (c *Chain) Creat(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigCreat)
+//
+// On this arch Creat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own creat.
+func (c *Chain) SysCreat(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysCreat)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Link adds a step calling link (number 9 on linux/ppc):
+// SysLink adds a step calling link (number 9 on linux/ppc):
 //
 //	long link(const char __user *oldname, const char __user *newname)
-func (c *Chain) Link(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigLink)
+//
+// On this arch Link is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own link.
+func (c *Chain) SysLink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysLink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Unlink adds a step calling unlink (number 10 on linux/ppc):
+// SysUnlink adds a step calling unlink (number 10 on linux/ppc):
 //
 //	long unlink(const char __user *pathname)
-func (c *Chain) Unlink(pathname string) *Chain {
-	c.Chain.Begin(&sigUnlink)
-	c.Chain.ArgStr(0, pathname)
-	return c
-}
-
-// Execve adds a step calling execve (number 11 on linux/ppc):
 //
-//	long execve(const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp)
-func (c *Chain) Execve(filename string, argv []string, envp []string) *Chain {
-	c.Chain.Begin(&sigExecve)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgStrs(1, argv)
-	c.Chain.ArgStrs(2, envp)
+// On this arch Unlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own unlink.
+func (c *Chain) SysUnlink(pathname string) *Chain {
+	c.Chain.Begin(&sigSysUnlink)
+	c.Chain.ArgStr(0, pathname)
 	return c
 }
 
@@ -1017,32 +949,38 @@ func (c *Chain) Time(tloc unsafe.Pointer) *Chain {
 	return c
 }
 
-// Mknod adds a step calling mknod (number 14 on linux/ppc):
+// SysMknod adds a step calling mknod (number 14 on linux/ppc):
 //
 //	long mknod(const char __user *filename, umode_t mode, unsigned dev)
-func (c *Chain) Mknod(filename string, mode int, dev int) *Chain {
-	c.Chain.Begin(&sigMknod)
+//
+// On this arch Mknod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mknod.
+func (c *Chain) SysMknod(filename string, mode int, dev int) *Chain {
+	c.Chain.Begin(&sigSysMknod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	c.Chain.ArgInt(2, int64(dev))
 	return c
 }
 
-// Chmod adds a step calling chmod (number 15 on linux/ppc):
+// SysChmod adds a step calling chmod (number 15 on linux/ppc):
 //
 //	long chmod(const char __user *filename, umode_t mode)
-func (c *Chain) Chmod(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigChmod)
+//
+// On this arch Chmod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chmod.
+func (c *Chain) SysChmod(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysChmod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Lchown adds a step calling lchown (number 16 on linux/ppc):
+// SysLchown adds a step calling lchown (number 16 on linux/ppc):
 //
 //	long lchown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Lchown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigLchown)
+//
+// On this arch Lchown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own lchown.
+func (c *Chain) SysLchown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysLchown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
@@ -1157,14 +1095,6 @@ func (c *Chain) Oldfstat(fd int, statbuf unsafe.Pointer) *Chain {
 	return c
 }
 
-// Pause adds a step calling pause (number 29 on linux/ppc):
-//
-//	long pause(void)
-func (c *Chain) Pause() *Chain {
-	c.Chain.Begin(&sigPause)
-	return c
-}
-
 // Utime adds a step calling utime (number 30 on linux/ppc):
 //
 //	long utime(const char __user *filename, struct old_utimbuf32 __user *t)
@@ -1175,11 +1105,13 @@ func (c *Chain) Utime(filename string, t unsafe.Pointer) *Chain {
 	return c
 }
 
-// Access adds a step calling access (number 33 on linux/ppc):
+// SysAccess adds a step calling access (number 33 on linux/ppc):
 //
 //	long access(const char __user *filename, int mode)
-func (c *Chain) Access(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigAccess)
+//
+// On this arch Access is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own access.
+func (c *Chain) SysAccess(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysAccess)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
@@ -1212,31 +1144,37 @@ func (c *Chain) Kill(pid int, sig int) *Chain {
 	return c
 }
 
-// Rename adds a step calling rename (number 38 on linux/ppc):
+// SysRename adds a step calling rename (number 38 on linux/ppc):
 //
 //	long rename(const char __user *oldname, const char __user *newname)
-func (c *Chain) Rename(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigRename)
+//
+// On this arch Rename is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rename.
+func (c *Chain) SysRename(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysRename)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Mkdir adds a step calling mkdir (number 39 on linux/ppc):
+// SysMkdir adds a step calling mkdir (number 39 on linux/ppc):
 //
 //	long mkdir(const char __user *pathname, umode_t mode)
-func (c *Chain) Mkdir(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigMkdir)
+//
+// On this arch Mkdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mkdir.
+func (c *Chain) SysMkdir(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysMkdir)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Rmdir adds a step calling rmdir (number 40 on linux/ppc):
+// SysRmdir adds a step calling rmdir (number 40 on linux/ppc):
 //
 //	long rmdir(const char __user *pathname)
-func (c *Chain) Rmdir(pathname string) *Chain {
-	c.Chain.Begin(&sigRmdir)
+//
+// On this arch Rmdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rmdir.
+func (c *Chain) SysRmdir(pathname string) *Chain {
+	c.Chain.Begin(&sigSysRmdir)
 	c.Chain.ArgStr(0, pathname)
 	return c
 }
@@ -1490,15 +1428,6 @@ func (c *Chain) Setregid(rgid int, egid int) *Chain {
 	return c
 }
 
-// Sigsuspend adds a step calling sigsuspend (number 72 on linux/ppc):
-//
-//	long sigsuspend(old_sigset_t mask)
-func (c *Chain) Sigsuspend(mask int) *Chain {
-	c.Chain.Begin(&sigSigsuspend)
-	c.Chain.ArgInt(0, int64(mask))
-	return c
-}
-
 // Sigpending adds a step calling sigpending (number 73 on linux/ppc):
 //
 //	long sigpending(old_sigset_t __user *uset)
@@ -1518,11 +1447,13 @@ func (c *Chain) Sethostname(name []byte, length int) *Chain {
 	return c
 }
 
-// Setrlimit adds a step calling setrlimit (number 75 on linux/ppc):
+// SysSetrlimit adds a step calling setrlimit (number 75 on linux/ppc):
 //
 //	long setrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Setrlimit(resource int, rlim unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigSetrlimit)
+//
+// On this arch Setrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own setrlimit.
+func (c *Chain) SysSetrlimit(resource int, rlim unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysSetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, rlim, 0)
 	return c
@@ -1597,11 +1528,13 @@ func (c *Chain) OldSelect(arg unsafe.Pointer) *Chain {
 	return c
 }
 
-// Symlink adds a step calling symlink (number 83 on linux/ppc):
+// SysSymlink adds a step calling symlink (number 83 on linux/ppc):
 //
 //	long symlink(const char __user *oldname, const char __user *newname)
-func (c *Chain) Symlink(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigSymlink)
+//
+// On this arch Symlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own symlink.
+func (c *Chain) SysSymlink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysSymlink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
@@ -1617,11 +1550,13 @@ func (c *Chain) Oldlstat(filename string, statbuf unsafe.Pointer) *Chain {
 	return c
 }
 
-// Readlink adds a step calling readlink (number 85 on linux/ppc):
+// SysReadlink adds a step calling readlink (number 85 on linux/ppc):
 //
 //	long readlink(const char __user *path, char __user *buf, int bufsiz)
-func (c *Chain) Readlink(path string, buf []byte, bufsiz int) *Chain {
-	c.Chain.Begin(&sigReadlink)
+//
+// On this arch Readlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own readlink.
+func (c *Chain) SysReadlink(path string, buf []byte, bufsiz int) *Chain {
+	c.Chain.Begin(&sigSysReadlink)
 	c.Chain.ArgStr(0, path)
 	c.Chain.ArgBuf(1, buf)
 	c.Chain.ArgLen(2, int64(bufsiz), 1)
@@ -1696,21 +1631,25 @@ func (c *Chain) Munmap(addr int, length int) *Chain {
 	return c
 }
 
-// Truncate adds a step calling truncate (number 92 on linux/ppc):
+// SysTruncate adds a step calling truncate (number 92 on linux/ppc):
 //
 //	long truncate(const char __user *path, long length)
-func (c *Chain) Truncate(path []byte, length int) *Chain {
-	c.Chain.Begin(&sigTruncate)
+//
+// On this arch Truncate is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own truncate.
+func (c *Chain) SysTruncate(path []byte, length int) *Chain {
+	c.Chain.Begin(&sigSysTruncate)
 	c.Chain.ArgBuf(0, path)
 	c.Chain.ArgLen(1, int64(length), 0)
 	return c
 }
 
-// Ftruncate adds a step calling ftruncate (number 93 on linux/ppc):
+// SysFtruncate adds a step calling ftruncate (number 93 on linux/ppc):
 //
 //	long ftruncate(unsigned int fd, off_t length)
-func (c *Chain) Ftruncate(fd int, length int64) *Chain {
-	c.Chain.Begin(&sigFtruncate)
+//
+// On this arch Ftruncate is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own ftruncate.
+func (c *Chain) SysFtruncate(fd int, length int64) *Chain {
+	c.Chain.Begin(&sigSysFtruncate)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgInt(1, length)
 	return c
@@ -1729,11 +1668,11 @@ func (c *Chain) Fchmod(fd int, mode int) *Chain {
 // Fchown adds a step calling fchown (number 95 on linux/ppc):
 //
 //	long fchown(unsigned int fd, uid_t user, gid_t group)
-func (c *Chain) Fchown(fd int, user int, group int) *Chain {
+func (c *Chain) Fchown(fd int, uid int, gid int) *Chain {
 	c.Chain.Begin(&sigFchown)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgInt(1, int64(user))
-	c.Chain.ArgInt(2, int64(group))
+	c.Chain.ArgInt(1, int64(uid))
+	c.Chain.ArgInt(2, int64(gid))
 	return c
 }
 
@@ -1758,21 +1697,25 @@ func (c *Chain) Setpriority(which int, who int, niceval int) *Chain {
 	return c
 }
 
-// Statfs adds a step calling statfs (number 99 on linux/ppc):
+// SysStatfs adds a step calling statfs (number 99 on linux/ppc):
 //
 //	long statfs(const char __user *pathname, struct statfs __user *buf)
-func (c *Chain) Statfs(pathname string, buf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigStatfs)
+//
+// On this arch Statfs is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own statfs.
+func (c *Chain) SysStatfs(pathname string, buf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysStatfs)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgPtr(1, buf, 0)
 	return c
 }
 
-// Fstatfs adds a step calling fstatfs (number 100 on linux/ppc):
+// SysFstatfs adds a step calling fstatfs (number 100 on linux/ppc):
 //
 //	long fstatfs(unsigned int fd, struct statfs __user *buf)
-func (c *Chain) Fstatfs(fd int, buf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigFstatfs)
+//
+// On this arch Fstatfs is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own fstatfs.
+func (c *Chain) SysFstatfs(fd int, buf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysFstatfs)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgPtr(1, buf, 0)
 	return c
@@ -1820,31 +1763,37 @@ func (c *Chain) Getitimer(which int, value unsafe.Pointer) *Chain {
 	return c
 }
 
-// Stat adds a step calling stat (number 106 on linux/ppc):
+// SysStat adds a step calling stat (number 106 on linux/ppc):
 //
 //	long stat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Stat(filename string, statbuf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigStat)
+//
+// On this arch Stat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own stat.
+func (c *Chain) SysStat(filename string, statbuf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysStat)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgPtr(1, statbuf, 0)
 	return c
 }
 
-// Lstat adds a step calling lstat (number 107 on linux/ppc):
+// SysLstat adds a step calling lstat (number 107 on linux/ppc):
 //
 //	long lstat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Lstat(filename string, statbuf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigLstat)
+//
+// On this arch Lstat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own lstat.
+func (c *Chain) SysLstat(filename string, statbuf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysLstat)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgPtr(1, statbuf, 0)
 	return c
 }
 
-// Fstat adds a step calling fstat (number 108 on linux/ppc):
+// SysFstat adds a step calling fstat (number 108 on linux/ppc):
 //
 //	long fstat(unsigned int fd, struct stat __user *statbuf)
-func (c *Chain) Fstat(fd int, statbuf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigFstat)
+//
+// On this arch Fstat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own fstat.
+func (c *Chain) SysFstat(fd int, statbuf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysFstat)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgPtr(1, statbuf, 0)
 	return c
@@ -1917,27 +1866,6 @@ func (c *Chain) Ipc(call int, first int, second int, third int, ptr unsafe.Point
 func (c *Chain) Fsync(fd int) *Chain {
 	c.Chain.Begin(&sigFsync)
 	c.Chain.ArgInt(0, int64(fd))
-	return c
-}
-
-// Sigreturn adds a step calling sigreturn (number 119 on linux/ppc):
-//
-//	long sigreturn(void)
-func (c *Chain) Sigreturn() *Chain {
-	c.Chain.Begin(&sigSigreturn)
-	return c
-}
-
-// Clone adds a step calling clone (number 120 on linux/ppc):
-//
-//	long clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, unsigned long tls, int __user *child_tidptr)
-func (c *Chain) Clone(cloneFlags int, newsp int, parentTidptr *int32, childTidptr *int32, tls int) *Chain {
-	c.Chain.Begin(&sigClone)
-	c.Chain.ArgInt(0, int64(cloneFlags))
-	c.Chain.ArgInt(1, int64(newsp))
-	c.Chain.ArgPtr(2, unsafe.Pointer(parentTidptr), unsafe.Sizeof(*parentTidptr))
-	c.Chain.ArgInt(3, int64(tls))
-	c.Chain.ArgPtr(4, unsafe.Pointer(childTidptr), unsafe.Sizeof(*childTidptr))
 	return c
 }
 
@@ -2092,11 +2020,13 @@ func (c *Chain) Llseek(fd int, offset int64, result *int64, whence int) *Chain {
 	return c
 }
 
-// Getdents adds a step calling getdents (number 141 on linux/ppc):
+// SysGetdents adds a step calling getdents (number 141 on linux/ppc):
 //
 //	long getdents(unsigned int fd, struct linux_dirent __user *dirent, unsigned int count)
-func (c *Chain) Getdents(fd int, dirent []byte, count int) *Chain {
-	c.Chain.Begin(&sigGetdents)
+//
+// On this arch Getdents is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getdents.
+func (c *Chain) SysGetdents(fd int, dirent []byte, count int) *Chain {
+	c.Chain.Begin(&sigSysGetdents)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, dirent)
 	c.Chain.ArgLen(2, int64(count), 1)
@@ -2384,14 +2314,6 @@ func (c *Chain) Prctl(option int, arg2 int, arg3 int, arg4 int, arg5 int) *Chain
 	return c
 }
 
-// RtSigreturn adds a step calling rt_sigreturn (number 172 on linux/ppc):
-//
-//	long rt_sigreturn(void)
-func (c *Chain) RtSigreturn() *Chain {
-	c.Chain.Begin(&sigRtSigreturn)
-	return c
-}
-
 // RtSigaction adds a step calling rt_sigaction (number 173 on linux/ppc):
 //
 //	long rt_sigaction(int sig, const struct sigaction __user *act, struct sigaction __user *oact, size_t sigsetsize)
@@ -2449,23 +2371,13 @@ func (c *Chain) RtSigqueueinfo(pid int, sig int, uinfo *unix.Siginfo) *Chain {
 	return c
 }
 
-// RtSigsuspend adds a step calling rt_sigsuspend (number 178 on linux/ppc):
-//
-//	long rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)
-func (c *Chain) RtSigsuspend(unewset *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigRtSigsuspend)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unewset), unsafe.Sizeof(*unewset))
-	c.Chain.ArgInt(1, int64(sigsetsize))
-	return c
-}
-
 // Pread64 adds a step calling pread64 (number 179 on linux/ppc):
 //
 //	long pread64(unsigned int fd, char __user *ubuf, compat_size_t count, u32 reg6, u32 pos1, u32 pos2)
-func (c *Chain) Pread64(fd int, ubuf []byte, count int, pos int64) *Chain {
+func (c *Chain) Pread64(fd int, buf []byte, count int, pos int64) *Chain {
 	c.Chain.Begin(&sigPread64)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgBuf(1, ubuf)
+	c.Chain.ArgBuf(1, buf)
 	c.Chain.ArgLen(2, int64(count), 1)
 	c.Chain.ArgSplit64(5, 4, pos)
 	return c
@@ -2474,20 +2386,22 @@ func (c *Chain) Pread64(fd int, ubuf []byte, count int, pos int64) *Chain {
 // Pwrite64 adds a step calling pwrite64 (number 180 on linux/ppc):
 //
 //	long pwrite64(unsigned int fd, const char __user *ubuf, compat_size_t count, u32 reg6, u32 pos1, u32 pos2)
-func (c *Chain) Pwrite64(fd int, ubuf []byte, count int, pos int64) *Chain {
+func (c *Chain) Pwrite64(fd int, buf []byte, count int, pos int64) *Chain {
 	c.Chain.Begin(&sigPwrite64)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgBuf(1, ubuf)
+	c.Chain.ArgBuf(1, buf)
 	c.Chain.ArgLen(2, int64(count), 1)
 	c.Chain.ArgSplit64(5, 4, pos)
 	return c
 }
 
-// Chown adds a step calling chown (number 181 on linux/ppc):
+// SysChown adds a step calling chown (number 181 on linux/ppc):
 //
 //	long chown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Chown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigChown)
+//
+// On this arch Chown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chown.
+func (c *Chain) SysChown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysChown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
@@ -2534,23 +2448,17 @@ func (c *Chain) Sigaltstack(uss unsafe.Pointer, uoss unsafe.Pointer) *Chain {
 	return c
 }
 
-// Sendfile adds a step calling sendfile (number 186 on linux/ppc):
+// SysSendfile adds a step calling sendfile (number 186 on linux/ppc):
 //
 //	long sendfile(int out_fd, int in_fd, off_t __user *offset, size_t count)
-func (c *Chain) Sendfile(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
-	c.Chain.Begin(&sigSendfile)
+//
+// On this arch Sendfile is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own sendfile.
+func (c *Chain) SysSendfile(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
+	c.Chain.Begin(&sigSysSendfile)
 	c.Chain.ArgInt(0, int64(outFd))
 	c.Chain.ArgInt(1, int64(inFd))
 	c.Chain.ArgPtr(2, offset, 0)
 	c.Chain.ArgInt(3, int64(count))
-	return c
-}
-
-// Vfork adds a step calling vfork (number 189 on linux/ppc):
-//
-//	long vfork(void)
-func (c *Chain) Vfork() *Chain {
-	c.Chain.Begin(&sigVfork)
 	return c
 }
 
@@ -2592,20 +2500,20 @@ func (c *Chain) Mmap2(addr int, length int, prot int, flags int, fd int, pgoff i
 // Truncate64 adds a step calling truncate64 (number 193 on linux/ppc):
 //
 //	long truncate64(const char __user *path, u32 reg4, unsigned long len1, unsigned long len2)
-func (c *Chain) Truncate64(path string, length int64) *Chain {
+func (c *Chain) Truncate64(filename string, offset int64) *Chain {
 	c.Chain.Begin(&sigTruncate64)
-	c.Chain.ArgStr(0, path)
-	c.Chain.ArgSplit64(3, 2, length)
+	c.Chain.ArgStr(0, filename)
+	c.Chain.ArgSplit64(3, 2, offset)
 	return c
 }
 
 // Ftruncate64 adds a step calling ftruncate64 (number 194 on linux/ppc):
 //
 //	long ftruncate64(unsigned int fd, u32 reg4, unsigned long len1, unsigned long len2)
-func (c *Chain) Ftruncate64(fd int, length int64) *Chain {
+func (c *Chain) Ftruncate64(fd int, offset int64) *Chain {
 	c.Chain.Begin(&sigFtruncate64)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgSplit64(3, 2, length)
+	c.Chain.ArgSplit64(3, 2, offset)
 	return c
 }
 
@@ -2668,11 +2576,11 @@ func (c *Chain) PciconfigWrite(bus int, dfn int, off int, length int, buf unsafe
 // PciconfigIobase adds a step calling pciconfig_iobase (number 200 on linux/ppc):
 //
 //	long pciconfig_iobase(long which, unsigned long bus, unsigned long devfn)
-func (c *Chain) PciconfigIobase(which int, bus int, devfn int) *Chain {
+func (c *Chain) PciconfigIobase(which int, inBus int, inDevfn int) *Chain {
 	c.Chain.Begin(&sigPciconfigIobase)
 	c.Chain.ArgInt(0, int64(which))
-	c.Chain.ArgInt(1, int64(bus))
-	c.Chain.ArgInt(2, int64(devfn))
+	c.Chain.ArgInt(1, int64(inBus))
+	c.Chain.ArgInt(2, int64(inDevfn))
 	return c
 }
 
@@ -2925,11 +2833,11 @@ func (c *Chain) SchedGetaffinity(pid int, length int, userMaskPtr unsafe.Pointer
 // Sendfile64 adds a step calling sendfile64 (number 226 on linux/ppc):
 //
 //	long sendfile64(int out_fd, int in_fd, loff_t __user *offset, size_t count)
-func (c *Chain) Sendfile64(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
+func (c *Chain) Sendfile64(outFd int, inFd int, offset *int64, count int) *Chain {
 	c.Chain.Begin(&sigSendfile64)
 	c.Chain.ArgInt(0, int64(outFd))
 	c.Chain.ArgInt(1, int64(inFd))
-	c.Chain.ArgPtr(2, offset, 0)
+	c.Chain.ArgPtr(2, unsafe.Pointer(offset), unsafe.Sizeof(*offset))
 	c.Chain.ArgInt(3, int64(count))
 	return c
 }
@@ -3009,15 +2917,6 @@ func (c *Chain) Fadvise64(fd int, offset int64, length int, advice int) *Chain {
 	return c
 }
 
-// ExitGroup adds a step calling exit_group (number 234 on linux/ppc):
-//
-//	long exit_group(int error_code)
-func (c *Chain) ExitGroup(errorCode int) *Chain {
-	c.Chain.Begin(&sigExitGroup)
-	c.Chain.ArgInt(0, int64(errorCode))
-	return c
-}
-
 // EpollCreate adds a step calling epoll_create (number 236 on linux/ppc):
 //
 //	long epoll_create(int size)
@@ -3079,12 +2978,12 @@ func (c *Chain) TimerCreate(whichClock int, timerEventSpec unsafe.Pointer, creat
 // TimerSettime adds a step calling timer_settime (number 241 on linux/ppc):
 //
 //	long timer_settime(timer_t timer_id, int flags, struct old_itimerspec32 __user *new, struct old_itimerspec32 __user *old)
-func (c *Chain) TimerSettime(timerId int, flags int, newArg *unix.ItimerSpec, old *unix.ItimerSpec) *Chain {
+func (c *Chain) TimerSettime(timerId int, flags int, newSetting *unix.ItimerSpec, oldSetting *unix.ItimerSpec) *Chain {
 	c.Chain.Begin(&sigTimerSettime)
 	c.Chain.ArgInt(0, int64(timerId))
 	c.Chain.ArgInt(1, int64(flags))
-	c.Chain.ArgPtr(2, unsafe.Pointer(newArg), unsafe.Sizeof(*newArg))
-	c.Chain.ArgPtr(3, unsafe.Pointer(old), unsafe.Sizeof(*old))
+	c.Chain.ArgPtr(2, unsafe.Pointer(newSetting), unsafe.Sizeof(*newSetting))
+	c.Chain.ArgPtr(3, unsafe.Pointer(oldSetting), unsafe.Sizeof(*oldSetting))
 	return c
 }
 
@@ -3498,34 +3397,6 @@ func (c *Chain) SpuCreate(name string, flags int, mode int, neighborFd int) *Cha
 	return c
 }
 
-// Pselect6 adds a step calling pselect6 (number 280 on linux/ppc):
-//
-//	long pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct old_timespec32 __user *tsp, void __user *sig)
-func (c *Chain) Pselect6(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp *unix.Timespec, sig unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigPselect6)
-	c.Chain.ArgInt(0, int64(n))
-	c.Chain.ArgPtr(1, inp, 0)
-	c.Chain.ArgPtr(2, outp, 0)
-	c.Chain.ArgPtr(3, exp, 0)
-	c.Chain.ArgPtr(4, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(5, sig, 0)
-	return c
-}
-
-// Ppoll adds a step calling ppoll (number 281 on linux/ppc):
-//
-//	long ppoll(struct pollfd __user *ufds, unsigned int nfds, struct old_timespec32 __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) Ppoll(ufds []unix.PollFd, nfds int, tsp *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigPpoll)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
-	c.Chain.ArgInt(1, int64(nfds))
-	c.Chain.Bound(1, uint64(len(ufds)))
-	c.Chain.ArgPtr(2, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(4, int64(sigsetsize))
-	return c
-}
-
 // Unshare adds a step calling unshare (number 282 on linux/ppc):
 //
 //	long unshare(unsigned long unshare_flags)
@@ -3538,12 +3409,12 @@ func (c *Chain) Unshare(unshareFlags int) *Chain {
 // Splice adds a step calling splice (number 283 on linux/ppc):
 //
 //	long splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigSplice)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -3659,12 +3530,12 @@ func (c *Chain) Unlinkat(dfd int, pathname string, flag int) *Chain {
 // Renameat adds a step calling renameat (number 293 on linux/ppc):
 //
 //	long renameat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname)
-func (c *Chain) Renameat(olddfd int, oldname string, newdfd int, newname string) *Chain {
+func (c *Chain) Renameat(olddirfd int, oldpath string, newdirfd int, newpath string) *Chain {
 	c.Chain.Begin(&sigRenameat)
-	c.Chain.ArgInt(0, int64(olddfd))
-	c.Chain.ArgStr(1, oldname)
-	c.Chain.ArgInt(2, int64(newdfd))
-	c.Chain.ArgStr(3, newname)
+	c.Chain.ArgInt(0, int64(olddirfd))
+	c.Chain.ArgStr(1, oldpath)
+	c.Chain.ArgInt(2, int64(newdirfd))
+	c.Chain.ArgStr(3, newpath)
 	return c
 }
 
@@ -3772,21 +3643,6 @@ func (c *Chain) Getcpu(cpup unsafe.Pointer, nodep unsafe.Pointer, unused unsafe.
 	return c
 }
 
-// EpollPwait adds a step calling epoll_pwait (number 303 on linux/ppc):
-//
-//	long epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait(epfd int, events []unix.EpollEvent, maxevents int, timeout int, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgInt(3, int64(timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
-	return c
-}
-
 // Utimensat adds a step calling utimensat (number 304 on linux/ppc):
 //
 //	long utimensat(unsigned int dfd, const char __user *filename, struct old_timespec32 __user *t, int flags)
@@ -3820,11 +3676,13 @@ func (c *Chain) TimerfdCreate(clockid int, flags int) *Chain {
 	return c
 }
 
-// Eventfd adds a step calling eventfd (number 307 on linux/ppc):
+// SysEventfd adds a step calling eventfd (number 307 on linux/ppc):
 //
 //	long eventfd(unsigned int count)
-func (c *Chain) Eventfd(count int) *Chain {
-	c.Chain.Begin(&sigEventfd)
+//
+// On this arch Eventfd is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own eventfd.
+func (c *Chain) SysEventfd(count int) *Chain {
+	c.Chain.Begin(&sigSysEventfd)
 	c.Chain.ArgInt(0, int64(count))
 	return c
 }
@@ -4076,13 +3934,15 @@ func (c *Chain) Listen(fd int, backlog int) *Chain {
 	return c
 }
 
-// Accept adds a step calling accept (number 330 on linux/ppc):
+// SysAccept adds a step calling accept (number 330 on linux/ppc):
 //
 //	long accept(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen)
-func (c *Chain) Accept(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32) *Chain {
-	c.Chain.Begin(&sigAccept)
+//
+// On this arch Accept is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept.
+func (c *Chain) SysAccept(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32) *Chain {
+	c.Chain.Begin(&sigSysAccept)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	return c
 }
@@ -4090,10 +3950,10 @@ func (c *Chain) Accept(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32
 // Getsockname adds a step calling getsockname (number 331 on linux/ppc):
 //
 //	long getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getsockname(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetsockname)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -4101,10 +3961,10 @@ func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int3
 // Getpeername adds a step calling getpeername (number 332 on linux/ppc):
 //
 //	long getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getpeername(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getpeername(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetpeername)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -4162,13 +4022,13 @@ func (c *Chain) Recv(fd int, ubuf []byte, size int, flags int) *Chain {
 // Recvfrom adds a step calling recvfrom (number 337 on linux/ppc):
 //
 //	long recvfrom(int fd, void __user *ubuf, size_t size, unsigned int flags, struct sockaddr __user *addr, int __user *addr_len)
-func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr unsafe.Pointer, addrLen *int32) *Chain {
+func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr *unix.RawSockaddrAny, addrLen *uint32) *Chain {
 	c.Chain.Begin(&sigRecvfrom)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, ubuf)
 	c.Chain.ArgLen(2, int64(size), 1)
 	c.Chain.ArgInt(3, int64(flags))
-	c.Chain.ArgPtr(4, addr, 0)
+	c.Chain.ArgPtr(4, unsafe.Pointer(addr), unsafe.Sizeof(*addr))
 	c.Chain.ArgPtr(5, unsafe.Pointer(addrLen), unsafe.Sizeof(*addrLen))
 	return c
 }
@@ -4245,13 +4105,15 @@ func (c *Chain) Recvmmsg(fd int, mmsg []unix.Mmsghdr, vlen int, flags int, timeo
 	return c
 }
 
-// Accept4 adds a step calling accept4 (number 344 on linux/ppc):
+// SysAccept4 adds a step calling accept4 (number 344 on linux/ppc):
 //
 //	long accept4(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen, int flags)
-func (c *Chain) Accept4(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32, flags int) *Chain {
-	c.Chain.Begin(&sigAccept4)
+//
+// On this arch Accept4 is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept4.
+func (c *Chain) SysAccept4(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigSysAccept4)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	c.Chain.ArgInt(3, int64(flags))
 	return c
@@ -4459,19 +4321,6 @@ func (c *Chain) Bpf(cmd int, uattr unsafe.Pointer, size int) *Chain {
 	return c
 }
 
-// Execveat adds a step calling execveat (number 362 on linux/ppc):
-//
-//	long execveat(int fd, const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp, int flags)
-func (c *Chain) Execveat(fd int, filename string, argv []string, envp []string, flags int) *Chain {
-	c.Chain.Begin(&sigExecveat)
-	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgStr(1, filename)
-	c.Chain.ArgStrs(2, argv)
-	c.Chain.ArgStrs(3, envp)
-	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
 // Userfaultfd adds a step calling userfaultfd (number 364 on linux/ppc):
 //
 //	long userfaultfd(int flags)
@@ -4506,12 +4355,12 @@ func (c *Chain) Mlock2(start int, length int, flags int) *Chain {
 // CopyFileRange adds a step calling copy_file_range (number 379 on linux/ppc):
 //
 //	long copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigCopyFileRange)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -4847,34 +4696,6 @@ func (c *Chain) UtimensatTime64(dfd int, filename string, utimes unsafe.Pointer,
 	return c
 }
 
-// Pselect6Time64 adds a step calling pselect6_time64 (number 413 on linux/ppc):
-//
-//	long pselect6_time64(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)
-func (c *Chain) Pselect6Time64(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp unsafe.Pointer, sig unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigPselect6Time64)
-	c.Chain.ArgInt(0, int64(n))
-	c.Chain.ArgPtr(1, inp, 0)
-	c.Chain.ArgPtr(2, outp, 0)
-	c.Chain.ArgPtr(3, exp, 0)
-	c.Chain.ArgPtr(4, tsp, 0)
-	c.Chain.ArgPtr(5, sig, 0)
-	return c
-}
-
-// PpollTime64 adds a step calling ppoll_time64 (number 414 on linux/ppc):
-//
-//	long ppoll_time64(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) PpollTime64(ufds []unix.PollFd, nfds int, tsp unsafe.Pointer, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigPpollTime64)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
-	c.Chain.ArgInt(1, int64(nfds))
-	c.Chain.Bound(1, uint64(len(ufds)))
-	c.Chain.ArgPtr(2, tsp, 0)
-	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(4, int64(sigsetsize))
-	return c
-}
-
 // IoPgeteventsTime64 adds a step calling io_pgetevents_time64 (number 416 on linux/ppc):
 //
 //	long io_pgetevents_time64(aio_context_t ctx_id, long min_nr, long nr, struct io_event __user *events, struct __kernel_timespec __user *timeout, const struct __aio_sigset __user *usig)
@@ -5104,16 +4925,6 @@ func (c *Chain) PidfdOpen(pid int, flags int) *Chain {
 	return c
 }
 
-// Clone3 adds a step calling clone3 (number 435 on linux/ppc):
-//
-//	long clone3(struct clone_args __user *uargs, size_t size)
-func (c *Chain) Clone3(uargs unsafe.Pointer, size int) *Chain {
-	c.Chain.Begin(&sigClone3)
-	c.Chain.ArgPtr(0, uargs, 0)
-	c.Chain.ArgInt(1, int64(size))
-	return c
-}
-
 // CloseRange adds a step calling close_range (number 436 on linux/ppc):
 //
 //	long close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)
@@ -5172,21 +4983,6 @@ func (c *Chain) ProcessMadvise(pidfd int, vec []unix.Iovec, vlen int, behavior i
 	c.Chain.Bound(2, uint64(len(vec)))
 	c.Chain.ArgInt(3, int64(behavior))
 	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
-// EpollPwait2 adds a step calling epoll_pwait2 (number 441 on linux/ppc):
-//
-//	long epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait2(epfd int, events []unix.EpollEvent, maxevents int, timeout unsafe.Pointer, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait2)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgPtr(3, timeout, 0)
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
 	return c
 }
 
@@ -5544,4 +5340,252 @@ func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, off int6
 	c.Chain.ArgInt(4, int64(fd))
 	c.argPages(5, 1, off)
 	return c
+}
+
+// Fstat is golang.org/x/sys/unix's Fstat(fd int, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/ppc it calls fstat64 (number 197):
+//
+//	fstat64(fd, stat)
+func (c *Chain) Fstat(fd int, stat *unix.Stat_t) *Chain {
+	return c.Fstat64(fd, stat)
+}
+
+// Stat is golang.org/x/sys/unix's Stat(path string, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/ppc it calls stat64 (number 195):
+//
+//	stat64(path, stat)
+func (c *Chain) Stat(path string, stat *unix.Stat_t) *Chain {
+	return c.Stat64(path, stat)
+}
+
+// Lstat is golang.org/x/sys/unix's Lstat(path string, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/ppc it calls lstat64 (number 196):
+//
+//	lstat64(path, stat)
+func (c *Chain) Lstat(path string, stat *unix.Stat_t) *Chain {
+	return c.Lstat64(path, stat)
+}
+
+// Fstatat is golang.org/x/sys/unix's Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) as a step, the same method on every
+// arch; on linux/ppc it calls fstatat64 (number 291):
+//
+//	fstatat64(dirfd, path, stat, flags)
+func (c *Chain) Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) *Chain {
+	return c.Fstatat64(dirfd, path, stat, flags)
+}
+
+// Statfs is golang.org/x/sys/unix's Statfs(path string, buf *unix.Statfs_t) as a step, the same method on every
+// arch; on linux/ppc it calls statfs64 (number 252):
+//
+//	statfs64(path, int(unsafe.Sizeof(*buf)), buf)
+func (c *Chain) Statfs(path string, buf *unix.Statfs_t) *Chain {
+	return c.Statfs64(path, int(unsafe.Sizeof(*buf)), buf)
+}
+
+// Fstatfs is golang.org/x/sys/unix's Fstatfs(fd int, buf *unix.Statfs_t) as a step, the same method on every
+// arch; on linux/ppc it calls fstatfs64 (number 253):
+//
+//	fstatfs64(fd, int(unsafe.Sizeof(*buf)), buf)
+func (c *Chain) Fstatfs(fd int, buf *unix.Statfs_t) *Chain {
+	return c.Fstatfs64(fd, int(unsafe.Sizeof(*buf)), buf)
+}
+
+// Pread is golang.org/x/sys/unix's Pread(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/ppc it calls pread64 (number 179):
+//
+//	pread64(fd, p, len(p), offset)
+func (c *Chain) Pread(fd int, p []byte, offset int64) *Chain {
+	return c.Pread64(fd, p, len(p), offset)
+}
+
+// Pwrite is golang.org/x/sys/unix's Pwrite(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/ppc it calls pwrite64 (number 180):
+//
+//	pwrite64(fd, p, len(p), offset)
+func (c *Chain) Pwrite(fd int, p []byte, offset int64) *Chain {
+	return c.Pwrite64(fd, p, len(p), offset)
+}
+
+// Open is golang.org/x/sys/unix's Open(path string, mode int, perm uint32) as a step, the same method on every
+// arch; on linux/ppc it calls openat (number 286):
+//
+//	openat(unix.AT_FDCWD, path, mode, int(perm))
+func (c *Chain) Open(path string, mode int, perm uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, mode, int(perm))
+}
+
+// Creat is golang.org/x/sys/unix's Creat(path string, mode uint32) as a step, the same method on every
+// arch; on linux/ppc it calls openat (number 286):
+//
+//	openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+func (c *Chain) Creat(path string, mode uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+}
+
+// Mkdir is golang.org/x/sys/unix's Mkdir(path string, mode uint32) as a step, the same method on every
+// arch; on linux/ppc it calls mkdirat (number 287):
+//
+//	mkdirat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Mkdir(path string, mode uint32) *Chain {
+	return c.Mkdirat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Mknod is golang.org/x/sys/unix's Mknod(path string, mode uint32, dev int) as a step, the same method on every
+// arch; on linux/ppc it calls mknodat (number 288):
+//
+//	mknodat(unix.AT_FDCWD, path, int(mode), dev)
+func (c *Chain) Mknod(path string, mode uint32, dev int) *Chain {
+	return c.Mknodat(unix.AT_FDCWD, path, int(mode), dev)
+}
+
+// Rmdir is golang.org/x/sys/unix's Rmdir(path string) as a step, the same method on every
+// arch; on linux/ppc it calls unlinkat (number 292):
+//
+//	unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+func (c *Chain) Rmdir(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+}
+
+// Unlink is golang.org/x/sys/unix's Unlink(path string) as a step, the same method on every
+// arch; on linux/ppc it calls unlinkat (number 292):
+//
+//	unlinkat(unix.AT_FDCWD, path, 0)
+func (c *Chain) Unlink(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, 0)
+}
+
+// Rename is golang.org/x/sys/unix's Rename(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/ppc it calls renameat (number 293):
+//
+//	renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Rename(oldpath string, newpath string) *Chain {
+	return c.Renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Link is golang.org/x/sys/unix's Link(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/ppc it calls linkat (number 294):
+//
+//	linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+func (c *Chain) Link(oldpath string, newpath string) *Chain {
+	return c.Linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+}
+
+// Symlink is golang.org/x/sys/unix's Symlink(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/ppc it calls symlinkat (number 295):
+//
+//	symlinkat(oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Symlink(oldpath string, newpath string) *Chain {
+	return c.Symlinkat(oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Readlink is golang.org/x/sys/unix's Readlink(path string, buf []byte) as a step, the same method on every
+// arch; on linux/ppc it calls readlinkat (number 296):
+//
+//	readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+func (c *Chain) Readlink(path string, buf []byte) *Chain {
+	return c.Readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+}
+
+// Chmod is golang.org/x/sys/unix's Chmod(path string, mode uint32) as a step, the same method on every
+// arch; on linux/ppc it calls fchmodat (number 297):
+//
+//	fchmodat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Chmod(path string, mode uint32) *Chain {
+	return c.Fchmodat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Access is golang.org/x/sys/unix's Access(path string, mode uint32) as a step, the same method on every
+// arch; on linux/ppc it calls faccessat (number 298):
+//
+//	faccessat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Access(path string, mode uint32) *Chain {
+	return c.Faccessat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Chown is golang.org/x/sys/unix's Chown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/ppc it calls fchownat (number 289):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+func (c *Chain) Chown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+}
+
+// Lchown is golang.org/x/sys/unix's Lchown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/ppc it calls fchownat (number 289):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+func (c *Chain) Lchown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// Truncate is golang.org/x/sys/unix's Truncate(path string, length int64) as a step, the same method on every
+// arch; on linux/ppc it calls truncate64 (number 193):
+//
+//	truncate64(path, length)
+func (c *Chain) Truncate(path string, length int64) *Chain {
+	return c.Truncate64(path, length)
+}
+
+// Ftruncate is golang.org/x/sys/unix's Ftruncate(fd int, length int64) as a step, the same method on every
+// arch; on linux/ppc it calls ftruncate64 (number 194):
+//
+//	ftruncate64(fd, length)
+func (c *Chain) Ftruncate(fd int, length int64) *Chain {
+	return c.Ftruncate64(fd, length)
+}
+
+// Getdents is golang.org/x/sys/unix's Getdents(fd int, buf []byte) as a step, the same method on every
+// arch; on linux/ppc it calls getdents64 (number 202):
+//
+//	getdents64(fd, buf, len(buf))
+func (c *Chain) Getdents(fd int, buf []byte) *Chain {
+	return c.Getdents64(fd, buf, len(buf))
+}
+
+// Sendfile is golang.org/x/sys/unix's Sendfile(outfd int, infd int, offset *int64, count int) as a step, the same method on every
+// arch; on linux/ppc it calls sendfile64 (number 226):
+//
+//	sendfile64(outfd, infd, offset, count)
+func (c *Chain) Sendfile(outfd int, infd int, offset *int64, count int) *Chain {
+	return c.Sendfile64(outfd, infd, offset, count)
+}
+
+// Accept is golang.org/x/sys/unix's Accept(fd int) as a step, the same method on every
+// arch; on linux/ppc it calls accept4 (number 344):
+//
+//	accept4(fd, nil, nil, 0)
+func (c *Chain) Accept(fd int) *Chain {
+	return c.SysAccept4(fd, nil, nil, 0)
+}
+
+// Accept4 is golang.org/x/sys/unix's Accept4(fd int, flags int) as a step, the same method on every
+// arch; on linux/ppc it calls accept4 (number 344):
+//
+//	accept4(fd, nil, nil, flags)
+func (c *Chain) Accept4(fd int, flags int) *Chain {
+	return c.SysAccept4(fd, nil, nil, flags)
+}
+
+// Eventfd is golang.org/x/sys/unix's Eventfd(initval uint, flags int) as a step, the same method on every
+// arch; on linux/ppc it calls eventfd2 (number 314):
+//
+//	eventfd2(int(initval), flags)
+func (c *Chain) Eventfd(initval uint, flags int) *Chain {
+	return c.Eventfd2(int(initval), flags)
+}
+
+// Getrlimit is golang.org/x/sys/unix's Getrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/ppc it calls prlimit64 (number 325):
+//
+//	prlimit64(0, resource, nil, rlim)
+func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, nil, rlim)
+}
+
+// Setrlimit is golang.org/x/sys/unix's Setrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/ppc it calls prlimit64 (number 325):
+//
+//	prlimit64(0, resource, rlim, nil)
+func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, rlim, nil)
 }

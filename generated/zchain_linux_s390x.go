@@ -21,17 +21,13 @@ const (
 // differs from golang.org/x/sys/unix: the tables or x/sys are wrong.
 func _() {
 	var x [1]struct{}
-	_ = x[unix.SYS_EXIT-1]
-	_ = x[unix.SYS_FORK-2]
 	_ = x[unix.SYS_READ-3]
 	_ = x[unix.SYS_WRITE-4]
 	_ = x[unix.SYS_OPEN-5]
 	_ = x[unix.SYS_CLOSE-6]
-	_ = x[unix.SYS_RESTART_SYSCALL-7]
 	_ = x[unix.SYS_CREAT-8]
 	_ = x[unix.SYS_LINK-9]
 	_ = x[unix.SYS_UNLINK-10]
-	_ = x[unix.SYS_EXECVE-11]
 	_ = x[unix.SYS_CHDIR-12]
 	_ = x[unix.SYS_MKNOD-14]
 	_ = x[unix.SYS_CHMOD-15]
@@ -41,7 +37,6 @@ func _() {
 	_ = x[unix.SYS_UMOUNT-22]
 	_ = x[unix.SYS_PTRACE-26]
 	_ = x[unix.SYS_ALARM-27]
-	_ = x[unix.SYS_PAUSE-29]
 	_ = x[unix.SYS_UTIME-30]
 	_ = x[unix.SYS_ACCESS-33]
 	_ = x[unix.SYS_NICE-34]
@@ -68,7 +63,6 @@ func _() {
 	_ = x[unix.SYS_GETPGRP-65]
 	_ = x[unix.SYS_SETSID-66]
 	_ = x[unix.SYS_SIGACTION-67]
-	_ = x[unix.SYS_SIGSUSPEND-72]
 	_ = x[unix.SYS_SIGPENDING-73]
 	_ = x[unix.SYS_SETHOSTNAME-74]
 	_ = x[unix.SYS_SETRLIMIT-75]
@@ -102,8 +96,6 @@ func _() {
 	_ = x[unix.SYS_SYSINFO-116]
 	_ = x[unix.SYS_IPC-117]
 	_ = x[unix.SYS_FSYNC-118]
-	_ = x[unix.SYS_SIGRETURN-119]
-	_ = x[unix.SYS_CLONE-120]
 	_ = x[unix.SYS_SETDOMAINNAME-121]
 	_ = x[unix.SYS_UNAME-122]
 	_ = x[unix.SYS_ADJTIMEX-124]
@@ -140,13 +132,11 @@ func _() {
 	_ = x[unix.SYS_MREMAP-163]
 	_ = x[unix.SYS_POLL-168]
 	_ = x[unix.SYS_PRCTL-172]
-	_ = x[unix.SYS_RT_SIGRETURN-173]
 	_ = x[unix.SYS_RT_SIGACTION-174]
 	_ = x[unix.SYS_RT_SIGPROCMASK-175]
 	_ = x[unix.SYS_RT_SIGPENDING-176]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-177]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-178]
-	_ = x[unix.SYS_RT_SIGSUSPEND-179]
 	_ = x[unix.SYS_PREAD64-180]
 	_ = x[unix.SYS_PWRITE64-181]
 	_ = x[unix.SYS_GETCWD-183]
@@ -154,7 +144,6 @@ func _() {
 	_ = x[unix.SYS_CAPSET-185]
 	_ = x[unix.SYS_SIGALTSTACK-186]
 	_ = x[unix.SYS_SENDFILE-187]
-	_ = x[unix.SYS_VFORK-190]
 	_ = x[unix.SYS_GETRLIMIT-191]
 	_ = x[unix.SYS_LCHOWN-198]
 	_ = x[unix.SYS_GETUID-199]
@@ -203,7 +192,6 @@ func _() {
 	_ = x[unix.SYS_IO_GETEVENTS-245]
 	_ = x[unix.SYS_IO_SUBMIT-246]
 	_ = x[unix.SYS_IO_CANCEL-247]
-	_ = x[unix.SYS_EXIT_GROUP-248]
 	_ = x[unix.SYS_EPOLL_CREATE-249]
 	_ = x[unix.SYS_EPOLL_CTL-250]
 	_ = x[unix.SYS_EPOLL_WAIT-251]
@@ -254,8 +242,6 @@ func _() {
 	_ = x[unix.SYS_READLINKAT-298]
 	_ = x[unix.SYS_FCHMODAT-299]
 	_ = x[unix.SYS_FACCESSAT-300]
-	_ = x[unix.SYS_PSELECT6-301]
-	_ = x[unix.SYS_PPOLL-302]
 	_ = x[unix.SYS_UNSHARE-303]
 	_ = x[unix.SYS_SET_ROBUST_LIST-304]
 	_ = x[unix.SYS_GET_ROBUST_LIST-305]
@@ -265,7 +251,6 @@ func _() {
 	_ = x[unix.SYS_VMSPLICE-309]
 	_ = x[unix.SYS_MOVE_PAGES-310]
 	_ = x[unix.SYS_GETCPU-311]
-	_ = x[unix.SYS_EPOLL_PWAIT-312]
 	_ = x[unix.SYS_UTIMES-313]
 	_ = x[unix.SYS_FALLOCATE-314]
 	_ = x[unix.SYS_UTIMENSAT-315]
@@ -306,7 +291,6 @@ func _() {
 	_ = x[unix.SYS_BPF-351]
 	_ = x[unix.SYS_S390_PCI_MMIO_WRITE-352]
 	_ = x[unix.SYS_S390_PCI_MMIO_READ-353]
-	_ = x[unix.SYS_EXECVEAT-354]
 	_ = x[unix.SYS_USERFAULTFD-355]
 	_ = x[unix.SYS_MEMBARRIER-356]
 	_ = x[unix.SYS_RECVMMSG-357]
@@ -361,13 +345,11 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
-	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
 	_ = x[unix.SYS_FACCESSAT2-439]
 	_ = x[unix.SYS_PROCESS_MADVISE-440]
-	_ = x[unix.SYS_EPOLL_PWAIT2-441]
 	_ = x[unix.SYS_MOUNT_SETATTR-442]
 	_ = x[unix.SYS_QUOTACTL_FD-443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-444]
@@ -402,35 +384,30 @@ func _() {
 
 // The step signatures: number, name and one printing kind per register slot.
 var (
-	sigExit                  = runtime.Sig{Nr: 1, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
-	sigFork                  = runtime.Sig{Nr: 2, Name: "fork"}
 	sigRead                  = runtime.Sig{Nr: 3, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigWrite                 = runtime.Sig{Nr: 4, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
-	sigOpen                  = runtime.Sig{Nr: 5, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysOpen               = runtime.Sig{Nr: 5, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigClose                 = runtime.Sig{Nr: 6, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigRestartSyscall        = runtime.Sig{Nr: 7, Name: "restart_syscall"}
-	sigCreat                 = runtime.Sig{Nr: 8, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigLink                  = runtime.Sig{Nr: 9, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigUnlink                = runtime.Sig{Nr: 10, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
-	sigExecve                = runtime.Sig{Nr: 11, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
+	sigSysCreat              = runtime.Sig{Nr: 8, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysLink               = runtime.Sig{Nr: 9, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysUnlink             = runtime.Sig{Nr: 10, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
 	sigChdir                 = runtime.Sig{Nr: 12, Name: "chdir", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
-	sigMknod                 = runtime.Sig{Nr: 14, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
-	sigChmod                 = runtime.Sig{Nr: 15, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysMknod              = runtime.Sig{Nr: 14, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
+	sigSysChmod              = runtime.Sig{Nr: 15, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigLseek                 = runtime.Sig{Nr: 19, Name: "lseek", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "whence", Kind: runtime.KindUint}}}
 	sigGetpid                = runtime.Sig{Nr: 20, Name: "getpid"}
 	sigMount                 = runtime.Sig{Nr: 21, Name: "mount", Params: []runtime.Param{{Name: "dev_name", Kind: runtime.KindString}, {Name: "dir_name", Kind: runtime.KindString}, {Name: "type", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigUmount                = runtime.Sig{Nr: 22, Name: "umount", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}}}
 	sigPtrace                = runtime.Sig{Nr: 26, Name: "ptrace", Params: []runtime.Param{{Name: "request", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindUint}}}
 	sigAlarm                 = runtime.Sig{Nr: 27, Name: "alarm", Params: []runtime.Param{{Name: "seconds", Kind: runtime.KindUint}}}
-	sigPause                 = runtime.Sig{Nr: 29, Name: "pause"}
 	sigUtime                 = runtime.Sig{Nr: 30, Name: "utime", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "times", Kind: runtime.KindPtr}}}
-	sigAccess                = runtime.Sig{Nr: 33, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
+	sigSysAccess             = runtime.Sig{Nr: 33, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
 	sigNice                  = runtime.Sig{Nr: 34, Name: "nice", Params: []runtime.Param{{Name: "increment", Kind: runtime.KindInt}}}
 	sigSync                  = runtime.Sig{Nr: 36, Name: "sync"}
 	sigKill                  = runtime.Sig{Nr: 37, Name: "kill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
-	sigRename                = runtime.Sig{Nr: 38, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigMkdir                 = runtime.Sig{Nr: 39, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigRmdir                 = runtime.Sig{Nr: 40, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigSysRename             = runtime.Sig{Nr: 38, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysMkdir              = runtime.Sig{Nr: 39, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysRmdir              = runtime.Sig{Nr: 40, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
 	sigDup                   = runtime.Sig{Nr: 41, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigPipe                  = runtime.Sig{Nr: 42, Name: "pipe", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindPtr}}}
 	sigTimes                 = runtime.Sig{Nr: 43, Name: "times", Params: []runtime.Param{{Name: "tbuf", Kind: runtime.KindPtr}}}
@@ -449,15 +426,14 @@ var (
 	sigGetpgrp               = runtime.Sig{Nr: 65, Name: "getpgrp"}
 	sigSetsid                = runtime.Sig{Nr: 66, Name: "setsid"}
 	sigSigaction             = runtime.Sig{Nr: 67, Name: "sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}}}
-	sigSigsuspend            = runtime.Sig{Nr: 72, Name: "sigsuspend", Params: []runtime.Param{{Name: "unused1", Kind: runtime.KindPad}, {Name: "unused2", Kind: runtime.KindPad}, {Name: "mask", Kind: runtime.KindInt}}}
 	sigSigpending            = runtime.Sig{Nr: 73, Name: "sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}}}
 	sigSethostname           = runtime.Sig{Nr: 74, Name: "sethostname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
-	sigSetrlimit             = runtime.Sig{Nr: 75, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysSetrlimit          = runtime.Sig{Nr: 75, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigGetrusage             = runtime.Sig{Nr: 77, Name: "getrusage", Params: []runtime.Param{{Name: "who", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigGettimeofday          = runtime.Sig{Nr: 78, Name: "gettimeofday", Params: []runtime.Param{{Name: "tv", Kind: runtime.KindPtr}, {Name: "tz", Kind: runtime.KindPtr}}}
 	sigSettimeofday          = runtime.Sig{Nr: 79, Name: "settimeofday", Params: []runtime.Param{{Name: "tv", Kind: runtime.KindPtr}, {Name: "tz", Kind: runtime.KindPtr}}}
-	sigSymlink               = runtime.Sig{Nr: 83, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigReadlink              = runtime.Sig{Nr: 85, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
+	sigSysSymlink            = runtime.Sig{Nr: 83, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysReadlink           = runtime.Sig{Nr: 85, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigUselib                = runtime.Sig{Nr: 86, Name: "uselib", Params: []runtime.Param{{Name: "library", Kind: runtime.KindString}}}
 	sigSwapon                = runtime.Sig{Nr: 87, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
 	sigReboot                = runtime.Sig{Nr: 88, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
@@ -483,8 +459,6 @@ var (
 	sigSysinfo               = runtime.Sig{Nr: 116, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigIpc                   = runtime.Sig{Nr: 117, Name: "ipc", Params: []runtime.Param{{Name: "call", Kind: runtime.KindUint}, {Name: "first", Kind: runtime.KindInt}, {Name: "second", Kind: runtime.KindUint}, {Name: "third", Kind: runtime.KindUint}, {Name: "ptr", Kind: runtime.KindPtr}}}
 	sigFsync                 = runtime.Sig{Nr: 118, Name: "fsync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigSigreturn             = runtime.Sig{Nr: 119, Name: "sigreturn"}
-	sigClone                 = runtime.Sig{Nr: 120, Name: "clone", Params: []runtime.Param{{Name: "newsp", Kind: runtime.KindHex}, {Name: "clone_flags", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "child_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}}}
 	sigSetdomainname         = runtime.Sig{Nr: 121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                 = runtime.Sig{Nr: 122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigAdjtimex              = runtime.Sig{Nr: 124, Name: "adjtimex", Params: []runtime.Param{{Name: "txc_p", Kind: runtime.KindPtr}}}
@@ -497,7 +471,7 @@ var (
 	sigFchdir                = runtime.Sig{Nr: 133, Name: "fchdir", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigSysfs                 = runtime.Sig{Nr: 135, Name: "sysfs", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg1", Kind: runtime.KindUint}, {Name: "arg2", Kind: runtime.KindUint}}}
 	sigPersonality           = runtime.Sig{Nr: 136, Name: "personality", Params: []runtime.Param{{Name: "personality", Kind: runtime.KindUint}}}
-	sigGetdents              = runtime.Sig{Nr: 141, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
+	sigSysGetdents           = runtime.Sig{Nr: 141, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSelect                = runtime.Sig{Nr: 142, Name: "select", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tvp", Kind: runtime.KindPtr}}}
 	sigFlock                 = runtime.Sig{Nr: 143, Name: "flock", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}}}
 	sigMsync                 = runtime.Sig{Nr: 144, Name: "msync", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -521,13 +495,11 @@ var (
 	sigMremap                = runtime.Sig{Nr: 163, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigPoll                  = runtime.Sig{Nr: 168, Name: "poll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "timeout_msecs", Kind: runtime.KindInt}}}
 	sigPrctl                 = runtime.Sig{Nr: 172, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
-	sigRtSigreturn           = runtime.Sig{Nr: 173, Name: "rt_sigreturn"}
 	sigRtSigaction           = runtime.Sig{Nr: 174, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask         = runtime.Sig{Nr: 175, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending          = runtime.Sig{Nr: 176, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait        = runtime.Sig{Nr: 177, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo        = runtime.Sig{Nr: 178, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
-	sigRtSigsuspend          = runtime.Sig{Nr: 179, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigPread64               = runtime.Sig{Nr: 180, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigPwrite64              = runtime.Sig{Nr: 181, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigGetcwd                = runtime.Sig{Nr: 183, Name: "getcwd", Params: []runtime.Param{{Name: "buf", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
@@ -535,9 +507,8 @@ var (
 	sigCapset                = runtime.Sig{Nr: 185, Name: "capset", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigSigaltstack           = runtime.Sig{Nr: 186, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
 	sigSendfile              = runtime.Sig{Nr: 187, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
-	sigVfork                 = runtime.Sig{Nr: 190, Name: "vfork"}
-	sigGetrlimit             = runtime.Sig{Nr: 191, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
-	sigLchown                = runtime.Sig{Nr: 198, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysGetrlimit          = runtime.Sig{Nr: 191, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysLchown             = runtime.Sig{Nr: 198, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigGetuid                = runtime.Sig{Nr: 199, Name: "getuid"}
 	sigGetgid                = runtime.Sig{Nr: 200, Name: "getgid"}
 	sigGeteuid               = runtime.Sig{Nr: 201, Name: "geteuid"}
@@ -551,7 +522,7 @@ var (
 	sigGetresuid             = runtime.Sig{Nr: 209, Name: "getresuid", Params: []runtime.Param{{Name: "ruidp", Kind: runtime.KindPtr}, {Name: "euidp", Kind: runtime.KindPtr}, {Name: "suidp", Kind: runtime.KindPtr}}}
 	sigSetresgid             = runtime.Sig{Nr: 210, Name: "setresgid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}, {Name: "sgid", Kind: runtime.KindInt}}}
 	sigGetresgid             = runtime.Sig{Nr: 211, Name: "getresgid", Params: []runtime.Param{{Name: "rgidp", Kind: runtime.KindPtr}, {Name: "egidp", Kind: runtime.KindPtr}, {Name: "sgidp", Kind: runtime.KindPtr}}}
-	sigChown                 = runtime.Sig{Nr: 212, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysChown              = runtime.Sig{Nr: 212, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigSetuid                = runtime.Sig{Nr: 213, Name: "setuid", Params: []runtime.Param{{Name: "uid", Kind: runtime.KindUint}}}
 	sigSetgid                = runtime.Sig{Nr: 214, Name: "setgid", Params: []runtime.Param{{Name: "gid", Kind: runtime.KindInt}}}
 	sigSetfsuid              = runtime.Sig{Nr: 215, Name: "setfsuid", Params: []runtime.Param{{Name: "uid", Kind: runtime.KindUint}}}
@@ -584,7 +555,6 @@ var (
 	sigIoGetevents           = runtime.Sig{Nr: 245, Name: "io_getevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigIoSubmit              = runtime.Sig{Nr: 246, Name: "io_submit", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "iocbpp", Kind: runtime.KindPtr}}}
 	sigIoCancel              = runtime.Sig{Nr: 247, Name: "io_cancel", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "iocb", Kind: runtime.KindPtr}, {Name: "result", Kind: runtime.KindPtr}}}
-	sigExitGroup             = runtime.Sig{Nr: 248, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigEpollCreate           = runtime.Sig{Nr: 249, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl              = runtime.Sig{Nr: 250, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait             = runtime.Sig{Nr: 251, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
@@ -635,8 +605,6 @@ var (
 	sigReadlinkat            = runtime.Sig{Nr: 298, Name: "readlinkat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigFchmodat              = runtime.Sig{Nr: 299, Name: "fchmodat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFaccessat             = runtime.Sig{Nr: 300, Name: "faccessat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
-	sigPselect6              = runtime.Sig{Nr: 301, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
-	sigPpoll                 = runtime.Sig{Nr: 302, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare               = runtime.Sig{Nr: 303, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSetRobustList         = runtime.Sig{Nr: 304, Name: "set_robust_list", Params: []runtime.Param{{Name: "head", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}}}
 	sigGetRobustList         = runtime.Sig{Nr: 305, Name: "get_robust_list", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "head_ptr", Kind: runtime.KindPtr}, {Name: "len_ptr", Kind: runtime.KindPtr}}}
@@ -646,12 +614,11 @@ var (
 	sigVmsplice              = runtime.Sig{Nr: 309, Name: "vmsplice", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uiov", Kind: runtime.KindPtr}, {Name: "nr_segs", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMovePages             = runtime.Sig{Nr: 310, Name: "move_pages", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "nr_pages", Kind: runtime.KindUint}, {Name: "pages", Kind: runtime.KindPtr}, {Name: "nodes", Kind: runtime.KindPtr}, {Name: "status", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigGetcpu                = runtime.Sig{Nr: 311, Name: "getcpu", Params: []runtime.Param{{Name: "cpup", Kind: runtime.KindPtr}, {Name: "nodep", Kind: runtime.KindPtr}, {Name: "unused", Kind: runtime.KindPtr}}}
-	sigEpollPwait            = runtime.Sig{Nr: 312, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUtimes                = runtime.Sig{Nr: 313, Name: "utimes", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}}}
 	sigFallocate             = runtime.Sig{Nr: 314, Name: "fallocate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindInt}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindInt}}}
 	sigUtimensat             = runtime.Sig{Nr: 315, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigSignalfd              = runtime.Sig{Nr: 316, Name: "signalfd", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}}}
-	sigEventfd               = runtime.Sig{Nr: 318, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
+	sigSysEventfd            = runtime.Sig{Nr: 318, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
 	sigTimerfdCreate         = runtime.Sig{Nr: 319, Name: "timerfd_create", Params: []runtime.Param{{Name: "clockid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigTimerfdSettime        = runtime.Sig{Nr: 320, Name: "timerfd_settime", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindInt}, {Name: "utmr", Kind: runtime.KindPtr}, {Name: "otmr", Kind: runtime.KindPtr}}}
 	sigTimerfdGettime        = runtime.Sig{Nr: 321, Name: "timerfd_gettime", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "otmr", Kind: runtime.KindPtr}}}
@@ -687,7 +654,6 @@ var (
 	sigBpf                   = runtime.Sig{Nr: 351, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigS390PciMmioWrite      = runtime.Sig{Nr: 352, Name: "s390_pci_mmio_write", Params: []runtime.Param{{Name: "mmio_addr", Kind: runtime.KindHex}, {Name: "user_buffer", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
 	sigS390PciMmioRead       = runtime.Sig{Nr: 353, Name: "s390_pci_mmio_read", Params: []runtime.Param{{Name: "mmio_addr", Kind: runtime.KindHex}, {Name: "user_buffer", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
-	sigExecveat              = runtime.Sig{Nr: 354, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd           = runtime.Sig{Nr: 355, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier            = runtime.Sig{Nr: 356, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigRecvmmsg              = runtime.Sig{Nr: 357, Name: "recvmmsg", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mmsg", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}}}
@@ -697,7 +663,7 @@ var (
 	sigBind                  = runtime.Sig{Nr: 361, Name: "bind", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "umyaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
 	sigConnect               = runtime.Sig{Nr: 362, Name: "connect", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uservaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
 	sigListen                = runtime.Sig{Nr: 363, Name: "listen", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "backlog", Kind: runtime.KindInt}}}
-	sigAccept4               = runtime.Sig{Nr: 364, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
+	sigSysAccept4            = runtime.Sig{Nr: 364, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigGetsockopt            = runtime.Sig{Nr: 365, Name: "getsockopt", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "level", Kind: runtime.KindInt}, {Name: "optname", Kind: runtime.KindInt}, {Name: "optval", Kind: runtime.KindPtr}, {Name: "optlen", Kind: runtime.KindPtr}}}
 	sigSetsockopt            = runtime.Sig{Nr: 366, Name: "setsockopt", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "level", Kind: runtime.KindInt}, {Name: "optname", Kind: runtime.KindInt}, {Name: "optval", Kind: runtime.KindBuf}, {Name: "optlen", Kind: runtime.KindLen}}}
 	sigGetsockname           = runtime.Sig{Nr: 367, Name: "getsockname", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "usockaddr", Kind: runtime.KindPtr}, {Name: "usockaddr_len", Kind: runtime.KindPtr}}}
@@ -742,13 +708,11 @@ var (
 	sigFsmount               = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen             = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigClone3                = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange            = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2               = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd            = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2            = runtime.Sig{Nr: 439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise        = runtime.Sig{Nr: 440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigEpollPwait2           = runtime.Sig{Nr: 441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr          = runtime.Sig{Nr: 442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd            = runtime.Sig{Nr: 443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset = runtime.Sig{Nr: 444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -784,24 +748,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigExit, &sigFork, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigRestartSyscall, &sigCreat, &sigLink, &sigUnlink, &sigExecve, &sigChdir, &sigMknod, &sigChmod, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigPtrace, &sigAlarm, &sigPause, &sigUtime, &sigAccess, &sigNice, &sigSync, &sigKill, &sigRename, &sigMkdir, &sigRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSignal, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigSymlink, &sigReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldMmap, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigGetdents, &sigSelect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigPoll, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigVfork, &sigGetrlimit, &sigLchown, &sigGetuid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigFchown, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigChown, &sigSetuid, &sigSetgid, &sigSetfsuid, &sigSetfsgid, &sigPivotRoot, &sigMincore, &sigMadvise, &sigGetdents64, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigGettid, &sigTkill, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigTgkill, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigSetTidAddress, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigStatfs64, &sigFstatfs64, &sigRemapFilePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigWaitid, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimes, &sigFallocate, &sigUtimensat, &sigSignalfd, &sigEventfd, &sigTimerfdCreate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigInotifyInit1, &sigPipe2, &sigDup3, &sigEpollCreate1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigS390RuntimeInstr, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigS390PciMmioWrite, &sigS390PciMmioRead, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigRecvmmsg, &sigSendmmsg, &sigSocket, &sigSocketpair, &sigBind, &sigConnect, &sigListen, &sigAccept4, &sigGetsockopt, &sigSetsockopt, &sigGetsockname, &sigGetpeername, &sigSendto, &sigSendmsg, &sigRecvfrom, &sigRecvmsg, &sigShutdown, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigS390GuardedStorage, &sigStatx, &sigS390Sthyi, &sigKexecFileLoad, &sigIoPgetevents, &sigRseq, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
-}
-
-// Exit adds a step calling exit (number 1 on linux/s390x):
-//
-//	long exit(int error_code)
-func (c *Chain) Exit(errorCode int) *Chain {
-	c.Chain.Begin(&sigExit)
-	c.Chain.ArgInt(0, int64(errorCode))
-	return c
-}
-
-// Fork adds a step calling fork (number 2 on linux/s390x):
-//
-//	long fork(void)
-func (c *Chain) Fork() *Chain {
-	c.Chain.Begin(&sigFork)
-	return c
+	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigChdir, &sigSysMknod, &sigSysChmod, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigPtrace, &sigAlarm, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSignal, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigSysSymlink, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldMmap, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSysGetdents, &sigSelect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigPoll, &sigPrctl, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigPread64, &sigPwrite64, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigSysGetrlimit, &sigSysLchown, &sigGetuid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigFchown, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigSysChown, &sigSetuid, &sigSetgid, &sigSetfsuid, &sigSetfsgid, &sigPivotRoot, &sigMincore, &sigMadvise, &sigGetdents64, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigGettid, &sigTkill, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigTgkill, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigSetTidAddress, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigStatfs64, &sigFstatfs64, &sigRemapFilePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigWaitid, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigUtimes, &sigFallocate, &sigUtimensat, &sigSignalfd, &sigSysEventfd, &sigTimerfdCreate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigInotifyInit1, &sigPipe2, &sigDup3, &sigEpollCreate1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigS390RuntimeInstr, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigS390PciMmioWrite, &sigS390PciMmioRead, &sigUserfaultfd, &sigMembarrier, &sigRecvmmsg, &sigSendmmsg, &sigSocket, &sigSocketpair, &sigBind, &sigConnect, &sigListen, &sigSysAccept4, &sigGetsockopt, &sigSetsockopt, &sigGetsockname, &sigGetpeername, &sigSendto, &sigSendmsg, &sigRecvfrom, &sigRecvmsg, &sigShutdown, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigS390GuardedStorage, &sigStatx, &sigS390Sthyi, &sigKexecFileLoad, &sigIoPgetevents, &sigRseq, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 3 on linux/s390x):
@@ -826,11 +773,13 @@ func (c *Chain) Write(fd int, buf []byte, count int) *Chain {
 	return c
 }
 
-// Open adds a step calling open (number 5 on linux/s390x):
+// SysOpen adds a step calling open (number 5 on linux/s390x):
 //
 //	long open(const char __user *filename, int flags, umode_t mode)
-func (c *Chain) Open(filename string, flags int, mode int) *Chain {
-	c.Chain.Begin(&sigOpen)
+//
+// On this arch Open is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own open.
+func (c *Chain) SysOpen(filename string, flags int, mode int) *Chain {
+	c.Chain.Begin(&sigSysOpen)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(flags))
 	c.Chain.ArgInt(2, int64(mode))
@@ -846,51 +795,38 @@ func (c *Chain) Close(fd int) *Chain {
 	return c
 }
 
-// RestartSyscall adds a step calling restart_syscall (number 7 on linux/s390x):
-//
-//	long restart_syscall(void)
-func (c *Chain) RestartSyscall() *Chain {
-	c.Chain.Begin(&sigRestartSyscall)
-	return c
-}
-
-// Creat adds a step calling creat (number 8 on linux/s390x):
+// SysCreat adds a step calling creat (number 8 on linux/s390x):
 //
 //	long creat(const char __user *pathname, umode_t mode)
-func (c *Chain) Creat(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigCreat)
+//
+// On this arch Creat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own creat.
+func (c *Chain) SysCreat(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysCreat)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Link adds a step calling link (number 9 on linux/s390x):
+// SysLink adds a step calling link (number 9 on linux/s390x):
 //
 //	long link(const char __user *oldname, const char __user *newname)
-func (c *Chain) Link(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigLink)
+//
+// On this arch Link is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own link.
+func (c *Chain) SysLink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysLink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Unlink adds a step calling unlink (number 10 on linux/s390x):
+// SysUnlink adds a step calling unlink (number 10 on linux/s390x):
 //
 //	long unlink(const char __user *pathname)
-func (c *Chain) Unlink(pathname string) *Chain {
-	c.Chain.Begin(&sigUnlink)
-	c.Chain.ArgStr(0, pathname)
-	return c
-}
-
-// Execve adds a step calling execve (number 11 on linux/s390x):
 //
-//	long execve(const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp)
-func (c *Chain) Execve(filename string, argv []string, envp []string) *Chain {
-	c.Chain.Begin(&sigExecve)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgStrs(1, argv)
-	c.Chain.ArgStrs(2, envp)
+// On this arch Unlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own unlink.
+func (c *Chain) SysUnlink(pathname string) *Chain {
+	c.Chain.Begin(&sigSysUnlink)
+	c.Chain.ArgStr(0, pathname)
 	return c
 }
 
@@ -903,22 +839,26 @@ func (c *Chain) Chdir(filename string) *Chain {
 	return c
 }
 
-// Mknod adds a step calling mknod (number 14 on linux/s390x):
+// SysMknod adds a step calling mknod (number 14 on linux/s390x):
 //
 //	long mknod(const char __user *filename, umode_t mode, unsigned dev)
-func (c *Chain) Mknod(filename string, mode int, dev int) *Chain {
-	c.Chain.Begin(&sigMknod)
+//
+// On this arch Mknod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mknod.
+func (c *Chain) SysMknod(filename string, mode int, dev int) *Chain {
+	c.Chain.Begin(&sigSysMknod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	c.Chain.ArgInt(2, int64(dev))
 	return c
 }
 
-// Chmod adds a step calling chmod (number 15 on linux/s390x):
+// SysChmod adds a step calling chmod (number 15 on linux/s390x):
 //
 //	long chmod(const char __user *filename, umode_t mode)
-func (c *Chain) Chmod(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigChmod)
+//
+// On this arch Chmod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chmod.
+func (c *Chain) SysChmod(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysChmod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
@@ -986,14 +926,6 @@ func (c *Chain) Alarm(seconds int) *Chain {
 	return c
 }
 
-// Pause adds a step calling pause (number 29 on linux/s390x):
-//
-//	long pause(void)
-func (c *Chain) Pause() *Chain {
-	c.Chain.Begin(&sigPause)
-	return c
-}
-
 // Utime adds a step calling utime (number 30 on linux/s390x):
 //
 //	long utime(char __user *filename, struct utimbuf __user *times)
@@ -1004,11 +936,13 @@ func (c *Chain) Utime(filename string, times *unix.Utimbuf) *Chain {
 	return c
 }
 
-// Access adds a step calling access (number 33 on linux/s390x):
+// SysAccess adds a step calling access (number 33 on linux/s390x):
 //
 //	long access(const char __user *filename, int mode)
-func (c *Chain) Access(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigAccess)
+//
+// On this arch Access is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own access.
+func (c *Chain) SysAccess(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysAccess)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
@@ -1041,31 +975,37 @@ func (c *Chain) Kill(pid int, sig int) *Chain {
 	return c
 }
 
-// Rename adds a step calling rename (number 38 on linux/s390x):
+// SysRename adds a step calling rename (number 38 on linux/s390x):
 //
 //	long rename(const char __user *oldname, const char __user *newname)
-func (c *Chain) Rename(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigRename)
+//
+// On this arch Rename is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rename.
+func (c *Chain) SysRename(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysRename)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Mkdir adds a step calling mkdir (number 39 on linux/s390x):
+// SysMkdir adds a step calling mkdir (number 39 on linux/s390x):
 //
 //	long mkdir(const char __user *pathname, umode_t mode)
-func (c *Chain) Mkdir(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigMkdir)
+//
+// On this arch Mkdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mkdir.
+func (c *Chain) SysMkdir(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysMkdir)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Rmdir adds a step calling rmdir (number 40 on linux/s390x):
+// SysRmdir adds a step calling rmdir (number 40 on linux/s390x):
 //
 //	long rmdir(const char __user *pathname)
-func (c *Chain) Rmdir(pathname string) *Chain {
-	c.Chain.Begin(&sigRmdir)
+//
+// On this arch Rmdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rmdir.
+func (c *Chain) SysRmdir(pathname string) *Chain {
+	c.Chain.Begin(&sigSysRmdir)
 	c.Chain.ArgStr(0, pathname)
 	return c
 }
@@ -1240,15 +1180,6 @@ func (c *Chain) Sigaction(sig int, act unsafe.Pointer, oact unsafe.Pointer) *Cha
 	return c
 }
 
-// Sigsuspend adds a step calling sigsuspend (number 72 on linux/s390x):
-//
-//	long sigsuspend(int unused1, int unused2, old_sigset_t mask)
-func (c *Chain) Sigsuspend(mask int) *Chain {
-	c.Chain.Begin(&sigSigsuspend)
-	c.Chain.ArgInt(2, int64(mask))
-	return c
-}
-
 // Sigpending adds a step calling sigpending (number 73 on linux/s390x):
 //
 //	long sigpending(old_sigset_t __user *uset)
@@ -1268,11 +1199,13 @@ func (c *Chain) Sethostname(name []byte, length int) *Chain {
 	return c
 }
 
-// Setrlimit adds a step calling setrlimit (number 75 on linux/s390x):
+// SysSetrlimit adds a step calling setrlimit (number 75 on linux/s390x):
 //
 //	long setrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
-	c.Chain.Begin(&sigSetrlimit)
+//
+// On this arch Setrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own setrlimit.
+func (c *Chain) SysSetrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	c.Chain.Begin(&sigSysSetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, unsafe.Pointer(rlim), unsafe.Sizeof(*rlim))
 	return c
@@ -1308,21 +1241,25 @@ func (c *Chain) Settimeofday(tv *unix.Timeval, tz unsafe.Pointer) *Chain {
 	return c
 }
 
-// Symlink adds a step calling symlink (number 83 on linux/s390x):
+// SysSymlink adds a step calling symlink (number 83 on linux/s390x):
 //
 //	long symlink(const char __user *oldname, const char __user *newname)
-func (c *Chain) Symlink(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigSymlink)
+//
+// On this arch Symlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own symlink.
+func (c *Chain) SysSymlink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysSymlink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Readlink adds a step calling readlink (number 85 on linux/s390x):
+// SysReadlink adds a step calling readlink (number 85 on linux/s390x):
 //
 //	long readlink(const char __user *path, char __user *buf, int bufsiz)
-func (c *Chain) Readlink(path string, buf []byte, bufsiz int) *Chain {
-	c.Chain.Begin(&sigReadlink)
+//
+// On this arch Readlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own readlink.
+func (c *Chain) SysReadlink(path string, buf []byte, bufsiz int) *Chain {
+	c.Chain.Begin(&sigSysReadlink)
 	c.Chain.ArgStr(0, path)
 	c.Chain.ArgBuf(1, buf)
 	c.Chain.ArgLen(2, int64(bufsiz), 1)
@@ -1433,9 +1370,9 @@ func (c *Chain) Setpriority(which int, who int, niceval int) *Chain {
 // Statfs adds a step calling statfs (number 99 on linux/s390x):
 //
 //	long statfs(const char __user *pathname, struct statfs __user *buf)
-func (c *Chain) Statfs(pathname string, buf *unix.Statfs_t) *Chain {
+func (c *Chain) Statfs(path string, buf *unix.Statfs_t) *Chain {
 	c.Chain.Begin(&sigStatfs)
-	c.Chain.ArgStr(0, pathname)
+	c.Chain.ArgStr(0, path)
 	c.Chain.ArgPtr(1, unsafe.Pointer(buf), unsafe.Sizeof(*buf))
 	return c
 }
@@ -1495,30 +1432,30 @@ func (c *Chain) Getitimer(which int, value unsafe.Pointer) *Chain {
 // Stat adds a step calling stat (number 106 on linux/s390x):
 //
 //	long stat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Stat(filename string, statbuf *unix.Stat_t) *Chain {
+func (c *Chain) Stat(path string, stat *unix.Stat_t) *Chain {
 	c.Chain.Begin(&sigStat)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgPtr(1, unsafe.Pointer(stat), unsafe.Sizeof(*stat))
 	return c
 }
 
 // Lstat adds a step calling lstat (number 107 on linux/s390x):
 //
 //	long lstat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Lstat(filename string, statbuf *unix.Stat_t) *Chain {
+func (c *Chain) Lstat(path string, stat *unix.Stat_t) *Chain {
 	c.Chain.Begin(&sigLstat)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgPtr(1, unsafe.Pointer(stat), unsafe.Sizeof(*stat))
 	return c
 }
 
 // Fstat adds a step calling fstat (number 108 on linux/s390x):
 //
 //	long fstat(unsigned int fd, struct stat __user *statbuf)
-func (c *Chain) Fstat(fd int, statbuf *unix.Stat_t) *Chain {
+func (c *Chain) Fstat(fd int, stat *unix.Stat_t) *Chain {
 	c.Chain.Begin(&sigFstat)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
+	c.Chain.ArgPtr(1, unsafe.Pointer(stat), unsafe.Sizeof(*stat))
 	return c
 }
 
@@ -1579,27 +1516,6 @@ func (c *Chain) Ipc(call int, first int, second int, third int, ptr unsafe.Point
 func (c *Chain) Fsync(fd int) *Chain {
 	c.Chain.Begin(&sigFsync)
 	c.Chain.ArgInt(0, int64(fd))
-	return c
-}
-
-// Sigreturn adds a step calling sigreturn (number 119 on linux/s390x):
-//
-//	long sigreturn(void)
-func (c *Chain) Sigreturn() *Chain {
-	c.Chain.Begin(&sigSigreturn)
-	return c
-}
-
-// Clone adds a step calling clone (number 120 on linux/s390x):
-//
-//	long clone(unsigned long newsp, unsigned long clone_flags, int __user *parent_tidptr, int __user *child_tidptr, unsigned long tls)
-func (c *Chain) Clone(cloneFlags int, newsp int, parentTidptr *int32, childTidptr *int32, tls int) *Chain {
-	c.Chain.Begin(&sigClone)
-	c.Chain.ArgInt(0, int64(newsp))
-	c.Chain.ArgInt(1, int64(cloneFlags))
-	c.Chain.ArgPtr(2, unsafe.Pointer(parentTidptr), unsafe.Sizeof(*parentTidptr))
-	c.Chain.ArgPtr(3, unsafe.Pointer(childTidptr), unsafe.Sizeof(*childTidptr))
-	c.Chain.ArgInt(4, int64(tls))
 	return c
 }
 
@@ -1724,11 +1640,13 @@ func (c *Chain) Personality(personality int) *Chain {
 	return c
 }
 
-// Getdents adds a step calling getdents (number 141 on linux/s390x):
+// SysGetdents adds a step calling getdents (number 141 on linux/s390x):
 //
 //	long getdents(unsigned int fd, struct linux_dirent __user *dirent, unsigned int count)
-func (c *Chain) Getdents(fd int, dirent []byte, count int) *Chain {
-	c.Chain.Begin(&sigGetdents)
+//
+// On this arch Getdents is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getdents.
+func (c *Chain) SysGetdents(fd int, dirent []byte, count int) *Chain {
+	c.Chain.Begin(&sigSysGetdents)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, dirent)
 	c.Chain.ArgLen(2, int64(count), 1)
@@ -1972,14 +1890,6 @@ func (c *Chain) Prctl(option int, arg2 int, arg3 int, arg4 int, arg5 int) *Chain
 	return c
 }
 
-// RtSigreturn adds a step calling rt_sigreturn (number 173 on linux/s390x):
-//
-//	long rt_sigreturn(void)
-func (c *Chain) RtSigreturn() *Chain {
-	c.Chain.Begin(&sigRtSigreturn)
-	return c
-}
-
 // RtSigaction adds a step calling rt_sigaction (number 174 on linux/s390x):
 //
 //	long rt_sigaction(int sig, const struct sigaction __user *act, struct sigaction __user *oact, size_t sigsetsize)
@@ -2034,16 +1944,6 @@ func (c *Chain) RtSigqueueinfo(pid int, sig int, uinfo *unix.Siginfo) *Chain {
 	c.Chain.ArgInt(0, int64(pid))
 	c.Chain.ArgInt(1, int64(sig))
 	c.Chain.ArgPtr(2, unsafe.Pointer(uinfo), unsafe.Sizeof(*uinfo))
-	return c
-}
-
-// RtSigsuspend adds a step calling rt_sigsuspend (number 179 on linux/s390x):
-//
-//	long rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)
-func (c *Chain) RtSigsuspend(unewset *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigRtSigsuspend)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unewset), unsafe.Sizeof(*unewset))
-	c.Chain.ArgInt(1, int64(sigsetsize))
 	return c
 }
 
@@ -2114,38 +2014,34 @@ func (c *Chain) Sigaltstack(uss unsafe.Pointer, uoss unsafe.Pointer) *Chain {
 // Sendfile adds a step calling sendfile (number 187 on linux/s390x):
 //
 //	long sendfile(int out_fd, int in_fd, loff_t __user *offset, size_t count)
-func (c *Chain) Sendfile(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
+func (c *Chain) Sendfile(outfd int, infd int, offset *int64, count int) *Chain {
 	c.Chain.Begin(&sigSendfile)
-	c.Chain.ArgInt(0, int64(outFd))
-	c.Chain.ArgInt(1, int64(inFd))
-	c.Chain.ArgPtr(2, offset, 0)
+	c.Chain.ArgInt(0, int64(outfd))
+	c.Chain.ArgInt(1, int64(infd))
+	c.Chain.ArgPtr(2, unsafe.Pointer(offset), unsafe.Sizeof(*offset))
 	c.Chain.ArgInt(3, int64(count))
 	return c
 }
 
-// Vfork adds a step calling vfork (number 190 on linux/s390x):
-//
-//	long vfork(void)
-func (c *Chain) Vfork() *Chain {
-	c.Chain.Begin(&sigVfork)
-	return c
-}
-
-// Getrlimit adds a step calling getrlimit (number 191 on linux/s390x):
+// SysGetrlimit adds a step calling getrlimit (number 191 on linux/s390x):
 //
 //	long getrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
-	c.Chain.Begin(&sigGetrlimit)
+//
+// On this arch Getrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getrlimit.
+func (c *Chain) SysGetrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	c.Chain.Begin(&sigSysGetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, unsafe.Pointer(rlim), unsafe.Sizeof(*rlim))
 	return c
 }
 
-// Lchown adds a step calling lchown (number 198 on linux/s390x):
+// SysLchown adds a step calling lchown (number 198 on linux/s390x):
 //
 //	long lchown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Lchown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigLchown)
+//
+// On this arch Lchown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own lchown.
+func (c *Chain) SysLchown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysLchown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
@@ -2227,11 +2123,11 @@ func (c *Chain) Setgroups(gidsetsize int, grouplist unsafe.Pointer) *Chain {
 // Fchown adds a step calling fchown (number 207 on linux/s390x):
 //
 //	long fchown(unsigned int fd, uid_t user, gid_t group)
-func (c *Chain) Fchown(fd int, user int, group int) *Chain {
+func (c *Chain) Fchown(fd int, uid int, gid int) *Chain {
 	c.Chain.Begin(&sigFchown)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgInt(1, int64(user))
-	c.Chain.ArgInt(2, int64(group))
+	c.Chain.ArgInt(1, int64(uid))
+	c.Chain.ArgInt(2, int64(gid))
 	return c
 }
 
@@ -2279,11 +2175,13 @@ func (c *Chain) Getresgid(rgidp *uint32, egidp *uint32, sgidp *uint32) *Chain {
 	return c
 }
 
-// Chown adds a step calling chown (number 212 on linux/s390x):
+// SysChown adds a step calling chown (number 212 on linux/s390x):
 //
 //	long chown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Chown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigChown)
+//
+// On this arch Chown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chown.
+func (c *Chain) SysChown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysChown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
@@ -2634,15 +2532,6 @@ func (c *Chain) IoCancel(ctxId int, iocb unsafe.Pointer, result unsafe.Pointer) 
 	c.Chain.ArgInt(0, int64(ctxId))
 	c.Chain.ArgPtr(1, iocb, 0)
 	c.Chain.ArgPtr(2, result, 0)
-	return c
-}
-
-// ExitGroup adds a step calling exit_group (number 248 on linux/s390x):
-//
-//	long exit_group(int error_code)
-func (c *Chain) ExitGroup(errorCode int) *Chain {
-	c.Chain.Begin(&sigExitGroup)
-	c.Chain.ArgInt(0, int64(errorCode))
 	return c
 }
 
@@ -3145,12 +3034,12 @@ func (c *Chain) Unlinkat(dfd int, pathname string, flag int) *Chain {
 // Renameat adds a step calling renameat (number 295 on linux/s390x):
 //
 //	long renameat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname)
-func (c *Chain) Renameat(olddfd int, oldname string, newdfd int, newname string) *Chain {
+func (c *Chain) Renameat(olddirfd int, oldpath string, newdirfd int, newpath string) *Chain {
 	c.Chain.Begin(&sigRenameat)
-	c.Chain.ArgInt(0, int64(olddfd))
-	c.Chain.ArgStr(1, oldname)
-	c.Chain.ArgInt(2, int64(newdfd))
-	c.Chain.ArgStr(3, newname)
+	c.Chain.ArgInt(0, int64(olddirfd))
+	c.Chain.ArgStr(1, oldpath)
+	c.Chain.ArgInt(2, int64(newdirfd))
+	c.Chain.ArgStr(3, newpath)
 	return c
 }
 
@@ -3212,34 +3101,6 @@ func (c *Chain) Faccessat(dfd int, filename string, mode int) *Chain {
 	return c
 }
 
-// Pselect6 adds a step calling pselect6 (number 301 on linux/s390x):
-//
-//	long pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)
-func (c *Chain) Pselect6(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp *unix.Timespec, sig unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigPselect6)
-	c.Chain.ArgInt(0, int64(n))
-	c.Chain.ArgPtr(1, inp, 0)
-	c.Chain.ArgPtr(2, outp, 0)
-	c.Chain.ArgPtr(3, exp, 0)
-	c.Chain.ArgPtr(4, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(5, sig, 0)
-	return c
-}
-
-// Ppoll adds a step calling ppoll (number 302 on linux/s390x):
-//
-//	long ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) Ppoll(ufds []unix.PollFd, nfds int, tsp *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigPpoll)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
-	c.Chain.ArgInt(1, int64(nfds))
-	c.Chain.Bound(1, uint64(len(ufds)))
-	c.Chain.ArgPtr(2, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(4, int64(sigsetsize))
-	return c
-}
-
 // Unshare adds a step calling unshare (number 303 on linux/s390x):
 //
 //	long unshare(unsigned long unshare_flags)
@@ -3273,12 +3134,12 @@ func (c *Chain) GetRobustList(pid int, headPtr unsafe.Pointer, lenPtr *uint) *Ch
 // Splice adds a step calling splice (number 306 on linux/s390x):
 //
 //	long splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigSplice)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -3346,21 +3207,6 @@ func (c *Chain) Getcpu(cpup unsafe.Pointer, nodep unsafe.Pointer, unused unsafe.
 	return c
 }
 
-// EpollPwait adds a step calling epoll_pwait (number 312 on linux/s390x):
-//
-//	long epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait(epfd int, events []unix.EpollEvent, maxevents int, timeout int, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgInt(3, int64(timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
-	return c
-}
-
 // Utimes adds a step calling utimes (number 313 on linux/s390x):
 //
 //	long utimes(char __user *filename, struct __kernel_old_timeval __user *utimes)
@@ -3406,11 +3252,13 @@ func (c *Chain) Signalfd(ufd int, userMask *unix.Sigset_t, sizemask int) *Chain 
 	return c
 }
 
-// Eventfd adds a step calling eventfd (number 318 on linux/s390x):
+// SysEventfd adds a step calling eventfd (number 318 on linux/s390x):
 //
 //	long eventfd(unsigned int count)
-func (c *Chain) Eventfd(count int) *Chain {
-	c.Chain.Begin(&sigEventfd)
+//
+// On this arch Eventfd is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own eventfd.
+func (c *Chain) SysEventfd(count int) *Chain {
+	c.Chain.Begin(&sigSysEventfd)
 	c.Chain.ArgInt(0, int64(count))
 	return c
 }
@@ -3815,19 +3663,6 @@ func (c *Chain) S390PciMmioRead(mmioAddr int, userBuffer []byte, length int) *Ch
 	return c
 }
 
-// Execveat adds a step calling execveat (number 354 on linux/s390x):
-//
-//	long execveat(int fd, const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp, int flags)
-func (c *Chain) Execveat(fd int, filename string, argv []string, envp []string, flags int) *Chain {
-	c.Chain.Begin(&sigExecveat)
-	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgStr(1, filename)
-	c.Chain.ArgStrs(2, argv)
-	c.Chain.ArgStrs(3, envp)
-	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
 // Userfaultfd adds a step calling userfaultfd (number 355 on linux/s390x):
 //
 //	long userfaultfd(int flags)
@@ -3930,13 +3765,15 @@ func (c *Chain) Listen(fd int, backlog int) *Chain {
 	return c
 }
 
-// Accept4 adds a step calling accept4 (number 364 on linux/s390x):
+// SysAccept4 adds a step calling accept4 (number 364 on linux/s390x):
 //
 //	long accept4(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen, int flags)
-func (c *Chain) Accept4(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32, flags int) *Chain {
-	c.Chain.Begin(&sigAccept4)
+//
+// On this arch Accept4 is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept4.
+func (c *Chain) SysAccept4(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigSysAccept4)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	c.Chain.ArgInt(3, int64(flags))
 	return c
@@ -3971,10 +3808,10 @@ func (c *Chain) Setsockopt(fd int, level int, optname int, optval []byte, optlen
 // Getsockname adds a step calling getsockname (number 367 on linux/s390x):
 //
 //	long getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getsockname(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetsockname)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -3982,10 +3819,10 @@ func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int3
 // Getpeername adds a step calling getpeername (number 368 on linux/s390x):
 //
 //	long getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getpeername(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getpeername(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetpeername)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -4018,13 +3855,13 @@ func (c *Chain) Sendmsg(fd int, msg *unix.Msghdr, flags int) *Chain {
 // Recvfrom adds a step calling recvfrom (number 371 on linux/s390x):
 //
 //	long recvfrom(int fd, void __user *ubuf, size_t size, unsigned int flags, struct sockaddr __user *addr, int __user *addr_len)
-func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr unsafe.Pointer, addrLen *int32) *Chain {
+func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr *unix.RawSockaddrAny, addrLen *uint32) *Chain {
 	c.Chain.Begin(&sigRecvfrom)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, ubuf)
 	c.Chain.ArgLen(2, int64(size), 1)
 	c.Chain.ArgInt(3, int64(flags))
-	c.Chain.ArgPtr(4, addr, 0)
+	c.Chain.ArgPtr(4, unsafe.Pointer(addr), unsafe.Sizeof(*addr))
 	c.Chain.ArgPtr(5, unsafe.Pointer(addrLen), unsafe.Sizeof(*addrLen))
 	return c
 }
@@ -4064,12 +3901,12 @@ func (c *Chain) Mlock2(start int, length int, flags int) *Chain {
 // CopyFileRange adds a step calling copy_file_range (number 375 on linux/s390x):
 //
 //	long copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigCopyFileRange)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -4458,16 +4295,6 @@ func (c *Chain) PidfdOpen(pid int, flags int) *Chain {
 	return c
 }
 
-// Clone3 adds a step calling clone3 (number 435 on linux/s390x):
-//
-//	long clone3(struct clone_args __user *uargs, size_t size)
-func (c *Chain) Clone3(uargs unsafe.Pointer, size int) *Chain {
-	c.Chain.Begin(&sigClone3)
-	c.Chain.ArgPtr(0, uargs, 0)
-	c.Chain.ArgInt(1, int64(size))
-	return c
-}
-
 // CloseRange adds a step calling close_range (number 436 on linux/s390x):
 //
 //	long close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)
@@ -4526,21 +4353,6 @@ func (c *Chain) ProcessMadvise(pidfd int, vec []unix.Iovec, vlen int, behavior i
 	c.Chain.Bound(2, uint64(len(vec)))
 	c.Chain.ArgInt(3, int64(behavior))
 	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
-// EpollPwait2 adds a step calling epoll_pwait2 (number 441 on linux/s390x):
-//
-//	long epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait2(epfd int, events []unix.EpollEvent, maxevents int, timeout *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait2)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgPtr(3, unsafe.Pointer(timeout), unsafe.Sizeof(*timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
 	return c
 }
 
@@ -4913,4 +4725,188 @@ func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, off int6
 	c.Chain.Begin(&sigMmap)
 	c.mmapBlock(0, int64(addr), int64(length), int64(prot), int64(flags), int64(fd), off)
 	return c
+}
+
+// Fstatat is golang.org/x/sys/unix's Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) as a step, the same method on every
+// arch; on linux/s390x it calls newfstatat (number 293):
+//
+//	newfstatat(dirfd, path, stat, flags)
+func (c *Chain) Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) *Chain {
+	return c.Newfstatat(dirfd, path, stat, flags)
+}
+
+// Pread is golang.org/x/sys/unix's Pread(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/s390x it calls pread64 (number 180):
+//
+//	pread64(fd, p, len(p), offset)
+func (c *Chain) Pread(fd int, p []byte, offset int64) *Chain {
+	return c.Pread64(fd, p, len(p), offset)
+}
+
+// Pwrite is golang.org/x/sys/unix's Pwrite(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/s390x it calls pwrite64 (number 181):
+//
+//	pwrite64(fd, p, len(p), offset)
+func (c *Chain) Pwrite(fd int, p []byte, offset int64) *Chain {
+	return c.Pwrite64(fd, p, len(p), offset)
+}
+
+// Open is golang.org/x/sys/unix's Open(path string, mode int, perm uint32) as a step, the same method on every
+// arch; on linux/s390x it calls openat (number 288):
+//
+//	openat(unix.AT_FDCWD, path, mode, int(perm))
+func (c *Chain) Open(path string, mode int, perm uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, mode, int(perm))
+}
+
+// Creat is golang.org/x/sys/unix's Creat(path string, mode uint32) as a step, the same method on every
+// arch; on linux/s390x it calls openat (number 288):
+//
+//	openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+func (c *Chain) Creat(path string, mode uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+}
+
+// Mkdir is golang.org/x/sys/unix's Mkdir(path string, mode uint32) as a step, the same method on every
+// arch; on linux/s390x it calls mkdirat (number 289):
+//
+//	mkdirat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Mkdir(path string, mode uint32) *Chain {
+	return c.Mkdirat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Mknod is golang.org/x/sys/unix's Mknod(path string, mode uint32, dev int) as a step, the same method on every
+// arch; on linux/s390x it calls mknodat (number 290):
+//
+//	mknodat(unix.AT_FDCWD, path, int(mode), dev)
+func (c *Chain) Mknod(path string, mode uint32, dev int) *Chain {
+	return c.Mknodat(unix.AT_FDCWD, path, int(mode), dev)
+}
+
+// Rmdir is golang.org/x/sys/unix's Rmdir(path string) as a step, the same method on every
+// arch; on linux/s390x it calls unlinkat (number 294):
+//
+//	unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+func (c *Chain) Rmdir(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+}
+
+// Unlink is golang.org/x/sys/unix's Unlink(path string) as a step, the same method on every
+// arch; on linux/s390x it calls unlinkat (number 294):
+//
+//	unlinkat(unix.AT_FDCWD, path, 0)
+func (c *Chain) Unlink(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, 0)
+}
+
+// Rename is golang.org/x/sys/unix's Rename(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/s390x it calls renameat (number 295):
+//
+//	renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Rename(oldpath string, newpath string) *Chain {
+	return c.Renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Link is golang.org/x/sys/unix's Link(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/s390x it calls linkat (number 296):
+//
+//	linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+func (c *Chain) Link(oldpath string, newpath string) *Chain {
+	return c.Linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+}
+
+// Symlink is golang.org/x/sys/unix's Symlink(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/s390x it calls symlinkat (number 297):
+//
+//	symlinkat(oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Symlink(oldpath string, newpath string) *Chain {
+	return c.Symlinkat(oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Readlink is golang.org/x/sys/unix's Readlink(path string, buf []byte) as a step, the same method on every
+// arch; on linux/s390x it calls readlinkat (number 298):
+//
+//	readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+func (c *Chain) Readlink(path string, buf []byte) *Chain {
+	return c.Readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+}
+
+// Chmod is golang.org/x/sys/unix's Chmod(path string, mode uint32) as a step, the same method on every
+// arch; on linux/s390x it calls fchmodat (number 299):
+//
+//	fchmodat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Chmod(path string, mode uint32) *Chain {
+	return c.Fchmodat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Access is golang.org/x/sys/unix's Access(path string, mode uint32) as a step, the same method on every
+// arch; on linux/s390x it calls faccessat (number 300):
+//
+//	faccessat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Access(path string, mode uint32) *Chain {
+	return c.Faccessat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Chown is golang.org/x/sys/unix's Chown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/s390x it calls fchownat (number 291):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+func (c *Chain) Chown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+}
+
+// Lchown is golang.org/x/sys/unix's Lchown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/s390x it calls fchownat (number 291):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+func (c *Chain) Lchown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// Getdents is golang.org/x/sys/unix's Getdents(fd int, buf []byte) as a step, the same method on every
+// arch; on linux/s390x it calls getdents64 (number 220):
+//
+//	getdents64(fd, buf, len(buf))
+func (c *Chain) Getdents(fd int, buf []byte) *Chain {
+	return c.Getdents64(fd, buf, len(buf))
+}
+
+// Accept is golang.org/x/sys/unix's Accept(fd int) as a step, the same method on every
+// arch; on linux/s390x it calls accept4 (number 364):
+//
+//	accept4(fd, nil, nil, 0)
+func (c *Chain) Accept(fd int) *Chain {
+	return c.SysAccept4(fd, nil, nil, 0)
+}
+
+// Accept4 is golang.org/x/sys/unix's Accept4(fd int, flags int) as a step, the same method on every
+// arch; on linux/s390x it calls accept4 (number 364):
+//
+//	accept4(fd, nil, nil, flags)
+func (c *Chain) Accept4(fd int, flags int) *Chain {
+	return c.SysAccept4(fd, nil, nil, flags)
+}
+
+// Eventfd is golang.org/x/sys/unix's Eventfd(initval uint, flags int) as a step, the same method on every
+// arch; on linux/s390x it calls eventfd2 (number 323):
+//
+//	eventfd2(int(initval), flags)
+func (c *Chain) Eventfd(initval uint, flags int) *Chain {
+	return c.Eventfd2(int(initval), flags)
+}
+
+// Getrlimit is golang.org/x/sys/unix's Getrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/s390x it calls prlimit64 (number 334):
+//
+//	prlimit64(0, resource, nil, rlim)
+func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, nil, rlim)
+}
+
+// Setrlimit is golang.org/x/sys/unix's Setrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/s390x it calls prlimit64 (number 334):
+//
+//	prlimit64(0, resource, rlim, nil)
+func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, rlim, nil)
 }

@@ -21,9 +21,6 @@ const (
 // differs from golang.org/x/sys/unix: the tables or x/sys are wrong.
 func _() {
 	var x [1]struct{}
-	_ = x[unix.SYS_RESTART_SYSCALL-0]
-	_ = x[unix.SYS_EXIT-1]
-	_ = x[unix.SYS_FORK-2]
 	_ = x[unix.SYS_READ-3]
 	_ = x[unix.SYS_WRITE-4]
 	_ = x[unix.SYS_OPEN-5]
@@ -50,7 +47,6 @@ func _() {
 	_ = x[unix.SYS_PTRACE-26]
 	_ = x[unix.SYS_ALARM-27]
 	_ = x[unix.SYS_SIGALTSTACK-28]
-	_ = x[unix.SYS_PAUSE-29]
 	_ = x[unix.SYS_UTIME-30]
 	_ = x[unix.SYS_ACCESS-33]
 	_ = x[unix.SYS_NICE-34]
@@ -74,14 +70,12 @@ func _() {
 	_ = x[unix.SYS_REBOOT-55]
 	_ = x[unix.SYS_SYMLINK-57]
 	_ = x[unix.SYS_READLINK-58]
-	_ = x[unix.SYS_EXECVE-59]
 	_ = x[unix.SYS_UMASK-60]
 	_ = x[unix.SYS_CHROOT-61]
 	_ = x[unix.SYS_FSTAT-62]
 	_ = x[unix.SYS_FSTAT64-63]
 	_ = x[unix.SYS_GETPAGESIZE-64]
 	_ = x[unix.SYS_MSYNC-65]
-	_ = x[unix.SYS_VFORK-66]
 	_ = x[unix.SYS_PREAD64-67]
 	_ = x[unix.SYS_PWRITE64-68]
 	_ = x[unix.SYS_MMAP-71]
@@ -106,13 +100,11 @@ func _() {
 	_ = x[unix.SYS_CONNECT-98]
 	_ = x[unix.SYS_ACCEPT-99]
 	_ = x[unix.SYS_GETPRIORITY-100]
-	_ = x[unix.SYS_RT_SIGRETURN-101]
 	_ = x[unix.SYS_RT_SIGACTION-102]
 	_ = x[unix.SYS_RT_SIGPROCMASK-103]
 	_ = x[unix.SYS_RT_SIGPENDING-104]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-105]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-106]
-	_ = x[unix.SYS_RT_SIGSUSPEND-107]
 	_ = x[unix.SYS_SETRESUID-108]
 	_ = x[unix.SYS_GETRESUID-109]
 	_ = x[unix.SYS_SETRESGID-110]
@@ -189,7 +181,6 @@ func _() {
 	_ = x[unix.SYS_SETPGID-185]
 	_ = x[unix.SYS_FREMOVEXATTR-186]
 	_ = x[unix.SYS_TKILL-187]
-	_ = x[unix.SYS_EXIT_GROUP-188]
 	_ = x[unix.SYS_UNAME-189]
 	_ = x[unix.SYS_INIT_MODULE-190]
 	_ = x[unix.SYS_PERSONALITY-191]
@@ -202,7 +193,6 @@ func _() {
 	_ = x[unix.SYS_SIGACTION-198]
 	_ = x[unix.SYS_SGETMASK-199]
 	_ = x[unix.SYS_SSETMASK-200]
-	_ = x[unix.SYS_SIGSUSPEND-201]
 	_ = x[unix.SYS_OLDLSTAT-202]
 	_ = x[unix.SYS_USELIB-203]
 	_ = x[unix.SYS_READDIR-204]
@@ -216,8 +206,6 @@ func _() {
 	_ = x[unix.SYS_SWAPOFF-213]
 	_ = x[unix.SYS_SYSINFO-214]
 	_ = x[unix.SYS_IPC-215]
-	_ = x[unix.SYS_SIGRETURN-216]
-	_ = x[unix.SYS_CLONE-217]
 	_ = x[unix.SYS_IOPRIO_GET-218]
 	_ = x[unix.SYS_ADJTIMEX-219]
 	_ = x[unix.SYS_SIGPROCMASK-220]
@@ -292,8 +280,6 @@ func _() {
 	_ = x[unix.SYS_READLINKAT-294]
 	_ = x[unix.SYS_FCHMODAT-295]
 	_ = x[unix.SYS_FACCESSAT-296]
-	_ = x[unix.SYS_PSELECT6-297]
-	_ = x[unix.SYS_PPOLL-298]
 	_ = x[unix.SYS_UNSHARE-299]
 	_ = x[unix.SYS_SET_ROBUST_LIST-300]
 	_ = x[unix.SYS_GET_ROBUST_LIST-301]
@@ -304,7 +290,6 @@ func _() {
 	_ = x[unix.SYS_KEXEC_LOAD-306]
 	_ = x[unix.SYS_MOVE_PAGES-307]
 	_ = x[unix.SYS_GETCPU-308]
-	_ = x[unix.SYS_EPOLL_PWAIT-309]
 	_ = x[unix.SYS_UTIMENSAT-310]
 	_ = x[unix.SYS_SIGNALFD-311]
 	_ = x[unix.SYS_TIMERFD_CREATE-312]
@@ -345,7 +330,6 @@ func _() {
 	_ = x[unix.SYS_GETRANDOM-347]
 	_ = x[unix.SYS_MEMFD_CREATE-348]
 	_ = x[unix.SYS_BPF-349]
-	_ = x[unix.SYS_EXECVEAT-350]
 	_ = x[unix.SYS_MEMBARRIER-351]
 	_ = x[unix.SYS_USERFAULTFD-352]
 	_ = x[unix.SYS_BIND-353]
@@ -383,13 +367,11 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
-	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
 	_ = x[unix.SYS_FACCESSAT2-439]
 	_ = x[unix.SYS_PROCESS_MADVISE-440]
-	_ = x[unix.SYS_EPOLL_PWAIT2-441]
 	_ = x[unix.SYS_MOUNT_SETATTR-442]
 	_ = x[unix.SYS_QUOTACTL_FD-443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-444]
@@ -423,23 +405,20 @@ func _() {
 
 // The step signatures: number, name and one printing kind per register slot.
 var (
-	sigRestartSyscall        = runtime.Sig{Nr: 0, Name: "restart_syscall"}
-	sigExit                  = runtime.Sig{Nr: 1, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
-	sigFork                  = runtime.Sig{Nr: 2, Name: "fork"}
 	sigRead                  = runtime.Sig{Nr: 3, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigWrite                 = runtime.Sig{Nr: 4, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
-	sigOpen                  = runtime.Sig{Nr: 5, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysOpen               = runtime.Sig{Nr: 5, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigClose                 = runtime.Sig{Nr: 6, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigWait4                 = runtime.Sig{Nr: 7, Name: "wait4", Params: []runtime.Param{{Name: "upid", Kind: runtime.KindInt}, {Name: "stat_addr", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
-	sigCreat                 = runtime.Sig{Nr: 8, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigLink                  = runtime.Sig{Nr: 9, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigUnlink                = runtime.Sig{Nr: 10, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigSysCreat              = runtime.Sig{Nr: 8, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysLink               = runtime.Sig{Nr: 9, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysUnlink             = runtime.Sig{Nr: 10, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
 	sigExecv                 = runtime.Sig{Nr: 11, Name: "execv"}
 	sigChdir                 = runtime.Sig{Nr: 12, Name: "chdir", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
-	sigChown                 = runtime.Sig{Nr: 13, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
-	sigMknod                 = runtime.Sig{Nr: 14, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
-	sigChmod                 = runtime.Sig{Nr: 15, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigLchown                = runtime.Sig{Nr: 16, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysChown              = runtime.Sig{Nr: 13, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
+	sigSysMknod              = runtime.Sig{Nr: 14, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
+	sigSysChmod              = runtime.Sig{Nr: 15, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysLchown             = runtime.Sig{Nr: 16, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigBrk                   = runtime.Sig{Nr: 17, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigPerfctr               = runtime.Sig{Nr: 18, Name: "perfctr"}
 	sigLseek                 = runtime.Sig{Nr: 19, Name: "lseek", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "whence", Kind: runtime.KindUint}}}
@@ -452,14 +431,13 @@ var (
 	sigPtrace                = runtime.Sig{Nr: 26, Name: "ptrace", Params: []runtime.Param{{Name: "request", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindUint}}}
 	sigAlarm                 = runtime.Sig{Nr: 27, Name: "alarm", Params: []runtime.Param{{Name: "seconds", Kind: runtime.KindUint}}}
 	sigSigaltstack           = runtime.Sig{Nr: 28, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
-	sigPause                 = runtime.Sig{Nr: 29, Name: "pause"}
 	sigUtime                 = runtime.Sig{Nr: 30, Name: "utime", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "times", Kind: runtime.KindPtr}}}
-	sigAccess                = runtime.Sig{Nr: 33, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
+	sigSysAccess             = runtime.Sig{Nr: 33, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
 	sigNice                  = runtime.Sig{Nr: 34, Name: "nice", Params: []runtime.Param{{Name: "increment", Kind: runtime.KindInt}}}
 	sigSync                  = runtime.Sig{Nr: 36, Name: "sync"}
 	sigKill                  = runtime.Sig{Nr: 37, Name: "kill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigStat                  = runtime.Sig{Nr: 38, Name: "stat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
-	sigSendfile              = runtime.Sig{Nr: 39, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
+	sigSysSendfile           = runtime.Sig{Nr: 39, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
 	sigLstat                 = runtime.Sig{Nr: 40, Name: "lstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigDup                   = runtime.Sig{Nr: 41, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigPipe                  = runtime.Sig{Nr: 42, Name: "pipe"}
@@ -474,16 +452,14 @@ var (
 	sigMemoryOrdering        = runtime.Sig{Nr: 52, Name: "memory_ordering", Params: []runtime.Param{{Name: "model", Kind: runtime.KindUint}}}
 	sigIoctl                 = runtime.Sig{Nr: 54, Name: "ioctl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
 	sigReboot                = runtime.Sig{Nr: 55, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
-	sigSymlink               = runtime.Sig{Nr: 57, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigReadlink              = runtime.Sig{Nr: 58, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
-	sigExecve                = runtime.Sig{Nr: 59, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
+	sigSysSymlink            = runtime.Sig{Nr: 57, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysReadlink           = runtime.Sig{Nr: 58, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigUmask                 = runtime.Sig{Nr: 60, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindMode}}}
 	sigChroot                = runtime.Sig{Nr: 61, Name: "chroot", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigFstat                 = runtime.Sig{Nr: 62, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigFstat64               = runtime.Sig{Nr: 63, Name: "fstat64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigGetpagesize           = runtime.Sig{Nr: 64, Name: "getpagesize"}
 	sigMsync                 = runtime.Sig{Nr: 65, Name: "msync", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
-	sigVfork                 = runtime.Sig{Nr: 66, Name: "vfork"}
 	sigPread64               = runtime.Sig{Nr: 67, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigPwrite64              = runtime.Sig{Nr: 68, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigMmap                  = runtime.Sig{Nr: 71, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "off", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
@@ -506,15 +482,13 @@ var (
 	sigSetpriority           = runtime.Sig{Nr: 96, Name: "setpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}, {Name: "niceval", Kind: runtime.KindInt}}}
 	sigSocket                = runtime.Sig{Nr: 97, Name: "socket", Params: []runtime.Param{{Name: "family", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "protocol", Kind: runtime.KindInt}}}
 	sigConnect               = runtime.Sig{Nr: 98, Name: "connect", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uservaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
-	sigAccept                = runtime.Sig{Nr: 99, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
+	sigSysAccept             = runtime.Sig{Nr: 99, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
 	sigGetpriority           = runtime.Sig{Nr: 100, Name: "getpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
-	sigRtSigreturn           = runtime.Sig{Nr: 101, Name: "rt_sigreturn"}
 	sigRtSigaction           = runtime.Sig{Nr: 102, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "restorer", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask         = runtime.Sig{Nr: 103, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending          = runtime.Sig{Nr: 104, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait        = runtime.Sig{Nr: 105, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo        = runtime.Sig{Nr: 106, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
-	sigRtSigsuspend          = runtime.Sig{Nr: 107, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigSetresuid             = runtime.Sig{Nr: 108, Name: "setresuid", Params: []runtime.Param{{Name: "ruid", Kind: runtime.KindUint}, {Name: "euid", Kind: runtime.KindUint}, {Name: "suid", Kind: runtime.KindUint}}}
 	sigGetresuid             = runtime.Sig{Nr: 109, Name: "getresuid", Params: []runtime.Param{{Name: "ruidp", Kind: runtime.KindPtr}, {Name: "euidp", Kind: runtime.KindPtr}, {Name: "suidp", Kind: runtime.KindPtr}}}
 	sigSetresgid             = runtime.Sig{Nr: 110, Name: "setresgid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}, {Name: "sgid", Kind: runtime.KindInt}}}
@@ -533,7 +507,7 @@ var (
 	sigRecvfrom              = runtime.Sig{Nr: 125, Name: "recvfrom", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "ubuf", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}, {Name: "addr", Kind: runtime.KindPtr}, {Name: "addr_len", Kind: runtime.KindPtr}}}
 	sigSetreuid              = runtime.Sig{Nr: 126, Name: "setreuid", Params: []runtime.Param{{Name: "ruid", Kind: runtime.KindUint}, {Name: "euid", Kind: runtime.KindUint}}}
 	sigSetregid              = runtime.Sig{Nr: 127, Name: "setregid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}}}
-	sigRename                = runtime.Sig{Nr: 128, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
+	sigSysRename             = runtime.Sig{Nr: 128, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
 	sigTruncate              = runtime.Sig{Nr: 129, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
 	sigFtruncate             = runtime.Sig{Nr: 130, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFlock                 = runtime.Sig{Nr: 131, Name: "flock", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}}}
@@ -541,16 +515,16 @@ var (
 	sigSendto                = runtime.Sig{Nr: 133, Name: "sendto", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buff", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}, {Name: "addr", Kind: runtime.KindBuf}, {Name: "addr_len", Kind: runtime.KindLen}}}
 	sigShutdown              = runtime.Sig{Nr: 134, Name: "shutdown", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "how", Kind: runtime.KindInt}}}
 	sigSocketpair            = runtime.Sig{Nr: 135, Name: "socketpair", Params: []runtime.Param{{Name: "family", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "protocol", Kind: runtime.KindInt}, {Name: "usockvec", Kind: runtime.KindPtr}}}
-	sigMkdir                 = runtime.Sig{Nr: 136, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
-	sigRmdir                 = runtime.Sig{Nr: 137, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigSysMkdir              = runtime.Sig{Nr: 136, Name: "mkdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
+	sigSysRmdir              = runtime.Sig{Nr: 137, Name: "rmdir", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
 	sigUtimes                = runtime.Sig{Nr: 138, Name: "utimes", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}}}
 	sigStat64                = runtime.Sig{Nr: 139, Name: "stat64", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigSendfile64            = runtime.Sig{Nr: 140, Name: "sendfile64", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
 	sigGetpeername           = runtime.Sig{Nr: 141, Name: "getpeername", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "usockaddr", Kind: runtime.KindPtr}, {Name: "usockaddr_len", Kind: runtime.KindPtr}}}
 	sigFutex                 = runtime.Sig{Nr: 142, Name: "futex", Params: []runtime.Param{{Name: "uaddr", Kind: runtime.KindPtr}, {Name: "op", Kind: runtime.KindInt}, {Name: "val", Kind: runtime.KindUint}, {Name: "utime", Kind: runtime.KindPtr}, {Name: "uaddr2", Kind: runtime.KindPtr}, {Name: "val3", Kind: runtime.KindUint}}}
 	sigGettid                = runtime.Sig{Nr: 143, Name: "gettid"}
-	sigGetrlimit             = runtime.Sig{Nr: 144, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
-	sigSetrlimit             = runtime.Sig{Nr: 145, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysGetrlimit          = runtime.Sig{Nr: 144, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
+	sigSysSetrlimit          = runtime.Sig{Nr: 145, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigPivotRoot             = runtime.Sig{Nr: 146, Name: "pivot_root", Params: []runtime.Param{{Name: "new_root", Kind: runtime.KindString}, {Name: "put_old", Kind: runtime.KindString}}}
 	sigPrctl                 = runtime.Sig{Nr: 147, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
 	sigPciconfigRead         = runtime.Sig{Nr: 148, Name: "pciconfig_read", Params: []runtime.Param{{Name: "bus", Kind: runtime.KindUint}, {Name: "dfn", Kind: runtime.KindUint}, {Name: "off", Kind: runtime.KindUint}, {Name: "len", Kind: runtime.KindUint}, {Name: "buf", Kind: runtime.KindPtr}}}
@@ -578,7 +552,7 @@ var (
 	sigFsetxattr             = runtime.Sig{Nr: 171, Name: "fsetxattr", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "name", Kind: runtime.KindString}, {Name: "value", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigGetxattr              = runtime.Sig{Nr: 172, Name: "getxattr", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "name", Kind: runtime.KindString}, {Name: "value", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
 	sigLgetxattr             = runtime.Sig{Nr: 173, Name: "lgetxattr", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "name", Kind: runtime.KindString}, {Name: "value", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
-	sigGetdents              = runtime.Sig{Nr: 174, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
+	sigSysGetdents           = runtime.Sig{Nr: 174, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSetsid                = runtime.Sig{Nr: 175, Name: "setsid"}
 	sigFchdir                = runtime.Sig{Nr: 176, Name: "fchdir", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigFgetxattr             = runtime.Sig{Nr: 177, Name: "fgetxattr", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "name", Kind: runtime.KindString}, {Name: "value", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
@@ -591,7 +565,6 @@ var (
 	sigSetpgid               = runtime.Sig{Nr: 185, Name: "setpgid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "pgid", Kind: runtime.KindInt}}}
 	sigFremovexattr          = runtime.Sig{Nr: 186, Name: "fremovexattr", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "name", Kind: runtime.KindString}}}
 	sigTkill                 = runtime.Sig{Nr: 187, Name: "tkill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
-	sigExitGroup             = runtime.Sig{Nr: 188, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigUname                 = runtime.Sig{Nr: 189, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigInitModule            = runtime.Sig{Nr: 190, Name: "init_module", Params: []runtime.Param{{Name: "umod", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "uargs", Kind: runtime.KindString}}}
 	sigPersonality           = runtime.Sig{Nr: 191, Name: "personality", Params: []runtime.Param{{Name: "personality", Kind: runtime.KindUint}}}
@@ -604,7 +577,6 @@ var (
 	sigSigaction             = runtime.Sig{Nr: 198, Name: "sigaction"}
 	sigSgetmask              = runtime.Sig{Nr: 199, Name: "sgetmask"}
 	sigSsetmask              = runtime.Sig{Nr: 200, Name: "ssetmask", Params: []runtime.Param{{Name: "newmask", Kind: runtime.KindInt}}}
-	sigSigsuspend            = runtime.Sig{Nr: 201, Name: "sigsuspend"}
 	sigOldlstat              = runtime.Sig{Nr: 202, Name: "oldlstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigUselib                = runtime.Sig{Nr: 203, Name: "uselib", Params: []runtime.Param{{Name: "library", Kind: runtime.KindString}}}
 	sigReaddir               = runtime.Sig{Nr: 204, Name: "readdir"}
@@ -618,8 +590,6 @@ var (
 	sigSwapoff               = runtime.Sig{Nr: 213, Name: "swapoff", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}}}
 	sigSysinfo               = runtime.Sig{Nr: 214, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigIpc                   = runtime.Sig{Nr: 215, Name: "ipc", Params: []runtime.Param{{Name: "call", Kind: runtime.KindUint}, {Name: "first", Kind: runtime.KindInt}, {Name: "second", Kind: runtime.KindUint}, {Name: "third", Kind: runtime.KindUint}, {Name: "ptr", Kind: runtime.KindPtr}, {Name: "fifth", Kind: runtime.KindInt}}}
-	sigSigreturn             = runtime.Sig{Nr: 216, Name: "sigreturn"}
-	sigClone                 = runtime.Sig{Nr: 217, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
 	sigIoprioGet             = runtime.Sig{Nr: 218, Name: "ioprio_get", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigAdjtimex              = runtime.Sig{Nr: 219, Name: "adjtimex", Params: []runtime.Param{{Name: "txc_p", Kind: runtime.KindPtr}}}
 	sigSigprocmask           = runtime.Sig{Nr: 220, Name: "sigprocmask"}
@@ -694,8 +664,6 @@ var (
 	sigReadlinkat            = runtime.Sig{Nr: 294, Name: "readlinkat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigFchmodat              = runtime.Sig{Nr: 295, Name: "fchmodat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFaccessat             = runtime.Sig{Nr: 296, Name: "faccessat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
-	sigPselect6              = runtime.Sig{Nr: 297, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
-	sigPpoll                 = runtime.Sig{Nr: 298, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare               = runtime.Sig{Nr: 299, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSetRobustList         = runtime.Sig{Nr: 300, Name: "set_robust_list", Params: []runtime.Param{{Name: "head", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}}}
 	sigGetRobustList         = runtime.Sig{Nr: 301, Name: "get_robust_list", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "head_ptr", Kind: runtime.KindPtr}, {Name: "len_ptr", Kind: runtime.KindPtr}}}
@@ -706,11 +674,10 @@ var (
 	sigKexecLoad             = runtime.Sig{Nr: 306, Name: "kexec_load", Params: []runtime.Param{{Name: "entry", Kind: runtime.KindUint}, {Name: "nr_segments", Kind: runtime.KindUint}, {Name: "segments", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMovePages             = runtime.Sig{Nr: 307, Name: "move_pages", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "nr_pages", Kind: runtime.KindUint}, {Name: "pages", Kind: runtime.KindPtr}, {Name: "nodes", Kind: runtime.KindPtr}, {Name: "status", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigGetcpu                = runtime.Sig{Nr: 308, Name: "getcpu", Params: []runtime.Param{{Name: "cpup", Kind: runtime.KindPtr}, {Name: "nodep", Kind: runtime.KindPtr}, {Name: "unused", Kind: runtime.KindPtr}}}
-	sigEpollPwait            = runtime.Sig{Nr: 309, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUtimensat             = runtime.Sig{Nr: 310, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigSignalfd              = runtime.Sig{Nr: 311, Name: "signalfd", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}}}
 	sigTimerfdCreate         = runtime.Sig{Nr: 312, Name: "timerfd_create", Params: []runtime.Param{{Name: "clockid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
-	sigEventfd               = runtime.Sig{Nr: 313, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
+	sigSysEventfd            = runtime.Sig{Nr: 313, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
 	sigFallocate             = runtime.Sig{Nr: 314, Name: "fallocate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindInt}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindInt}}}
 	sigTimerfdSettime        = runtime.Sig{Nr: 315, Name: "timerfd_settime", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindInt}, {Name: "utmr", Kind: runtime.KindPtr}, {Name: "otmr", Kind: runtime.KindPtr}}}
 	sigTimerfdGettime        = runtime.Sig{Nr: 316, Name: "timerfd_gettime", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "otmr", Kind: runtime.KindPtr}}}
@@ -720,7 +687,7 @@ var (
 	sigDup3                  = runtime.Sig{Nr: 320, Name: "dup3", Params: []runtime.Param{{Name: "oldfd", Kind: runtime.KindFD}, {Name: "newfd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigPipe2                 = runtime.Sig{Nr: 321, Name: "pipe2", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigInotifyInit1          = runtime.Sig{Nr: 322, Name: "inotify_init1", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindOpenFlags}}}
-	sigAccept4               = runtime.Sig{Nr: 323, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
+	sigSysAccept4            = runtime.Sig{Nr: 323, Name: "accept4", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigPreadv                = runtime.Sig{Nr: 324, Name: "preadv", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}}}
 	sigPwritev               = runtime.Sig{Nr: 325, Name: "pwritev", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}}}
 	sigRtTgsigqueueinfo      = runtime.Sig{Nr: 326, Name: "rt_tgsigqueueinfo", Params: []runtime.Param{{Name: "tgid", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
@@ -747,7 +714,6 @@ var (
 	sigGetrandom             = runtime.Sig{Nr: 347, Name: "getrandom", Params: []runtime.Param{{Name: "ubuf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMemfdCreate           = runtime.Sig{Nr: 348, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                   = runtime.Sig{Nr: 349, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
-	sigExecveat              = runtime.Sig{Nr: 350, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigMembarrier            = runtime.Sig{Nr: 351, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigUserfaultfd           = runtime.Sig{Nr: 352, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigBind                  = runtime.Sig{Nr: 353, Name: "bind", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "umyaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
@@ -785,13 +751,11 @@ var (
 	sigFsmount               = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen             = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigClone3                = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange            = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2               = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd            = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2            = runtime.Sig{Nr: 439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise        = runtime.Sig{Nr: 440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
-	sigEpollPwait2           = runtime.Sig{Nr: 441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr          = runtime.Sig{Nr: 442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd            = runtime.Sig{Nr: 443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset = runtime.Sig{Nr: 444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -825,32 +789,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigOpen, &sigClose, &sigWait4, &sigCreat, &sigLink, &sigUnlink, &sigExecv, &sigChdir, &sigChown, &sigMknod, &sigChmod, &sigLchown, &sigBrk, &sigPerfctr, &sigLseek, &sigGetpid, &sigCapget, &sigCapset, &sigSetuid, &sigGetuid, &sigVmsplice, &sigPtrace, &sigAlarm, &sigSigaltstack, &sigPause, &sigUtime, &sigAccess, &sigNice, &sigSync, &sigKill, &sigStat, &sigSendfile, &sigLstat, &sigDup, &sigPipe, &sigTimes, &sigUmount2, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigMemoryOrdering, &sigIoctl, &sigReboot, &sigSymlink, &sigReadlink, &sigExecve, &sigUmask, &sigChroot, &sigFstat, &sigFstat64, &sigGetpagesize, &sigMsync, &sigVfork, &sigPread64, &sigPwrite64, &sigMmap, &sigMunmap, &sigMprotect, &sigMadvise, &sigVhangup, &sigMincore, &sigGetgroups, &sigSetgroups, &sigGetpgrp, &sigSetitimer, &sigSwapon, &sigGetitimer, &sigSethostname, &sigDup2, &sigFcntl, &sigSelect, &sigFsync, &sigSetpriority, &sigSocket, &sigConnect, &sigAccept, &sigGetpriority, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigRecvmsg, &sigSendmsg, &sigGettimeofday, &sigGetrusage, &sigGetsockopt, &sigGetcwd, &sigReadv, &sigWritev, &sigSettimeofday, &sigFchown, &sigFchmod, &sigRecvfrom, &sigSetreuid, &sigSetregid, &sigRename, &sigTruncate, &sigFtruncate, &sigFlock, &sigLstat64, &sigSendto, &sigShutdown, &sigSocketpair, &sigMkdir, &sigRmdir, &sigUtimes, &sigStat64, &sigSendfile64, &sigGetpeername, &sigFutex, &sigGettid, &sigGetrlimit, &sigSetrlimit, &sigPivotRoot, &sigPrctl, &sigPciconfigRead, &sigPciconfigWrite, &sigGetsockname, &sigInotifyInit, &sigInotifyAddWatch, &sigPoll, &sigGetdents64, &sigInotifyRmWatch, &sigStatfs, &sigFstatfs, &sigUmount, &sigSchedSetAffinity, &sigSchedGetAffinity, &sigGetdomainname, &sigSetdomainname, &sigUtrapInstall, &sigQuotactl, &sigSetTidAddress, &sigMount, &sigUstat, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigGetdents, &sigSetsid, &sigFchdir, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigSigpending, &sigSetpgid, &sigFremovexattr, &sigTkill, &sigExitGroup, &sigUname, &sigInitModule, &sigPersonality, &sigRemapFilePages, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigIoprioSet, &sigGetppid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSigsuspend, &sigOldlstat, &sigUselib, &sigReaddir, &sigReadahead, &sigSocketcall, &sigSyslog, &sigFadvise64, &sigFadvise6464, &sigTgkill, &sigWaitpid, &sigSwapoff, &sigSysinfo, &sigIpc, &sigSigreturn, &sigClone, &sigIoprioGet, &sigAdjtimex, &sigSigprocmask, &sigDeleteModule, &sigGetpgid, &sigSysfs, &sigAfsSyscall, &sigSetfsuid, &sigSetfsgid, &sigNewselect, &sigSplice, &sigStime, &sigStatfs64, &sigFstatfs64, &sigLlseek, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigGetsid, &sigFdatasync, &sigNfsservctl, &sigSyncFileRange, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSchedGetaffinity, &sigSchedSetaffinity, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigTimerCreate, &sigVserver, &sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigTee, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigKexecLoad, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigAccept4, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKernFeatures, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigMembarrier, &sigUserfaultfd, &sigBind, &sigListen, &sigSetsockopt, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigStatx, &sigIoPgetevents, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigRseq, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
-}
-
-// RestartSyscall adds a step calling restart_syscall (number 0 on linux/sparc64):
-//
-//	long restart_syscall(void)
-func (c *Chain) RestartSyscall() *Chain {
-	c.Chain.Begin(&sigRestartSyscall)
-	return c
-}
-
-// Exit adds a step calling exit (number 1 on linux/sparc64):
-//
-//	long exit(int error_code)
-func (c *Chain) Exit(errorCode int) *Chain {
-	c.Chain.Begin(&sigExit)
-	c.Chain.ArgInt(0, int64(errorCode))
-	return c
-}
-
-// Fork adds a step calling fork (number 2 on linux/sparc64):
-//
-//	long fork(void)
-func (c *Chain) Fork() *Chain {
-	c.Chain.Begin(&sigFork)
-	return c
+	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigWait4, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigExecv, &sigChdir, &sigSysChown, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigBrk, &sigPerfctr, &sigLseek, &sigGetpid, &sigCapget, &sigCapset, &sigSetuid, &sigGetuid, &sigVmsplice, &sigPtrace, &sigAlarm, &sigSigaltstack, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigStat, &sigSysSendfile, &sigLstat, &sigDup, &sigPipe, &sigTimes, &sigUmount2, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigMemoryOrdering, &sigIoctl, &sigReboot, &sigSysSymlink, &sigSysReadlink, &sigUmask, &sigChroot, &sigFstat, &sigFstat64, &sigGetpagesize, &sigMsync, &sigPread64, &sigPwrite64, &sigMmap, &sigMunmap, &sigMprotect, &sigMadvise, &sigVhangup, &sigMincore, &sigGetgroups, &sigSetgroups, &sigGetpgrp, &sigSetitimer, &sigSwapon, &sigGetitimer, &sigSethostname, &sigDup2, &sigFcntl, &sigSelect, &sigFsync, &sigSetpriority, &sigSocket, &sigConnect, &sigSysAccept, &sigGetpriority, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigRecvmsg, &sigSendmsg, &sigGettimeofday, &sigGetrusage, &sigGetsockopt, &sigGetcwd, &sigReadv, &sigWritev, &sigSettimeofday, &sigFchown, &sigFchmod, &sigRecvfrom, &sigSetreuid, &sigSetregid, &sigSysRename, &sigTruncate, &sigFtruncate, &sigFlock, &sigLstat64, &sigSendto, &sigShutdown, &sigSocketpair, &sigSysMkdir, &sigSysRmdir, &sigUtimes, &sigStat64, &sigSendfile64, &sigGetpeername, &sigFutex, &sigGettid, &sigSysGetrlimit, &sigSysSetrlimit, &sigPivotRoot, &sigPrctl, &sigPciconfigRead, &sigPciconfigWrite, &sigGetsockname, &sigInotifyInit, &sigInotifyAddWatch, &sigPoll, &sigGetdents64, &sigInotifyRmWatch, &sigStatfs, &sigFstatfs, &sigUmount, &sigSchedSetAffinity, &sigSchedGetAffinity, &sigGetdomainname, &sigSetdomainname, &sigUtrapInstall, &sigQuotactl, &sigSetTidAddress, &sigMount, &sigUstat, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigSysGetdents, &sigSetsid, &sigFchdir, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigSigpending, &sigSetpgid, &sigFremovexattr, &sigTkill, &sigUname, &sigInitModule, &sigPersonality, &sigRemapFilePages, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigIoprioSet, &sigGetppid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigOldlstat, &sigUselib, &sigReaddir, &sigReadahead, &sigSocketcall, &sigSyslog, &sigFadvise64, &sigFadvise6464, &sigTgkill, &sigWaitpid, &sigSwapoff, &sigSysinfo, &sigIpc, &sigIoprioGet, &sigAdjtimex, &sigSigprocmask, &sigDeleteModule, &sigGetpgid, &sigSysfs, &sigAfsSyscall, &sigSetfsuid, &sigSetfsgid, &sigNewselect, &sigSplice, &sigStime, &sigStatfs64, &sigFstatfs64, &sigLlseek, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigGetsid, &sigFdatasync, &sigNfsservctl, &sigSyncFileRange, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSchedGetaffinity, &sigSchedSetaffinity, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigTimerCreate, &sigVserver, &sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigTee, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigKexecLoad, &sigMovePages, &sigGetcpu, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigSysAccept4, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKernFeatures, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigMembarrier, &sigUserfaultfd, &sigBind, &sigListen, &sigSetsockopt, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigStatx, &sigIoPgetevents, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigRseq, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 3 on linux/sparc64):
@@ -875,11 +814,13 @@ func (c *Chain) Write(fd int, buf []byte, count int) *Chain {
 	return c
 }
 
-// Open adds a step calling open (number 5 on linux/sparc64):
+// SysOpen adds a step calling open (number 5 on linux/sparc64):
 //
 //	long open(const char __user *filename, int flags, umode_t mode)
-func (c *Chain) Open(filename string, flags int, mode int) *Chain {
-	c.Chain.Begin(&sigOpen)
+//
+// On this arch Open is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own open.
+func (c *Chain) SysOpen(filename string, flags int, mode int) *Chain {
+	c.Chain.Begin(&sigSysOpen)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(flags))
 	c.Chain.ArgInt(2, int64(mode))
@@ -907,31 +848,37 @@ func (c *Chain) Wait4(upid int, statAddr *int32, options int, ru *unix.Rusage) *
 	return c
 }
 
-// Creat adds a step calling creat (number 8 on linux/sparc64):
+// SysCreat adds a step calling creat (number 8 on linux/sparc64):
 //
 //	long creat(const char __user *pathname, umode_t mode)
-func (c *Chain) Creat(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigCreat)
+//
+// On this arch Creat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own creat.
+func (c *Chain) SysCreat(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysCreat)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Link adds a step calling link (number 9 on linux/sparc64):
+// SysLink adds a step calling link (number 9 on linux/sparc64):
 //
 //	long link(const char __user *oldname, const char __user *newname)
-func (c *Chain) Link(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigLink)
+//
+// On this arch Link is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own link.
+func (c *Chain) SysLink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysLink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Unlink adds a step calling unlink (number 10 on linux/sparc64):
+// SysUnlink adds a step calling unlink (number 10 on linux/sparc64):
 //
 //	long unlink(const char __user *pathname)
-func (c *Chain) Unlink(pathname string) *Chain {
-	c.Chain.Begin(&sigUnlink)
+//
+// On this arch Unlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own unlink.
+func (c *Chain) SysUnlink(pathname string) *Chain {
+	c.Chain.Begin(&sigSysUnlink)
 	c.Chain.ArgStr(0, pathname)
 	return c
 }
@@ -953,43 +900,51 @@ func (c *Chain) Chdir(filename string) *Chain {
 	return c
 }
 
-// Chown adds a step calling chown (number 13 on linux/sparc64):
+// SysChown adds a step calling chown (number 13 on linux/sparc64):
 //
 //	long chown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Chown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigChown)
+//
+// On this arch Chown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chown.
+func (c *Chain) SysChown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysChown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
 	return c
 }
 
-// Mknod adds a step calling mknod (number 14 on linux/sparc64):
+// SysMknod adds a step calling mknod (number 14 on linux/sparc64):
 //
 //	long mknod(const char __user *filename, umode_t mode, unsigned dev)
-func (c *Chain) Mknod(filename string, mode int, dev int) *Chain {
-	c.Chain.Begin(&sigMknod)
+//
+// On this arch Mknod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mknod.
+func (c *Chain) SysMknod(filename string, mode int, dev int) *Chain {
+	c.Chain.Begin(&sigSysMknod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	c.Chain.ArgInt(2, int64(dev))
 	return c
 }
 
-// Chmod adds a step calling chmod (number 15 on linux/sparc64):
+// SysChmod adds a step calling chmod (number 15 on linux/sparc64):
 //
 //	long chmod(const char __user *filename, umode_t mode)
-func (c *Chain) Chmod(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigChmod)
+//
+// On this arch Chmod is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own chmod.
+func (c *Chain) SysChmod(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysChmod)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Lchown adds a step calling lchown (number 16 on linux/sparc64):
+// SysLchown adds a step calling lchown (number 16 on linux/sparc64):
 //
 //	long lchown(const char __user *filename, uid_t user, gid_t group)
-func (c *Chain) Lchown(filename string, user int, group int) *Chain {
-	c.Chain.Begin(&sigLchown)
+//
+// On this arch Lchown is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own lchown.
+func (c *Chain) SysLchown(filename string, user int, group int) *Chain {
+	c.Chain.Begin(&sigSysLchown)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(user))
 	c.Chain.ArgInt(2, int64(group))
@@ -1113,14 +1068,6 @@ func (c *Chain) Sigaltstack(uss unsafe.Pointer, uoss unsafe.Pointer) *Chain {
 	return c
 }
 
-// Pause adds a step calling pause (number 29 on linux/sparc64):
-//
-//	long pause(void)
-func (c *Chain) Pause() *Chain {
-	c.Chain.Begin(&sigPause)
-	return c
-}
-
 // Utime adds a step calling utime (number 30 on linux/sparc64):
 //
 //	long utime(char __user *filename, struct utimbuf __user *times)
@@ -1131,11 +1078,13 @@ func (c *Chain) Utime(filename string, times *unix.Utimbuf) *Chain {
 	return c
 }
 
-// Access adds a step calling access (number 33 on linux/sparc64):
+// SysAccess adds a step calling access (number 33 on linux/sparc64):
 //
 //	long access(const char __user *filename, int mode)
-func (c *Chain) Access(filename string, mode int) *Chain {
-	c.Chain.Begin(&sigAccess)
+//
+// On this arch Access is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own access.
+func (c *Chain) SysAccess(filename string, mode int) *Chain {
+	c.Chain.Begin(&sigSysAccess)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
@@ -1171,21 +1120,23 @@ func (c *Chain) Kill(pid int, sig int) *Chain {
 // Stat adds a step calling stat (number 38 on linux/sparc64):
 //
 //	long stat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Stat(filename string, statbuf *unix.Stat_t) *Chain {
+func (c *Chain) Stat(path string, stat *unix.Stat_t) *Chain {
 	c.Chain.Begin(&sigStat)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgPtr(1, unsafe.Pointer(stat), unsafe.Sizeof(*stat))
 	return c
 }
 
-// Sendfile adds a step calling sendfile (number 39 on linux/sparc64):
+// SysSendfile adds a step calling sendfile (number 39 on linux/sparc64):
 //
 //	long sendfile(int out_fd, int in_fd, loff_t __user *offset, size_t count)
-func (c *Chain) Sendfile(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
-	c.Chain.Begin(&sigSendfile)
+//
+// On this arch Sendfile is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own sendfile.
+func (c *Chain) SysSendfile(outFd int, inFd int, offset *int64, count int) *Chain {
+	c.Chain.Begin(&sigSysSendfile)
 	c.Chain.ArgInt(0, int64(outFd))
 	c.Chain.ArgInt(1, int64(inFd))
-	c.Chain.ArgPtr(2, offset, 0)
+	c.Chain.ArgPtr(2, unsafe.Pointer(offset), unsafe.Sizeof(*offset))
 	c.Chain.ArgInt(3, int64(count))
 	return c
 }
@@ -1193,10 +1144,10 @@ func (c *Chain) Sendfile(outFd int, inFd int, offset unsafe.Pointer, count int) 
 // Lstat adds a step calling lstat (number 40 on linux/sparc64):
 //
 //	long lstat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Lstat(filename string, statbuf *unix.Stat_t) *Chain {
+func (c *Chain) Lstat(path string, stat *unix.Stat_t) *Chain {
 	c.Chain.Begin(&sigLstat)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgPtr(1, unsafe.Pointer(stat), unsafe.Sizeof(*stat))
 	return c
 }
 
@@ -1320,35 +1271,28 @@ func (c *Chain) Reboot(magic1 int, magic2 int, cmd int, arg unsafe.Pointer) *Cha
 	return c
 }
 
-// Symlink adds a step calling symlink (number 57 on linux/sparc64):
+// SysSymlink adds a step calling symlink (number 57 on linux/sparc64):
 //
 //	long symlink(const char __user *oldname, const char __user *newname)
-func (c *Chain) Symlink(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigSymlink)
+//
+// On this arch Symlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own symlink.
+func (c *Chain) SysSymlink(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysSymlink)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
 }
 
-// Readlink adds a step calling readlink (number 58 on linux/sparc64):
+// SysReadlink adds a step calling readlink (number 58 on linux/sparc64):
 //
 //	long readlink(const char __user *path, char __user *buf, int bufsiz)
-func (c *Chain) Readlink(path string, buf []byte, bufsiz int) *Chain {
-	c.Chain.Begin(&sigReadlink)
+//
+// On this arch Readlink is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own readlink.
+func (c *Chain) SysReadlink(path string, buf []byte, bufsiz int) *Chain {
+	c.Chain.Begin(&sigSysReadlink)
 	c.Chain.ArgStr(0, path)
 	c.Chain.ArgBuf(1, buf)
 	c.Chain.ArgLen(2, int64(bufsiz), 1)
-	return c
-}
-
-// Execve adds a step calling execve (number 59 on linux/sparc64):
-//
-//	long execve(const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp)
-func (c *Chain) Execve(filename string, argv []string, envp []string) *Chain {
-	c.Chain.Begin(&sigExecve)
-	c.Chain.ArgStr(0, filename)
-	c.Chain.ArgStrs(1, argv)
-	c.Chain.ArgStrs(2, envp)
 	return c
 }
 
@@ -1373,10 +1317,10 @@ func (c *Chain) Chroot(filename string) *Chain {
 // Fstat adds a step calling fstat (number 62 on linux/sparc64):
 //
 //	long fstat(unsigned int fd, struct stat __user *statbuf)
-func (c *Chain) Fstat(fd int, statbuf *unix.Stat_t) *Chain {
+func (c *Chain) Fstat(fd int, stat *unix.Stat_t) *Chain {
 	c.Chain.Begin(&sigFstat)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
+	c.Chain.ArgPtr(1, unsafe.Pointer(stat), unsafe.Sizeof(*stat))
 	return c
 }
 
@@ -1406,14 +1350,6 @@ func (c *Chain) Msync(start int, length int, flags int) *Chain {
 	c.Chain.ArgInt(0, int64(start))
 	c.Chain.ArgInt(1, int64(length))
 	c.Chain.ArgInt(2, int64(flags))
-	return c
-}
-
-// Vfork adds a step calling vfork (number 66 on linux/sparc64):
-//
-//	long vfork(void)
-func (c *Chain) Vfork() *Chain {
-	c.Chain.Begin(&sigVfork)
 	return c
 }
 
@@ -1652,13 +1588,15 @@ func (c *Chain) Connect(fd int, uservaddr []byte, addrlen int) *Chain {
 	return c
 }
 
-// Accept adds a step calling accept (number 99 on linux/sparc64):
+// SysAccept adds a step calling accept (number 99 on linux/sparc64):
 //
 //	long accept(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen)
-func (c *Chain) Accept(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32) *Chain {
-	c.Chain.Begin(&sigAccept)
+//
+// On this arch Accept is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept.
+func (c *Chain) SysAccept(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32) *Chain {
+	c.Chain.Begin(&sigSysAccept)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	return c
 }
@@ -1670,14 +1608,6 @@ func (c *Chain) Getpriority(which int, who int) *Chain {
 	c.Chain.Begin(&sigGetpriority)
 	c.Chain.ArgInt(0, int64(which))
 	c.Chain.ArgInt(1, int64(who))
-	return c
-}
-
-// RtSigreturn adds a step calling rt_sigreturn (number 101 on linux/sparc64):
-//
-//	long rt_sigreturn(void)
-func (c *Chain) RtSigreturn() *Chain {
-	c.Chain.Begin(&sigRtSigreturn)
 	return c
 }
 
@@ -1736,16 +1666,6 @@ func (c *Chain) RtSigqueueinfo(pid int, sig int, uinfo *unix.Siginfo) *Chain {
 	c.Chain.ArgInt(0, int64(pid))
 	c.Chain.ArgInt(1, int64(sig))
 	c.Chain.ArgPtr(2, unsafe.Pointer(uinfo), unsafe.Sizeof(*uinfo))
-	return c
-}
-
-// RtSigsuspend adds a step calling rt_sigsuspend (number 107 on linux/sparc64):
-//
-//	long rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)
-func (c *Chain) RtSigsuspend(unewset *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigRtSigsuspend)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unewset), unsafe.Sizeof(*unewset))
-	c.Chain.ArgInt(1, int64(sigsetsize))
 	return c
 }
 
@@ -1895,11 +1815,11 @@ func (c *Chain) Settimeofday(tv *unix.Timeval, tz unsafe.Pointer) *Chain {
 // Fchown adds a step calling fchown (number 123 on linux/sparc64):
 //
 //	long fchown(unsigned int fd, uid_t user, gid_t group)
-func (c *Chain) Fchown(fd int, user int, group int) *Chain {
+func (c *Chain) Fchown(fd int, uid int, gid int) *Chain {
 	c.Chain.Begin(&sigFchown)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgInt(1, int64(user))
-	c.Chain.ArgInt(2, int64(group))
+	c.Chain.ArgInt(1, int64(uid))
+	c.Chain.ArgInt(2, int64(gid))
 	return c
 }
 
@@ -1916,13 +1836,13 @@ func (c *Chain) Fchmod(fd int, mode int) *Chain {
 // Recvfrom adds a step calling recvfrom (number 125 on linux/sparc64):
 //
 //	long recvfrom(int fd, void __user *ubuf, size_t size, unsigned int flags, struct sockaddr __user *addr, int __user *addr_len)
-func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr unsafe.Pointer, addrLen *int32) *Chain {
+func (c *Chain) Recvfrom(fd int, ubuf []byte, size int, flags int, addr *unix.RawSockaddrAny, addrLen *uint32) *Chain {
 	c.Chain.Begin(&sigRecvfrom)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, ubuf)
 	c.Chain.ArgLen(2, int64(size), 1)
 	c.Chain.ArgInt(3, int64(flags))
-	c.Chain.ArgPtr(4, addr, 0)
+	c.Chain.ArgPtr(4, unsafe.Pointer(addr), unsafe.Sizeof(*addr))
 	c.Chain.ArgPtr(5, unsafe.Pointer(addrLen), unsafe.Sizeof(*addrLen))
 	return c
 }
@@ -1947,11 +1867,13 @@ func (c *Chain) Setregid(rgid int, egid int) *Chain {
 	return c
 }
 
-// Rename adds a step calling rename (number 128 on linux/sparc64):
+// SysRename adds a step calling rename (number 128 on linux/sparc64):
 //
 //	long rename(const char __user *oldname, const char __user *newname)
-func (c *Chain) Rename(oldname string, newname string) *Chain {
-	c.Chain.Begin(&sigRename)
+//
+// On this arch Rename is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rename.
+func (c *Chain) SysRename(oldname string, newname string) *Chain {
+	c.Chain.Begin(&sigSysRename)
 	c.Chain.ArgStr(0, oldname)
 	c.Chain.ArgStr(1, newname)
 	return c
@@ -2033,21 +1955,25 @@ func (c *Chain) Socketpair(family int, typ int, protocol int, usockvec *[2]int32
 	return c
 }
 
-// Mkdir adds a step calling mkdir (number 136 on linux/sparc64):
+// SysMkdir adds a step calling mkdir (number 136 on linux/sparc64):
 //
 //	long mkdir(const char __user *pathname, umode_t mode)
-func (c *Chain) Mkdir(pathname string, mode int) *Chain {
-	c.Chain.Begin(&sigMkdir)
+//
+// On this arch Mkdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own mkdir.
+func (c *Chain) SysMkdir(pathname string, mode int) *Chain {
+	c.Chain.Begin(&sigSysMkdir)
 	c.Chain.ArgStr(0, pathname)
 	c.Chain.ArgInt(1, int64(mode))
 	return c
 }
 
-// Rmdir adds a step calling rmdir (number 137 on linux/sparc64):
+// SysRmdir adds a step calling rmdir (number 137 on linux/sparc64):
 //
 //	long rmdir(const char __user *pathname)
-func (c *Chain) Rmdir(pathname string) *Chain {
-	c.Chain.Begin(&sigRmdir)
+//
+// On this arch Rmdir is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own rmdir.
+func (c *Chain) SysRmdir(pathname string) *Chain {
+	c.Chain.Begin(&sigSysRmdir)
 	c.Chain.ArgStr(0, pathname)
 	return c
 }
@@ -2075,11 +2001,11 @@ func (c *Chain) Stat64(filename string, statbuf unsafe.Pointer) *Chain {
 // Sendfile64 adds a step calling sendfile64 (number 140 on linux/sparc64):
 //
 //	long sendfile64(int out_fd, int in_fd, loff_t __user *offset, size_t count)
-func (c *Chain) Sendfile64(outFd int, inFd int, offset unsafe.Pointer, count int) *Chain {
+func (c *Chain) Sendfile64(outFd int, inFd int, offset *int64, count int) *Chain {
 	c.Chain.Begin(&sigSendfile64)
 	c.Chain.ArgInt(0, int64(outFd))
 	c.Chain.ArgInt(1, int64(inFd))
-	c.Chain.ArgPtr(2, offset, 0)
+	c.Chain.ArgPtr(2, unsafe.Pointer(offset), unsafe.Sizeof(*offset))
 	c.Chain.ArgInt(3, int64(count))
 	return c
 }
@@ -2087,10 +2013,10 @@ func (c *Chain) Sendfile64(outFd int, inFd int, offset unsafe.Pointer, count int
 // Getpeername adds a step calling getpeername (number 141 on linux/sparc64):
 //
 //	long getpeername(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getpeername(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getpeername(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetpeername)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -2117,21 +2043,25 @@ func (c *Chain) Gettid() *Chain {
 	return c
 }
 
-// Getrlimit adds a step calling getrlimit (number 144 on linux/sparc64):
+// SysGetrlimit adds a step calling getrlimit (number 144 on linux/sparc64):
 //
 //	long getrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
-	c.Chain.Begin(&sigGetrlimit)
+//
+// On this arch Getrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getrlimit.
+func (c *Chain) SysGetrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	c.Chain.Begin(&sigSysGetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, unsafe.Pointer(rlim), unsafe.Sizeof(*rlim))
 	return c
 }
 
-// Setrlimit adds a step calling setrlimit (number 145 on linux/sparc64):
+// SysSetrlimit adds a step calling setrlimit (number 145 on linux/sparc64):
 //
 //	long setrlimit(unsigned int resource, struct rlimit __user *rlim)
-func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
-	c.Chain.Begin(&sigSetrlimit)
+//
+// On this arch Setrlimit is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own setrlimit.
+func (c *Chain) SysSetrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	c.Chain.Begin(&sigSysSetrlimit)
 	c.Chain.ArgInt(0, int64(resource))
 	c.Chain.ArgPtr(1, unsafe.Pointer(rlim), unsafe.Sizeof(*rlim))
 	return c
@@ -2189,10 +2119,10 @@ func (c *Chain) PciconfigWrite(bus int, dfn int, off int, length int, buf unsafe
 // Getsockname adds a step calling getsockname (number 150 on linux/sparc64):
 //
 //	long getsockname(int fd, struct sockaddr __user *usockaddr, int __user *usockaddr_len)
-func (c *Chain) Getsockname(fd int, usockaddr unsafe.Pointer, usockaddrLen *int32) *Chain {
+func (c *Chain) Getsockname(fd int, usockaddr *unix.RawSockaddrAny, usockaddrLen *uint32) *Chain {
 	c.Chain.Begin(&sigGetsockname)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, usockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(usockaddr), unsafe.Sizeof(*usockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(usockaddrLen), unsafe.Sizeof(*usockaddrLen))
 	return c
 }
@@ -2252,9 +2182,9 @@ func (c *Chain) InotifyRmWatch(fd int, wd int) *Chain {
 // Statfs adds a step calling statfs (number 157 on linux/sparc64):
 //
 //	long statfs(const char __user *pathname, struct statfs __user *buf)
-func (c *Chain) Statfs(pathname string, buf *unix.Statfs_t) *Chain {
+func (c *Chain) Statfs(path string, buf *unix.Statfs_t) *Chain {
 	c.Chain.Begin(&sigStatfs)
-	c.Chain.ArgStr(0, pathname)
+	c.Chain.ArgStr(0, path)
 	c.Chain.ArgPtr(1, unsafe.Pointer(buf), unsafe.Sizeof(*buf))
 	return c
 }
@@ -2440,11 +2370,13 @@ func (c *Chain) Lgetxattr(pathname string, name string, value []byte, size int) 
 	return c
 }
 
-// Getdents adds a step calling getdents (number 174 on linux/sparc64):
+// SysGetdents adds a step calling getdents (number 174 on linux/sparc64):
 //
 //	long getdents(unsigned int fd, struct linux_dirent __user *dirent, unsigned int count)
-func (c *Chain) Getdents(fd int, dirent []byte, count int) *Chain {
-	c.Chain.Begin(&sigGetdents)
+//
+// On this arch Getdents is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getdents.
+func (c *Chain) SysGetdents(fd int, dirent []byte, count int) *Chain {
+	c.Chain.Begin(&sigSysGetdents)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgBuf(1, dirent)
 	c.Chain.ArgLen(2, int64(count), 1)
@@ -2571,15 +2503,6 @@ func (c *Chain) Tkill(pid int, sig int) *Chain {
 	return c
 }
 
-// ExitGroup adds a step calling exit_group (number 188 on linux/sparc64):
-//
-//	long exit_group(int error_code)
-func (c *Chain) ExitGroup(errorCode int) *Chain {
-	c.Chain.Begin(&sigExitGroup)
-	c.Chain.ArgInt(0, int64(errorCode))
-	return c
-}
-
 // Uname adds a step calling uname (number 189 on linux/sparc64):
 //
 //	long uname(struct new_utsname __user *name)
@@ -2697,14 +2620,6 @@ func (c *Chain) Sgetmask() *Chain {
 func (c *Chain) Ssetmask(newmask int) *Chain {
 	c.Chain.Begin(&sigSsetmask)
 	c.Chain.ArgInt(0, int64(newmask))
-	return c
-}
-
-// Sigsuspend adds a step calling sigsuspend (number 201 on linux/sparc64):
-//
-//	long sigsuspend(void)
-func (c *Chain) Sigsuspend() *Chain {
-	c.Chain.Begin(&sigSigsuspend)
 	return c
 }
 
@@ -2845,27 +2760,6 @@ func (c *Chain) Ipc(call int, first int, second int, third int, ptr unsafe.Point
 	return c
 }
 
-// Sigreturn adds a step calling sigreturn (number 216 on linux/sparc64):
-//
-//	long sigreturn(void)
-func (c *Chain) Sigreturn() *Chain {
-	c.Chain.Begin(&sigSigreturn)
-	return c
-}
-
-// Clone adds a step calling clone (number 217 on linux/sparc64):
-//
-//	long clone(unsigned long clone_flags, unsigned long newsp, int __user *parent_tidptr, unsigned long tls, int __user *child_tidptr)
-func (c *Chain) Clone(cloneFlags int, newsp int, parentTidptr *int32, childTidptr *int32, tls int) *Chain {
-	c.Chain.Begin(&sigClone)
-	c.Chain.ArgInt(0, int64(cloneFlags))
-	c.Chain.ArgInt(1, int64(newsp))
-	c.Chain.ArgPtr(2, unsafe.Pointer(parentTidptr), unsafe.Sizeof(*parentTidptr))
-	c.Chain.ArgInt(3, int64(tls))
-	c.Chain.ArgPtr(4, unsafe.Pointer(childTidptr), unsafe.Sizeof(*childTidptr))
-	return c
-}
-
 // IoprioGet adds a step calling ioprio_get (number 218 on linux/sparc64):
 //
 //	long ioprio_get(int which, int who)
@@ -2965,12 +2859,12 @@ func (c *Chain) Newselect(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp un
 // Splice adds a step calling splice (number 232 on linux/sparc64):
 //
 //	long splice(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) Splice(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigSplice)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -3586,12 +3480,12 @@ func (c *Chain) Unlinkat(dfd int, pathname string, flag int) *Chain {
 // Renameat adds a step calling renameat (number 291 on linux/sparc64):
 //
 //	long renameat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname)
-func (c *Chain) Renameat(olddfd int, oldname string, newdfd int, newname string) *Chain {
+func (c *Chain) Renameat(olddirfd int, oldpath string, newdirfd int, newpath string) *Chain {
 	c.Chain.Begin(&sigRenameat)
-	c.Chain.ArgInt(0, int64(olddfd))
-	c.Chain.ArgStr(1, oldname)
-	c.Chain.ArgInt(2, int64(newdfd))
-	c.Chain.ArgStr(3, newname)
+	c.Chain.ArgInt(0, int64(olddirfd))
+	c.Chain.ArgStr(1, oldpath)
+	c.Chain.ArgInt(2, int64(newdirfd))
+	c.Chain.ArgStr(3, newpath)
 	return c
 }
 
@@ -3650,34 +3544,6 @@ func (c *Chain) Faccessat(dfd int, filename string, mode int) *Chain {
 	c.Chain.ArgInt(0, int64(dfd))
 	c.Chain.ArgStr(1, filename)
 	c.Chain.ArgInt(2, int64(mode))
-	return c
-}
-
-// Pselect6 adds a step calling pselect6 (number 297 on linux/sparc64):
-//
-//	long pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)
-func (c *Chain) Pselect6(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp *unix.Timespec, sig unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigPselect6)
-	c.Chain.ArgInt(0, int64(n))
-	c.Chain.ArgPtr(1, inp, 0)
-	c.Chain.ArgPtr(2, outp, 0)
-	c.Chain.ArgPtr(3, exp, 0)
-	c.Chain.ArgPtr(4, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(5, sig, 0)
-	return c
-}
-
-// Ppoll adds a step calling ppoll (number 298 on linux/sparc64):
-//
-//	long ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) Ppoll(ufds []unix.PollFd, nfds int, tsp *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigPpoll)
-	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
-	c.Chain.ArgInt(1, int64(nfds))
-	c.Chain.Bound(1, uint64(len(ufds)))
-	c.Chain.ArgPtr(2, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
-	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(4, int64(sigsetsize))
 	return c
 }
 
@@ -3798,21 +3664,6 @@ func (c *Chain) Getcpu(cpup unsafe.Pointer, nodep unsafe.Pointer, unused unsafe.
 	return c
 }
 
-// EpollPwait adds a step calling epoll_pwait (number 309 on linux/sparc64):
-//
-//	long epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait(epfd int, events []unix.EpollEvent, maxevents int, timeout int, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgInt(3, int64(timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
-	return c
-}
-
 // Utimensat adds a step calling utimensat (number 310 on linux/sparc64):
 //
 //	long utimensat(int dfd, const char __user *filename, struct __kernel_timespec __user *utimes, int flags)
@@ -3846,11 +3697,13 @@ func (c *Chain) TimerfdCreate(clockid int, flags int) *Chain {
 	return c
 }
 
-// Eventfd adds a step calling eventfd (number 313 on linux/sparc64):
+// SysEventfd adds a step calling eventfd (number 313 on linux/sparc64):
 //
 //	long eventfd(unsigned int count)
-func (c *Chain) Eventfd(count int) *Chain {
-	c.Chain.Begin(&sigEventfd)
+//
+// On this arch Eventfd is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own eventfd.
+func (c *Chain) SysEventfd(count int) *Chain {
+	c.Chain.Begin(&sigSysEventfd)
 	c.Chain.ArgInt(0, int64(count))
 	return c
 }
@@ -3950,13 +3803,15 @@ func (c *Chain) InotifyInit1(flags int) *Chain {
 	return c
 }
 
-// Accept4 adds a step calling accept4 (number 323 on linux/sparc64):
+// SysAccept4 adds a step calling accept4 (number 323 on linux/sparc64):
 //
 //	long accept4(int fd, struct sockaddr __user *upeer_sockaddr, int __user *upeer_addrlen, int flags)
-func (c *Chain) Accept4(fd int, upeerSockaddr unsafe.Pointer, upeerAddrlen *int32, flags int) *Chain {
-	c.Chain.Begin(&sigAccept4)
+//
+// On this arch Accept4 is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own accept4.
+func (c *Chain) SysAccept4(fd int, upeerSockaddr *unix.RawSockaddrAny, upeerAddrlen *uint32, flags int) *Chain {
+	c.Chain.Begin(&sigSysAccept4)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, upeerSockaddr, 0)
+	c.Chain.ArgPtr(1, unsafe.Pointer(upeerSockaddr), unsafe.Sizeof(*upeerSockaddr))
 	c.Chain.ArgPtr(2, unsafe.Pointer(upeerAddrlen), unsafe.Sizeof(*upeerAddrlen))
 	c.Chain.ArgInt(3, int64(flags))
 	return c
@@ -4089,10 +3944,10 @@ func (c *Chain) OpenByHandleAt(mountdirfd int, handle unsafe.Pointer, flags int)
 // ClockAdjtime adds a step calling clock_adjtime (number 334 on linux/sparc64):
 //
 //	long clock_adjtime(const clockid_t which_clock, struct __kernel_timex __user *txc_p)
-func (c *Chain) ClockAdjtime(whichClock int, txcP *unix.Timex) *Chain {
+func (c *Chain) ClockAdjtime(whichClock int, utx *unix.Timex) *Chain {
 	c.Chain.Begin(&sigClockAdjtime)
 	c.Chain.ArgInt(0, int64(whichClock))
-	c.Chain.ArgPtr(1, unsafe.Pointer(txcP), unsafe.Sizeof(*txcP))
+	c.Chain.ArgPtr(1, unsafe.Pointer(utx), unsafe.Sizeof(*utx))
 	return c
 }
 
@@ -4272,19 +4127,6 @@ func (c *Chain) Bpf(cmd int, uattr unsafe.Pointer, size int) *Chain {
 	return c
 }
 
-// Execveat adds a step calling execveat (number 350 on linux/sparc64):
-//
-//	long execveat(int fd, const char __user *filename, const char __user *const __user *argv, const char __user *const __user *envp, int flags)
-func (c *Chain) Execveat(fd int, filename string, argv []string, envp []string, flags int) *Chain {
-	c.Chain.Begin(&sigExecveat)
-	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgStr(1, filename)
-	c.Chain.ArgStrs(2, argv)
-	c.Chain.ArgStrs(3, envp)
-	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
 // Membarrier adds a step calling membarrier (number 351 on linux/sparc64):
 //
 //	long membarrier(int cmd, unsigned int flags, int cpu_id)
@@ -4353,12 +4195,12 @@ func (c *Chain) Mlock2(start int, length int, flags int) *Chain {
 // CopyFileRange adds a step calling copy_file_range (number 357 on linux/sparc64):
 //
 //	long copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out, size_t len, unsigned int flags)
-func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut unsafe.Pointer, length int, flags int) *Chain {
+func (c *Chain) CopyFileRange(fdIn int, offIn *int64, fdOut int, offOut *int64, length int, flags int) *Chain {
 	c.Chain.Begin(&sigCopyFileRange)
 	c.Chain.ArgInt(0, int64(fdIn))
 	c.Chain.ArgPtr(1, unsafe.Pointer(offIn), unsafe.Sizeof(*offIn))
 	c.Chain.ArgInt(2, int64(fdOut))
-	c.Chain.ArgPtr(3, offOut, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(offOut), unsafe.Sizeof(*offOut))
 	c.Chain.ArgInt(4, int64(length))
 	c.Chain.ArgInt(5, int64(flags))
 	return c
@@ -4712,16 +4554,6 @@ func (c *Chain) PidfdOpen(pid int, flags int) *Chain {
 	return c
 }
 
-// Clone3 adds a step calling clone3 (number 435 on linux/sparc64):
-//
-//	long clone3(struct clone_args __user *uargs, size_t size)
-func (c *Chain) Clone3(uargs unsafe.Pointer, size int) *Chain {
-	c.Chain.Begin(&sigClone3)
-	c.Chain.ArgPtr(0, uargs, 0)
-	c.Chain.ArgInt(1, int64(size))
-	return c
-}
-
 // CloseRange adds a step calling close_range (number 436 on linux/sparc64):
 //
 //	long close_range(unsigned int fd, unsigned int max_fd, unsigned int flags)
@@ -4780,21 +4612,6 @@ func (c *Chain) ProcessMadvise(pidfd int, vec []unix.Iovec, vlen int, behavior i
 	c.Chain.Bound(2, uint64(len(vec)))
 	c.Chain.ArgInt(3, int64(behavior))
 	c.Chain.ArgInt(4, int64(flags))
-	return c
-}
-
-// EpollPwait2 adds a step calling epoll_pwait2 (number 441 on linux/sparc64):
-//
-//	long epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)
-func (c *Chain) EpollPwait2(epfd int, events []unix.EpollEvent, maxevents int, timeout *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
-	c.Chain.Begin(&sigEpollPwait2)
-	c.Chain.ArgInt(0, int64(epfd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
-	c.Chain.ArgInt(2, int64(maxevents))
-	c.Chain.Bound(2, uint64(len(events)))
-	c.Chain.ArgPtr(3, unsafe.Pointer(timeout), unsafe.Sizeof(*timeout))
-	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
-	c.Chain.ArgInt(5, int64(sigsetsize))
 	return c
 }
 
@@ -5147,4 +4964,188 @@ func (c *Chain) Listns(req unsafe.Pointer, nsIds unsafe.Pointer, nrNsIds int, fl
 func (c *Chain) RseqSliceYield() *Chain {
 	c.Chain.Begin(&sigRseqSliceYield)
 	return c
+}
+
+// Pread is golang.org/x/sys/unix's Pread(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/sparc64 it calls pread64 (number 67):
+//
+//	pread64(fd, p, len(p), offset)
+func (c *Chain) Pread(fd int, p []byte, offset int64) *Chain {
+	return c.Pread64(fd, p, len(p), offset)
+}
+
+// Pwrite is golang.org/x/sys/unix's Pwrite(fd int, p []byte, offset int64) as a step, the same method on every
+// arch; on linux/sparc64 it calls pwrite64 (number 68):
+//
+//	pwrite64(fd, p, len(p), offset)
+func (c *Chain) Pwrite(fd int, p []byte, offset int64) *Chain {
+	return c.Pwrite64(fd, p, len(p), offset)
+}
+
+// Open is golang.org/x/sys/unix's Open(path string, mode int, perm uint32) as a step, the same method on every
+// arch; on linux/sparc64 it calls openat (number 284):
+//
+//	openat(unix.AT_FDCWD, path, mode, int(perm))
+func (c *Chain) Open(path string, mode int, perm uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, mode, int(perm))
+}
+
+// Creat is golang.org/x/sys/unix's Creat(path string, mode uint32) as a step, the same method on every
+// arch; on linux/sparc64 it calls openat (number 284):
+//
+//	openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+func (c *Chain) Creat(path string, mode uint32) *Chain {
+	return c.Openat(unix.AT_FDCWD, path, unix.O_CREAT|unix.O_WRONLY|unix.O_TRUNC, int(mode))
+}
+
+// Mkdir is golang.org/x/sys/unix's Mkdir(path string, mode uint32) as a step, the same method on every
+// arch; on linux/sparc64 it calls mkdirat (number 285):
+//
+//	mkdirat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Mkdir(path string, mode uint32) *Chain {
+	return c.Mkdirat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Mknod is golang.org/x/sys/unix's Mknod(path string, mode uint32, dev int) as a step, the same method on every
+// arch; on linux/sparc64 it calls mknodat (number 286):
+//
+//	mknodat(unix.AT_FDCWD, path, int(mode), dev)
+func (c *Chain) Mknod(path string, mode uint32, dev int) *Chain {
+	return c.Mknodat(unix.AT_FDCWD, path, int(mode), dev)
+}
+
+// Rmdir is golang.org/x/sys/unix's Rmdir(path string) as a step, the same method on every
+// arch; on linux/sparc64 it calls unlinkat (number 290):
+//
+//	unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+func (c *Chain) Rmdir(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, unix.AT_REMOVEDIR)
+}
+
+// Unlink is golang.org/x/sys/unix's Unlink(path string) as a step, the same method on every
+// arch; on linux/sparc64 it calls unlinkat (number 290):
+//
+//	unlinkat(unix.AT_FDCWD, path, 0)
+func (c *Chain) Unlink(path string) *Chain {
+	return c.Unlinkat(unix.AT_FDCWD, path, 0)
+}
+
+// Rename is golang.org/x/sys/unix's Rename(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/sparc64 it calls renameat (number 291):
+//
+//	renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Rename(oldpath string, newpath string) *Chain {
+	return c.Renameat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Link is golang.org/x/sys/unix's Link(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/sparc64 it calls linkat (number 292):
+//
+//	linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+func (c *Chain) Link(oldpath string, newpath string) *Chain {
+	return c.Linkat(unix.AT_FDCWD, oldpath, unix.AT_FDCWD, newpath, 0)
+}
+
+// Symlink is golang.org/x/sys/unix's Symlink(oldpath string, newpath string) as a step, the same method on every
+// arch; on linux/sparc64 it calls symlinkat (number 293):
+//
+//	symlinkat(oldpath, unix.AT_FDCWD, newpath)
+func (c *Chain) Symlink(oldpath string, newpath string) *Chain {
+	return c.Symlinkat(oldpath, unix.AT_FDCWD, newpath)
+}
+
+// Readlink is golang.org/x/sys/unix's Readlink(path string, buf []byte) as a step, the same method on every
+// arch; on linux/sparc64 it calls readlinkat (number 294):
+//
+//	readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+func (c *Chain) Readlink(path string, buf []byte) *Chain {
+	return c.Readlinkat(unix.AT_FDCWD, path, buf, len(buf))
+}
+
+// Chmod is golang.org/x/sys/unix's Chmod(path string, mode uint32) as a step, the same method on every
+// arch; on linux/sparc64 it calls fchmodat (number 295):
+//
+//	fchmodat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Chmod(path string, mode uint32) *Chain {
+	return c.Fchmodat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Access is golang.org/x/sys/unix's Access(path string, mode uint32) as a step, the same method on every
+// arch; on linux/sparc64 it calls faccessat (number 296):
+//
+//	faccessat(unix.AT_FDCWD, path, int(mode))
+func (c *Chain) Access(path string, mode uint32) *Chain {
+	return c.Faccessat(unix.AT_FDCWD, path, int(mode))
+}
+
+// Chown is golang.org/x/sys/unix's Chown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/sparc64 it calls fchownat (number 287):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+func (c *Chain) Chown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, 0)
+}
+
+// Lchown is golang.org/x/sys/unix's Lchown(path string, uid int, gid int) as a step, the same method on every
+// arch; on linux/sparc64 it calls fchownat (number 287):
+//
+//	fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+func (c *Chain) Lchown(path string, uid int, gid int) *Chain {
+	return c.Fchownat(unix.AT_FDCWD, path, uid, gid, unix.AT_SYMLINK_NOFOLLOW)
+}
+
+// Getdents is golang.org/x/sys/unix's Getdents(fd int, buf []byte) as a step, the same method on every
+// arch; on linux/sparc64 it calls getdents64 (number 154):
+//
+//	getdents64(fd, buf, len(buf))
+func (c *Chain) Getdents(fd int, buf []byte) *Chain {
+	return c.Getdents64(fd, buf, len(buf))
+}
+
+// Sendfile is golang.org/x/sys/unix's Sendfile(outfd int, infd int, offset *int64, count int) as a step, the same method on every
+// arch; on linux/sparc64 it calls sendfile64 (number 140):
+//
+//	sendfile64(outfd, infd, offset, count)
+func (c *Chain) Sendfile(outfd int, infd int, offset *int64, count int) *Chain {
+	return c.Sendfile64(outfd, infd, offset, count)
+}
+
+// Accept is golang.org/x/sys/unix's Accept(fd int) as a step, the same method on every
+// arch; on linux/sparc64 it calls accept4 (number 323):
+//
+//	accept4(fd, nil, nil, 0)
+func (c *Chain) Accept(fd int) *Chain {
+	return c.SysAccept4(fd, nil, nil, 0)
+}
+
+// Accept4 is golang.org/x/sys/unix's Accept4(fd int, flags int) as a step, the same method on every
+// arch; on linux/sparc64 it calls accept4 (number 323):
+//
+//	accept4(fd, nil, nil, flags)
+func (c *Chain) Accept4(fd int, flags int) *Chain {
+	return c.SysAccept4(fd, nil, nil, flags)
+}
+
+// Eventfd is golang.org/x/sys/unix's Eventfd(initval uint, flags int) as a step, the same method on every
+// arch; on linux/sparc64 it calls eventfd2 (number 318):
+//
+//	eventfd2(int(initval), flags)
+func (c *Chain) Eventfd(initval uint, flags int) *Chain {
+	return c.Eventfd2(int(initval), flags)
+}
+
+// Getrlimit is golang.org/x/sys/unix's Getrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/sparc64 it calls prlimit64 (number 331):
+//
+//	prlimit64(0, resource, nil, rlim)
+func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, nil, rlim)
+}
+
+// Setrlimit is golang.org/x/sys/unix's Setrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every
+// arch; on linux/sparc64 it calls prlimit64 (number 331):
+//
+//	prlimit64(0, resource, rlim, nil)
+func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
+	return c.Prlimit64(0, resource, rlim, nil)
 }

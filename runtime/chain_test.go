@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	goruntime "runtime"
 	"strings"
 	"testing"
@@ -324,5 +325,15 @@ func TestRawSyscallBounds(t *testing.T) {
 	c.Syscall(unix.SYS_READ, 0, unsafe.Pointer(&mem[0]), 16)
 	if err := c.Err(); err != nil {
 		t.Errorf("unsafe.Pointer buffer: %v", err)
+	}
+}
+
+// TestDenyNames: every syscall this arch refuses is in DenyNames, the list
+// the generator reads to give denied syscalls no method.
+func TestDenyNames(t *testing.T) {
+	for nr, name := range DeniedSyscalls() {
+		if !slices.Contains(DenyNames, name) {
+			t.Errorf("%s (%d) is denied but not in DenyNames", name, nr)
+		}
 	}
 }

@@ -31,6 +31,18 @@ var denyList = []denied{
 	{unix.SYS_EPOLL_PWAIT2, "epoll_pwait2"},
 }
 
+// DenyNames is the deny list by name, the union over every arch: the
+// table names of the syscalls a chain never runs. Each arch refuses the
+// numbers of those it has (denyList and the build-tagged deny_*.go files);
+// the generator gives none of them a builder method, so a chain that
+// would be refused does not compile.
+var DenyNames = []string{
+	"clone", "clone3", "execve", "execveat", "exit", "exit_group",
+	"rt_sigreturn", "restart_syscall", "rt_sigsuspend", "ppoll", "pselect6",
+	"epoll_pwait", "epoll_pwait2", "fork", "pause", "sigreturn", "sigsuspend",
+	"ppoll_time64", "pselect6_time64", "vfork", "sys_chain",
+}
+
 // denySet is the deny list as a bit set over syscall numbers, built on
 // first use (the arch files add to denyList from init functions), so
 // validating a step is one bit test. Numbers above the largest denied one

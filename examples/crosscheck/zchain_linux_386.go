@@ -109,10 +109,10 @@ func (c *Chain) Munmap(addr int, length int) *Chain {
 // Pread64 adds a step calling pread64 (number 180 on linux/386):
 //
 //	long pread64(unsigned int fd, char __user *ubuf, u32 count, u32 poslo, u32 poshi)
-func (c *Chain) Pread64(fd int, ubuf []byte, count int, pos int64) *Chain {
+func (c *Chain) Pread64(fd int, buf []byte, count int, pos int64) *Chain {
 	c.Chain.Begin(&sigPread64)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgBuf(1, ubuf)
+	c.Chain.ArgBuf(1, buf)
 	c.Chain.ArgLen(2, int64(count), 1)
 	c.Chain.ArgSplit64(3, 4, pos)
 	return c

@@ -120,14 +120,14 @@ func (c *Chain) Munmap(addr int, length int) *Chain {
 // Mmap adds a step calling mmap (number 222 on linux/loong64):
 //
 //	long mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, unsigned long offset)
-func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, offset int64) *Chain {
+func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, off int64) *Chain {
 	c.Chain.Begin(&sigMmap)
 	c.Chain.ArgInt(0, int64(addr))
 	c.Chain.ArgInt(1, int64(length))
 	c.Chain.ArgInt(2, int64(prot))
 	c.Chain.ArgInt(3, int64(flags))
 	c.Chain.ArgInt(4, int64(fd))
-	c.Chain.RequireLiteral(5, offset, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
-	c.Chain.ArgInt(5, offset)
+	c.Chain.RequireLiteral(5, off, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
+	c.Chain.ArgInt(5, off)
 	return c
 }

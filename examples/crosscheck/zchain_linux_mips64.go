@@ -70,15 +70,15 @@ func (c *Chain) Close(fd int) *Chain {
 // Mmap adds a step calling mmap (number 5009 on linux/mips64):
 //
 //	long mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags, unsigned long fd, off_t offset)
-func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, offset int64) *Chain {
+func (c *Chain) Mmap(addr int, length int, prot int, flags int, fd int, off int64) *Chain {
 	c.Chain.Begin(&sigMmap)
 	c.Chain.ArgInt(0, int64(addr))
 	c.Chain.ArgInt(1, int64(length))
 	c.Chain.ArgInt(2, int64(prot))
 	c.Chain.ArgInt(3, int64(flags))
 	c.Chain.ArgInt(4, int64(fd))
-	c.Chain.RequireLiteral(5, offset, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
-	c.Chain.ArgInt(5, offset)
+	c.Chain.RequireLiteral(5, off, "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)")
+	c.Chain.ArgInt(5, off)
 	return c
 }
 

@@ -113,10 +113,10 @@ func (c *Chain) Munmap(addr int, length int) *Chain {
 // Pread64 adds a step calling pread64 (number 179 on linux/ppc):
 //
 //	long pread64(unsigned int fd, char __user *ubuf, compat_size_t count, u32 reg6, u32 pos1, u32 pos2)
-func (c *Chain) Pread64(fd int, ubuf []byte, count int, pos int64) *Chain {
+func (c *Chain) Pread64(fd int, buf []byte, count int, pos int64) *Chain {
 	c.Chain.Begin(&sigPread64)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgBuf(1, ubuf)
+	c.Chain.ArgBuf(1, buf)
 	c.Chain.ArgLen(2, int64(count), 1)
 	c.Chain.ArgSplit64(5, 4, pos)
 	return c
