@@ -66,6 +66,9 @@ var offTypes = set("off_t", "__kernel_off_t", "compat_off_t")
 // declared unsigned long (x86-64's mmap): int64 for the same reason.
 var int64Overrides = map[string]map[string]bool{
 	"mmap": {"off": true, "offset": true, "pgoff": false},
+	// truncate's length is a long, ftruncate's an off_t: one Go type for
+	// both, as x/sys's Truncate and Ftruncate have.
+	"truncate": {"length": true},
 }
 
 // pointerTypedefs are kernel typedefs that are pointers, with the struct
@@ -291,6 +294,11 @@ func classify(sys string, params []cParam, i, bits int, goarch string, hasType f
 	}
 	// A 64-bit "length" after a char * is a file length, not the buffer's:
 	// truncate64(path, length) takes a path.
+	// A path is a string even before a length: truncate(path, length)'s
+	// length is the file's.
+	if ct.base == "char" && strings.Contains(p.name, "path") {
+		return kString, "", 0
+	}
 	if bufElems[ct.base] && next != nil && isLen(*next) && !int64Types[next.ct.base] && !offTypes[next.ct.base] {
 		return kBuf, "", 0
 	}

@@ -39,6 +39,7 @@ func ExampleRender() {
 	// Output:
 	// zchain_linux.go
 	// zchain_linux_arm.go
+	// zchain_linux_otherarch.go
 	// // Pread64 adds a step calling pread64 (number 180 on linux/arm):
 	// //
 	// //	long pread64(unsigned int fd, char __user *buf, size_t count, loff_t pos)

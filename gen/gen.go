@@ -130,8 +130,40 @@ func Render(pkg, prefix, command string, archs []*Arch, names []string) ([]File,
 			return nil, err
 		}
 	}
+	if f, ok := renderMissing(pkg, prefix, header, archs); ok {
+		files = append(files, f)
+	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
 	return files, nil
+}
+
+// renderMissing makes, when -arch left out some Linux GOARCHes, a file
+// built only for those whose one declaration fails to compile with a
+// sentence saying what to do, instead of a bare "c.Openat undefined".
+func renderMissing(pkg, prefix, header string, archs []*Arch) (File, bool) {
+	have := map[string]bool{}
+	var list []string
+	for _, a := range archs {
+		have[a.GoArch] = true
+		list = append(list, a.GoArch)
+	}
+	missing := false
+	for _, g := range tables.GoArches() {
+		missing = missing || !have[g]
+	}
+	if !missing {
+		return File{}, false
+	}
+	sort.Strings(list)
+	src := fmt.Sprintf(`%s
+//go:build linux && !(%s)
+
+package %s
+
+// This package's syscall-chain builder was generated for %s only.
+var _ int = "no syschain builder for this GOARCH: add it to -arch in the go:generate syschain-gen line (or drop -arch) and run go generate"
+`, header, strings.Join(list, " || "), pkg, strings.Join(list, ", "))
+	return File{Name: prefix + "_linux_otherarch.go", Data: []byte(src)}, true
 }
 
 // Selection is what one arch's file holds: kernel-named methods in number

@@ -50,7 +50,11 @@ type Syscall struct {
 	Note     string // a sentence for the doc comment about special handling
 	Skip     string // why no method is generated ("" for most)
 	Portable bool   // the method also is the x/sys-named portable one (portable.go)
-	synth    bool   // made by the generator, not a table row of this name
+	// Denied: on the runtime's deny list (runtime.DenyNames). It gets a Sig,
+	// registered so that traces and decoded chains print it by name, but
+	// no method: a chain the runtime would refuse does not compile.
+	Denied bool
+	synth  bool // made by the generator, not a table row of this name
 }
 
 // Typed reports whether every parameter has a Go type better than
@@ -168,9 +172,7 @@ func buildArch(ta *tables.Arch, ux *xtypes.Unix) (*Arch, error) {
 		if c, ok := ux.SysConst(s.Name, s.Nr); ok {
 			s.SysConst = c
 		}
-		if denied(s.Name) {
-			s.Skip = "on the runtime's deny list (runtime.DenyNames): a chain never runs it"
-		}
+		s.Denied = denied(s.Name)
 		if s.Skip != "" {
 			a.Skipped = append(a.Skipped, s)
 			continue

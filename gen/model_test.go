@@ -71,8 +71,42 @@ func TestOneSignature(t *testing.T) {
 			sigs[s.GoName][sig] = append(sigs[s.GoName][sig], a.GoArch)
 		}
 	}
+	// The portable methods: one signature, and present on every gc arch.
+	for _, a := range archs {
+		for _, p := range a.Portables {
+			var ps []string
+			for _, q := range p.Params {
+				ps = append(ps, q.typ)
+			}
+			sig := "(" + strings.Join(ps, ", ") + ")"
+			if sigs[p.Name] == nil {
+				sigs[p.Name] = map[string][]string{}
+			}
+			sigs[p.Name][sig] = append(sigs[p.Name][sig], a.GoArch)
+		}
+	}
+	for _, f := range portableFuncs {
+		for _, a := range archs {
+			if a.GoArch == "ppc" || a.GoArch == "sparc64" {
+				continue // gccgo's arches
+			}
+			found := false
+			for _, p := range a.Portables {
+				found = found || p.Name == f.name
+			}
+			for _, s := range a.Syscalls {
+				found = found || (s.Portable && s.GoName == f.name)
+			}
+			if !found {
+				t.Errorf("portable %s is missing on linux/%s", f.name, a.GoArch)
+			}
+		}
+	}
 	var names []string
 	for n, m := range sigs {
+		if strings.HasPrefix(n, "Sys") {
+			continue // a kernel-named method renamed for a portable one: the arch's own call
+		}
 		if len(m) > 1 {
 			names = append(names, n)
 		}
@@ -86,7 +120,8 @@ func TestOneSignature(t *testing.T) {
 		sort.Strings(lines)
 		t.Logf("%s has %d signatures:\n%s", n, len(sigs[n]), strings.Join(lines, "\n"))
 	}
-	for _, n := range []string{"Pread64", "Pwrite64", "Preadv", "Pwritev", "Clone", "Mmap", "Lseek", "Read", "Openat", "Fallocate", "Ftruncate", "Ftruncate64", "Readahead", "SyncFileRange"} {
+	for _, n := range []string{"Pread64", "Pwrite64", "Preadv", "Pwritev", "Mmap", "Lseek", "Read", "Openat", "Fallocate", "Ftruncate", "Ftruncate64", "Readahead", "SyncFileRange",
+		"Fstat", "Stat", "Lstat", "Fstatat", "Pread", "Pwrite", "Sendfile", "Splice", "CopyFileRange", "Accept4", "Getsockname", "Recvfrom", "Open", "Getrlimit", "Statfs", "Fstatfs"} {
 		if len(sigs[n]) > 1 {
 			t.Errorf("%s must have one Go signature on every arch, has %d", n, len(sigs[n]))
 		}

@@ -128,6 +128,35 @@ type Portable struct {
 	Target *Syscall
 	Args   []string
 	Note   string // why the kernel-named method of that name was renamed, if it was
+	// Convert: the kernel fills a kernelStat that an AfterStep function
+	// converts into the *unix.Stat_t (mips64, whose x/sys Stat_t is not
+	// the kernel's struct stat).
+	Convert bool
+}
+
+// kernelStatArches are the arches whose x/sys Stat_t differs from the
+// kernel's struct stat (x/sys converts there too: fillStat_t).
+var kernelStatArches = set("mips64", "mips64le")
+
+// statImpls are the stat family's calls on such an arch, with the kernel
+// buffer k in place of the Stat_t.
+var statImpls = map[string]pimpl{
+	"Fstat":   impl("fstat", "fd, unsafe.Pointer(k)"),
+	"Stat":    impl("stat", "path, unsafe.Pointer(k)"),
+	"Lstat":   impl("lstat", "path, unsafe.Pointer(k)"),
+	"Fstatat": impl("newfstatat", "dirfd, path, unsafe.Pointer(k), flags"),
+}
+
+func convertStat(a *Arch, f portableFunc) *Portable {
+	im, ok := statImpls[f.name]
+	if !ok {
+		return nil
+	}
+	t, ok := a.byName[im.sys]
+	if !ok || !t.HasSig || len(t.Params) != len(im.args) || !argsFit(f.params, im.args, t.Params) {
+		return nil
+	}
+	return &Portable{Name: f.name, Params: f.params, Target: t, Args: im.args, Convert: true}
 }
 
 // denied reports whether the runtime refuses a syscall of this name on
@@ -147,11 +176,14 @@ func addPortable(a *Arch) error {
 		var p *Portable
 		for _, im := range f.impls {
 			t, ok := a.byName[im.sys]
-			if !ok || !t.HasSig || t.synth || len(t.Params) != len(im.args) || !argsFit(f.params, im.args, t.Params) {
+			if !ok || !t.HasSig || t.synth || t.Denied || len(t.Params) != len(im.args) || !argsFit(f.params, im.args, t.Params) {
 				continue
 			}
 			p = &Portable{Name: f.name, Params: f.params, Target: t, Args: im.args}
 			break
+		}
+		if p == nil && kernelStatArches[a.GoArch] {
+			p = convertStat(a, f)
 		}
 		if p == nil {
 			continue

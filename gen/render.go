@@ -175,11 +175,59 @@ func renderArch(pkg, header string, a *Arch, sel *Selection) ([]byte, error) {
 	for _, s := range calls {
 		renderMethod(f, a, s)
 	}
+	convert := false
 	for _, p := range sel.Portables {
 		renderPortable(f, a, p)
+		convert = convert || p.Convert
+	}
+	if convert {
+		f.Comment(kernelStatSrc)
 	}
 	return render(f)
 }
+
+// kernelStatSrc is the kernel's struct stat on mips64 and its conversion
+// to unix.Stat_t, as x/sys/unix's stat_t and fillStat_t (unexported there).
+const kernelStatSrc = `*/
+
+// kernelStat is the kernel's struct stat on this arch, which x/sys's Stat_t
+// is not: its times are 32-bit pairs.
+type kernelStat struct {
+	Dev        uint32
+	Pad0       [3]int32
+	Ino        uint64
+	Mode       uint32
+	Nlink      uint32
+	Uid        uint32
+	Gid        uint32
+	Rdev       uint32
+	Pad1       [3]uint32
+	Size       int64
+	Atime      uint32
+	Atime_nsec uint32
+	Mtime      uint32
+	Mtime_nsec uint32
+	Ctime      uint32
+	Ctime_nsec uint32
+	Blksize    uint32
+	Pad2       uint32
+	Blocks     int64
+}
+
+// statFromKernel converts k into s after every run in which the last step
+// succeeded, as x/sys/unix's Fstat does on this arch.
+func (c *Chain) statFromKernel(k *kernelStat, s *unix.Stat_t) *Chain {
+	c.Chain.AfterStep(func() {
+		*s = unix.Stat_t{Dev: k.Dev, Ino: k.Ino, Mode: k.Mode, Nlink: k.Nlink, Uid: k.Uid, Gid: k.Gid, Rdev: k.Rdev, Size: k.Size,
+			Atim: unix.Timespec{Sec: int64(k.Atime), Nsec: int64(k.Atime_nsec)},
+			Mtim: unix.Timespec{Sec: int64(k.Mtime), Nsec: int64(k.Mtime_nsec)},
+			Ctim: unix.Timespec{Sec: int64(k.Ctime), Nsec: int64(k.Ctime_nsec)},
+			Blksize: k.Blksize, Blocks: k.Blocks}
+	})
+	return c
+}
+
+/*`
 
 // renderPortable emits an x/sys-named method that adds its step through
 // the arch's kernel-named method:
@@ -202,6 +250,14 @@ func renderPortable(f *jen.File, a *Arch, p *Portable) {
 	f.Comment(fmt.Sprintf("arch; on linux/%s it calls %s (number %d):", a.GoArch, p.Target.Name, p.Target.Nr))
 	f.Comment("")
 	f.Comment(fmt.Sprintf("\t%s(%s)", p.Target.Name, strings.Join(p.Args, ", ")))
+	if p.Convert {
+		f.Comment("The kernel fills its own struct stat, converted into stat when the step succeeds.")
+		f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id(p.Name).Params(params...).Op("*").Id("Chain").Block(
+			jen.Id("k").Op(":=").New(jen.Id("kernelStat")),
+			jen.Return(jen.Id("c").Dot(p.Target.GoName).Call(args...).Dot("statFromKernel").Call(jen.Id("k"), jen.Id("stat"))),
+		)
+		return
+	}
 	f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id(p.Name).Params(params...).Op("*").Id("Chain").Block(
 		jen.Return(jen.Id("c").Dot(p.Target.GoName).Call(args...)),
 	)
@@ -243,6 +299,8 @@ func parseArg(e string) *jen.Statement {
 		return jen.Len(jen.Id(e[4 : len(e)-1]))
 	case strings.HasPrefix(e, "int(") && strings.HasSuffix(e, ")"):
 		return jen.Int().Call(jen.Id(e[4 : len(e)-1]))
+	case e == "unsafe.Pointer(k)":
+		return jen.Qual("unsafe", "Pointer").Call(jen.Id("k"))
 	case e == "nil":
 		return jen.Nil()
 	case e == "0":
@@ -255,6 +313,9 @@ func parseArg(e string) *jen.Statement {
 func sigVar(s *Syscall) string { return "sig" + s.GoName }
 
 func renderMethod(f *jen.File, a *Arch, s *Syscall) {
+	if s.Denied {
+		return // a Sig for printing, no method: the runtime refuses it
+	}
 	rt := func(n string) *jen.Statement { return jen.Qual(runtimePath, n) }
 	c := func() *jen.Statement { return jen.Id("c").Dot("Chain") }
 

@@ -36,6 +36,7 @@ func _() {
 	_ = x[unix.SYS_BRK-12]
 	_ = x[unix.SYS_RT_SIGACTION-13]
 	_ = x[unix.SYS_RT_SIGPROCMASK-14]
+	_ = x[unix.SYS_RT_SIGRETURN-15]
 	_ = x[unix.SYS_IOCTL-16]
 	_ = x[unix.SYS_PREAD64-17]
 	_ = x[unix.SYS_PWRITE64-18]
@@ -54,6 +55,7 @@ func _() {
 	_ = x[unix.SYS_SHMCTL-31]
 	_ = x[unix.SYS_DUP-32]
 	_ = x[unix.SYS_DUP2-33]
+	_ = x[unix.SYS_PAUSE-34]
 	_ = x[unix.SYS_NANOSLEEP-35]
 	_ = x[unix.SYS_GETITIMER-36]
 	_ = x[unix.SYS_ALARM-37]
@@ -75,6 +77,11 @@ func _() {
 	_ = x[unix.SYS_SOCKETPAIR-53]
 	_ = x[unix.SYS_SETSOCKOPT-54]
 	_ = x[unix.SYS_GETSOCKOPT-55]
+	_ = x[unix.SYS_CLONE-56]
+	_ = x[unix.SYS_FORK-57]
+	_ = x[unix.SYS_VFORK-58]
+	_ = x[unix.SYS_EXECVE-59]
+	_ = x[unix.SYS_EXIT-60]
 	_ = x[unix.SYS_WAIT4-61]
 	_ = x[unix.SYS_KILL-62]
 	_ = x[unix.SYS_UNAME-63]
@@ -144,6 +151,7 @@ func _() {
 	_ = x[unix.SYS_RT_SIGPENDING-127]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-128]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-129]
+	_ = x[unix.SYS_RT_SIGSUSPEND-130]
 	_ = x[unix.SYS_SIGALTSTACK-131]
 	_ = x[unix.SYS_UTIME-132]
 	_ = x[unix.SYS_MKNOD-133]
@@ -216,6 +224,7 @@ func _() {
 	_ = x[unix.SYS_REMAP_FILE_PAGES-216]
 	_ = x[unix.SYS_GETDENTS64-217]
 	_ = x[unix.SYS_SET_TID_ADDRESS-218]
+	_ = x[unix.SYS_RESTART_SYSCALL-219]
 	_ = x[unix.SYS_SEMTIMEDOP-220]
 	_ = x[unix.SYS_FADVISE64-221]
 	_ = x[unix.SYS_TIMER_CREATE-222]
@@ -227,6 +236,7 @@ func _() {
 	_ = x[unix.SYS_CLOCK_GETTIME-228]
 	_ = x[unix.SYS_CLOCK_GETRES-229]
 	_ = x[unix.SYS_CLOCK_NANOSLEEP-230]
+	_ = x[unix.SYS_EXIT_GROUP-231]
 	_ = x[unix.SYS_EPOLL_WAIT-232]
 	_ = x[unix.SYS_EPOLL_CTL-233]
 	_ = x[unix.SYS_TGKILL-234]
@@ -264,6 +274,8 @@ func _() {
 	_ = x[unix.SYS_READLINKAT-267]
 	_ = x[unix.SYS_FCHMODAT-268]
 	_ = x[unix.SYS_FACCESSAT-269]
+	_ = x[unix.SYS_PSELECT6-270]
+	_ = x[unix.SYS_PPOLL-271]
 	_ = x[unix.SYS_UNSHARE-272]
 	_ = x[unix.SYS_SET_ROBUST_LIST-273]
 	_ = x[unix.SYS_GET_ROBUST_LIST-274]
@@ -273,6 +285,7 @@ func _() {
 	_ = x[unix.SYS_VMSPLICE-278]
 	_ = x[unix.SYS_MOVE_PAGES-279]
 	_ = x[unix.SYS_UTIMENSAT-280]
+	_ = x[unix.SYS_EPOLL_PWAIT-281]
 	_ = x[unix.SYS_SIGNALFD-282]
 	_ = x[unix.SYS_TIMERFD_CREATE-283]
 	_ = x[unix.SYS_EVENTFD-284]
@@ -313,6 +326,7 @@ func _() {
 	_ = x[unix.SYS_MEMFD_CREATE-319]
 	_ = x[unix.SYS_KEXEC_FILE_LOAD-320]
 	_ = x[unix.SYS_BPF-321]
+	_ = x[unix.SYS_EXECVEAT-322]
 	_ = x[unix.SYS_USERFAULTFD-323]
 	_ = x[unix.SYS_MEMBARRIER-324]
 	_ = x[unix.SYS_MLOCK2-325]
@@ -338,11 +352,13 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
+	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
 	_ = x[unix.SYS_FACCESSAT2-439]
 	_ = x[unix.SYS_PROCESS_MADVISE-440]
+	_ = x[unix.SYS_EPOLL_PWAIT2-441]
 	_ = x[unix.SYS_MOUNT_SETATTR-442]
 	_ = x[unix.SYS_QUOTACTL_FD-443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-444]
@@ -392,6 +408,7 @@ var (
 	sigBrk                   = runtime.Sig{Nr: 12, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigRtSigaction           = runtime.Sig{Nr: 13, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask         = runtime.Sig{Nr: 14, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
+	sigRtSigreturn           = runtime.Sig{Nr: 15, Name: "rt_sigreturn"}
 	sigIoctl                 = runtime.Sig{Nr: 16, Name: "ioctl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
 	sigPread64               = runtime.Sig{Nr: 17, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigPwrite64              = runtime.Sig{Nr: 18, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
@@ -410,6 +427,7 @@ var (
 	sigShmctl                = runtime.Sig{Nr: 31, Name: "shmctl", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigDup                   = runtime.Sig{Nr: 32, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigDup2                  = runtime.Sig{Nr: 33, Name: "dup2", Params: []runtime.Param{{Name: "oldfd", Kind: runtime.KindFD}, {Name: "newfd", Kind: runtime.KindFD}}}
+	sigPause                 = runtime.Sig{Nr: 34, Name: "pause"}
 	sigNanosleep             = runtime.Sig{Nr: 35, Name: "nanosleep", Params: []runtime.Param{{Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
 	sigGetitimer             = runtime.Sig{Nr: 36, Name: "getitimer", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "value", Kind: runtime.KindPtr}}}
 	sigAlarm                 = runtime.Sig{Nr: 37, Name: "alarm", Params: []runtime.Param{{Name: "seconds", Kind: runtime.KindUint}}}
@@ -431,6 +449,11 @@ var (
 	sigSocketpair            = runtime.Sig{Nr: 53, Name: "socketpair", Params: []runtime.Param{{Name: "family", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "protocol", Kind: runtime.KindInt}, {Name: "usockvec", Kind: runtime.KindPtr}}}
 	sigSetsockopt            = runtime.Sig{Nr: 54, Name: "setsockopt", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "level", Kind: runtime.KindInt}, {Name: "optname", Kind: runtime.KindInt}, {Name: "optval", Kind: runtime.KindBuf}, {Name: "optlen", Kind: runtime.KindLen}}}
 	sigGetsockopt            = runtime.Sig{Nr: 55, Name: "getsockopt", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "level", Kind: runtime.KindInt}, {Name: "optname", Kind: runtime.KindInt}, {Name: "optval", Kind: runtime.KindPtr}, {Name: "optlen", Kind: runtime.KindPtr}}}
+	sigClone                 = runtime.Sig{Nr: 56, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "child_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}}}
+	sigFork                  = runtime.Sig{Nr: 57, Name: "fork"}
+	sigVfork                 = runtime.Sig{Nr: 58, Name: "vfork"}
+	sigExecve                = runtime.Sig{Nr: 59, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
+	sigExit                  = runtime.Sig{Nr: 60, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigWait4                 = runtime.Sig{Nr: 61, Name: "wait4", Params: []runtime.Param{{Name: "upid", Kind: runtime.KindInt}, {Name: "stat_addr", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigKill                  = runtime.Sig{Nr: 62, Name: "kill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigUname                 = runtime.Sig{Nr: 63, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
@@ -446,7 +469,7 @@ var (
 	sigFlock                 = runtime.Sig{Nr: 73, Name: "flock", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}}}
 	sigFsync                 = runtime.Sig{Nr: 74, Name: "fsync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigFdatasync             = runtime.Sig{Nr: 75, Name: "fdatasync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigTruncate              = runtime.Sig{Nr: 76, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
+	sigTruncate              = runtime.Sig{Nr: 76, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFtruncate             = runtime.Sig{Nr: 77, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
 	sigSysGetdents           = runtime.Sig{Nr: 78, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigGetcwd                = runtime.Sig{Nr: 79, Name: "getcwd", Params: []runtime.Param{{Name: "buf", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
@@ -500,6 +523,7 @@ var (
 	sigRtSigpending          = runtime.Sig{Nr: 127, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait        = runtime.Sig{Nr: 128, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo        = runtime.Sig{Nr: 129, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
+	sigRtSigsuspend          = runtime.Sig{Nr: 130, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigSigaltstack           = runtime.Sig{Nr: 131, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
 	sigUtime                 = runtime.Sig{Nr: 132, Name: "utime", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "times", Kind: runtime.KindPtr}}}
 	sigSysMknod              = runtime.Sig{Nr: 133, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
@@ -572,6 +596,7 @@ var (
 	sigRemapFilePages        = runtime.Sig{Nr: 216, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigGetdents64            = runtime.Sig{Nr: 217, Name: "getdents64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSetTidAddress         = runtime.Sig{Nr: 218, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
+	sigRestartSyscall        = runtime.Sig{Nr: 219, Name: "restart_syscall"}
 	sigSemtimedop            = runtime.Sig{Nr: 220, Name: "semtimedop", Params: []runtime.Param{{Name: "semid", Kind: runtime.KindInt}, {Name: "tsops", Kind: runtime.KindPtr}, {Name: "nsops", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigFadvise64             = runtime.Sig{Nr: 221, Name: "fadvise64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindUint}, {Name: "advice", Kind: runtime.KindInt}}}
 	sigTimerCreate           = runtime.Sig{Nr: 222, Name: "timer_create", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "timer_event_spec", Kind: runtime.KindPtr}, {Name: "created_timer_id", Kind: runtime.KindPtr}}}
@@ -583,6 +608,7 @@ var (
 	sigClockGettime          = runtime.Sig{Nr: 228, Name: "clock_gettime", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "tp", Kind: runtime.KindPtr}}}
 	sigClockGetres           = runtime.Sig{Nr: 229, Name: "clock_getres", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "tp", Kind: runtime.KindPtr}}}
 	sigClockNanosleep        = runtime.Sig{Nr: 230, Name: "clock_nanosleep", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindInt}, {Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
+	sigExitGroup             = runtime.Sig{Nr: 231, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigEpollWait             = runtime.Sig{Nr: 232, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
 	sigEpollCtl              = runtime.Sig{Nr: 233, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigTgkill                = runtime.Sig{Nr: 234, Name: "tgkill", Params: []runtime.Param{{Name: "tgid", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
@@ -620,6 +646,8 @@ var (
 	sigReadlinkat            = runtime.Sig{Nr: 267, Name: "readlinkat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigFchmodat              = runtime.Sig{Nr: 268, Name: "fchmodat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFaccessat             = runtime.Sig{Nr: 269, Name: "faccessat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
+	sigPselect6              = runtime.Sig{Nr: 270, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
+	sigPpoll                 = runtime.Sig{Nr: 271, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare               = runtime.Sig{Nr: 272, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSetRobustList         = runtime.Sig{Nr: 273, Name: "set_robust_list", Params: []runtime.Param{{Name: "head", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}}}
 	sigGetRobustList         = runtime.Sig{Nr: 274, Name: "get_robust_list", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "head_ptr", Kind: runtime.KindPtr}, {Name: "len_ptr", Kind: runtime.KindPtr}}}
@@ -629,6 +657,7 @@ var (
 	sigVmsplice              = runtime.Sig{Nr: 278, Name: "vmsplice", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uiov", Kind: runtime.KindPtr}, {Name: "nr_segs", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMovePages             = runtime.Sig{Nr: 279, Name: "move_pages", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "nr_pages", Kind: runtime.KindUint}, {Name: "pages", Kind: runtime.KindPtr}, {Name: "nodes", Kind: runtime.KindPtr}, {Name: "status", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigUtimensat             = runtime.Sig{Nr: 280, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
+	sigEpollPwait            = runtime.Sig{Nr: 281, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigSignalfd              = runtime.Sig{Nr: 282, Name: "signalfd", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}}}
 	sigTimerfdCreate         = runtime.Sig{Nr: 283, Name: "timerfd_create", Params: []runtime.Param{{Name: "clockid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigSysEventfd            = runtime.Sig{Nr: 284, Name: "eventfd", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}}}
@@ -669,6 +698,7 @@ var (
 	sigMemfdCreate           = runtime.Sig{Nr: 319, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigKexecFileLoad         = runtime.Sig{Nr: 320, Name: "kexec_file_load", Params: []runtime.Param{{Name: "kernel_fd", Kind: runtime.KindFD}, {Name: "initrd_fd", Kind: runtime.KindFD}, {Name: "cmdline_len", Kind: runtime.KindUint}, {Name: "cmdline_ptr", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                   = runtime.Sig{Nr: 321, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
+	sigExecveat              = runtime.Sig{Nr: 322, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd           = runtime.Sig{Nr: 323, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier            = runtime.Sig{Nr: 324, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigMlock2                = runtime.Sig{Nr: 325, Name: "mlock2", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -694,11 +724,13 @@ var (
 	sigFsmount               = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen             = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigClone3                = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange            = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2               = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd            = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2            = runtime.Sig{Nr: 439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise        = runtime.Sig{Nr: 440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigEpollPwait2           = runtime.Sig{Nr: 441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr          = runtime.Sig{Nr: 442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd            = runtime.Sig{Nr: 443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset = runtime.Sig{Nr: 444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -733,7 +765,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigStat, &sigFstat, &sigLstat, &sigPoll, &sigLseek, &sigMmap, &sigMprotect, &sigMunmap, &sigBrk, &sigRtSigaction, &sigRtSigprocmask, &sigIoctl, &sigPread64, &sigPwrite64, &sigReadv, &sigWritev, &sigSysAccess, &sigPipe, &sigSelect, &sigSchedYield, &sigMremap, &sigMsync, &sigMincore, &sigMadvise, &sigShmget, &sigShmat, &sigShmctl, &sigDup, &sigDup2, &sigNanosleep, &sigGetitimer, &sigAlarm, &sigSetitimer, &sigGetpid, &sigSendfile, &sigSocket, &sigConnect, &sigSysAccept, &sigSendto, &sigRecvfrom, &sigSendmsg, &sigRecvmsg, &sigShutdown, &sigBind, &sigListen, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSetsockopt, &sigGetsockopt, &sigWait4, &sigKill, &sigUname, &sigSemget, &sigSemop, &sigSemctl, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigFcntl, &sigFlock, &sigFsync, &sigFdatasync, &sigTruncate, &sigFtruncate, &sigSysGetdents, &sigGetcwd, &sigChdir, &sigFchdir, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigSysSymlink, &sigSysReadlink, &sigSysChmod, &sigFchmod, &sigSysChown, &sigFchown, &sigSysLchown, &sigUmask, &sigGettimeofday, &sigSysGetrlimit, &sigGetrusage, &sigSysinfo, &sigTimes, &sigPtrace, &sigGetuid, &sigSyslog, &sigGetgid, &sigSetuid, &sigSetgid, &sigGeteuid, &sigGetegid, &sigSetpgid, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigGetpgid, &sigSetfsuid, &sigSetfsgid, &sigGetsid, &sigCapget, &sigCapset, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigSigaltstack, &sigUtime, &sigSysMknod, &sigPersonality, &sigUstat, &sigStatfs, &sigFstatfs, &sigSysfs, &sigGetpriority, &sigSetpriority, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigVhangup, &sigModifyLdt, &sigPivotRoot, &sigPrctl, &sigArchPrctl, &sigAdjtimex, &sigSysSetrlimit, &sigChroot, &sigSync, &sigAcct, &sigSettimeofday, &sigMount, &sigUmount2, &sigSwapon, &sigSwapoff, &sigReboot, &sigSethostname, &sigSetdomainname, &sigIopl, &sigIoperm, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigTime, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigEpollCreate, &sigRemapFilePages, &sigGetdents64, &sigSetTidAddress, &sigSemtimedop, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigEpollWait, &sigEpollCtl, &sigTgkill, &sigUtimes, &sigMbind, &sigSetMempolicy, &sigGetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigTee, &sigSyncFileRange, &sigVmsplice, &sigMovePages, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSysAccept4, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigGetcpu, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigKexecFileLoad, &sigBpf, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigUretprobe, &sigUprobe, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigStat, &sigFstat, &sigLstat, &sigPoll, &sigLseek, &sigMmap, &sigMprotect, &sigMunmap, &sigBrk, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigreturn, &sigIoctl, &sigPread64, &sigPwrite64, &sigReadv, &sigWritev, &sigSysAccess, &sigPipe, &sigSelect, &sigSchedYield, &sigMremap, &sigMsync, &sigMincore, &sigMadvise, &sigShmget, &sigShmat, &sigShmctl, &sigDup, &sigDup2, &sigPause, &sigNanosleep, &sigGetitimer, &sigAlarm, &sigSetitimer, &sigGetpid, &sigSendfile, &sigSocket, &sigConnect, &sigSysAccept, &sigSendto, &sigRecvfrom, &sigSendmsg, &sigRecvmsg, &sigShutdown, &sigBind, &sigListen, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSetsockopt, &sigGetsockopt, &sigClone, &sigFork, &sigVfork, &sigExecve, &sigExit, &sigWait4, &sigKill, &sigUname, &sigSemget, &sigSemop, &sigSemctl, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigFcntl, &sigFlock, &sigFsync, &sigFdatasync, &sigTruncate, &sigFtruncate, &sigSysGetdents, &sigGetcwd, &sigChdir, &sigFchdir, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigSysSymlink, &sigSysReadlink, &sigSysChmod, &sigFchmod, &sigSysChown, &sigFchown, &sigSysLchown, &sigUmask, &sigGettimeofday, &sigSysGetrlimit, &sigGetrusage, &sigSysinfo, &sigTimes, &sigPtrace, &sigGetuid, &sigSyslog, &sigGetgid, &sigSetuid, &sigSetgid, &sigGeteuid, &sigGetegid, &sigSetpgid, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigGetpgid, &sigSetfsuid, &sigSetfsgid, &sigGetsid, &sigCapget, &sigCapset, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigSigaltstack, &sigUtime, &sigSysMknod, &sigPersonality, &sigUstat, &sigStatfs, &sigFstatfs, &sigSysfs, &sigGetpriority, &sigSetpriority, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigVhangup, &sigModifyLdt, &sigPivotRoot, &sigPrctl, &sigArchPrctl, &sigAdjtimex, &sigSysSetrlimit, &sigChroot, &sigSync, &sigAcct, &sigSettimeofday, &sigMount, &sigUmount2, &sigSwapon, &sigSwapoff, &sigReboot, &sigSethostname, &sigSetdomainname, &sigIopl, &sigIoperm, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigTime, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigEpollCreate, &sigRemapFilePages, &sigGetdents64, &sigSetTidAddress, &sigRestartSyscall, &sigSemtimedop, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigExitGroup, &sigEpollWait, &sigEpollCtl, &sigTgkill, &sigUtimes, &sigMbind, &sigSetMempolicy, &sigGetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigTee, &sigSyncFileRange, &sigVmsplice, &sigMovePages, &sigUtimensat, &sigEpollPwait, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSysAccept4, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigGetcpu, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigKexecFileLoad, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigUretprobe, &sigUprobe, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 0 on linux/amd64):
@@ -1499,10 +1531,10 @@ func (c *Chain) Fdatasync(fd int) *Chain {
 // Truncate adds a step calling truncate (number 76 on linux/amd64):
 //
 //	long truncate(const char __user *path, long length)
-func (c *Chain) Truncate(path []byte, length int) *Chain {
+func (c *Chain) Truncate(path string, length int64) *Chain {
 	c.Chain.Begin(&sigTruncate)
-	c.Chain.ArgBuf(0, path)
-	c.Chain.ArgLen(1, int64(length), 0)
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgInt(1, length)
 	return c
 }
 

@@ -21,6 +21,9 @@ const (
 // differs from golang.org/x/sys/unix: the tables or x/sys are wrong.
 func _() {
 	var x [1]struct{}
+	_ = x[unix.SYS_RESTART_SYSCALL-0]
+	_ = x[unix.SYS_EXIT-1]
+	_ = x[unix.SYS_FORK-2]
 	_ = x[unix.SYS_READ-3]
 	_ = x[unix.SYS_WRITE-4]
 	_ = x[unix.SYS_OPEN-5]
@@ -28,6 +31,7 @@ func _() {
 	_ = x[unix.SYS_CREAT-8]
 	_ = x[unix.SYS_LINK-9]
 	_ = x[unix.SYS_UNLINK-10]
+	_ = x[unix.SYS_EXECVE-11]
 	_ = x[unix.SYS_CHDIR-12]
 	_ = x[unix.SYS_MKNOD-14]
 	_ = x[unix.SYS_CHMOD-15]
@@ -38,6 +42,7 @@ func _() {
 	_ = x[unix.SYS_SETUID-23]
 	_ = x[unix.SYS_GETUID-24]
 	_ = x[unix.SYS_PTRACE-26]
+	_ = x[unix.SYS_PAUSE-29]
 	_ = x[unix.SYS_ACCESS-33]
 	_ = x[unix.SYS_NICE-34]
 	_ = x[unix.SYS_SYNC-36]
@@ -68,6 +73,7 @@ func _() {
 	_ = x[unix.SYS_SIGACTION-67]
 	_ = x[unix.SYS_SETREUID-70]
 	_ = x[unix.SYS_SETREGID-71]
+	_ = x[unix.SYS_SIGSUSPEND-72]
 	_ = x[unix.SYS_SIGPENDING-73]
 	_ = x[unix.SYS_SETHOSTNAME-74]
 	_ = x[unix.SYS_SETRLIMIT-75]
@@ -101,6 +107,8 @@ func _() {
 	_ = x[unix.SYS_SWAPOFF-115]
 	_ = x[unix.SYS_SYSINFO-116]
 	_ = x[unix.SYS_FSYNC-118]
+	_ = x[unix.SYS_SIGRETURN-119]
+	_ = x[unix.SYS_CLONE-120]
 	_ = x[unix.SYS_SETDOMAINNAME-121]
 	_ = x[unix.SYS_UNAME-122]
 	_ = x[unix.SYS_ADJTIMEX-124]
@@ -144,11 +152,13 @@ func _() {
 	_ = x[unix.SYS_SETRESGID-170]
 	_ = x[unix.SYS_GETRESGID-171]
 	_ = x[unix.SYS_PRCTL-172]
+	_ = x[unix.SYS_RT_SIGRETURN-173]
 	_ = x[unix.SYS_RT_SIGACTION-174]
 	_ = x[unix.SYS_RT_SIGPROCMASK-175]
 	_ = x[unix.SYS_RT_SIGPENDING-176]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-177]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-178]
+	_ = x[unix.SYS_RT_SIGSUSPEND-179]
 	_ = x[unix.SYS_PREAD64-180]
 	_ = x[unix.SYS_PWRITE64-181]
 	_ = x[unix.SYS_CHOWN-182]
@@ -157,6 +167,7 @@ func _() {
 	_ = x[unix.SYS_CAPSET-185]
 	_ = x[unix.SYS_SIGALTSTACK-186]
 	_ = x[unix.SYS_SENDFILE-187]
+	_ = x[unix.SYS_VFORK-190]
 	_ = x[unix.SYS_UGETRLIMIT-191]
 	_ = x[unix.SYS_MMAP2-192]
 	_ = x[unix.SYS_TRUNCATE64-193]
@@ -212,6 +223,7 @@ func _() {
 	_ = x[unix.SYS_IO_GETEVENTS-245]
 	_ = x[unix.SYS_IO_SUBMIT-246]
 	_ = x[unix.SYS_IO_CANCEL-247]
+	_ = x[unix.SYS_EXIT_GROUP-248]
 	_ = x[unix.SYS_EPOLL_CREATE-250]
 	_ = x[unix.SYS_EPOLL_CTL-251]
 	_ = x[unix.SYS_EPOLL_WAIT-252]
@@ -294,6 +306,8 @@ func _() {
 	_ = x[unix.SYS_READLINKAT-332]
 	_ = x[unix.SYS_FCHMODAT-333]
 	_ = x[unix.SYS_FACCESSAT-334]
+	_ = x[unix.SYS_PSELECT6-335]
+	_ = x[unix.SYS_PPOLL-336]
 	_ = x[unix.SYS_UNSHARE-337]
 	_ = x[unix.SYS_SET_ROBUST_LIST-338]
 	_ = x[unix.SYS_GET_ROBUST_LIST-339]
@@ -303,6 +317,7 @@ func _() {
 	_ = x[unix.SYS_VMSPLICE-343]
 	_ = x[unix.SYS_MOVE_PAGES-344]
 	_ = x[unix.SYS_GETCPU-345]
+	_ = x[unix.SYS_EPOLL_PWAIT-346]
 	_ = x[unix.SYS_KEXEC_LOAD-347]
 	_ = x[unix.SYS_UTIMENSAT-348]
 	_ = x[unix.SYS_SIGNALFD-349]
@@ -343,6 +358,7 @@ func _() {
 	_ = x[unix.SYS_GETRANDOM-384]
 	_ = x[unix.SYS_MEMFD_CREATE-385]
 	_ = x[unix.SYS_BPF-386]
+	_ = x[unix.SYS_EXECVEAT-387]
 	_ = x[unix.SYS_USERFAULTFD-388]
 	_ = x[unix.SYS_MEMBARRIER-389]
 	_ = x[unix.SYS_MLOCK2-390]
@@ -367,6 +383,8 @@ func _() {
 	_ = x[unix.SYS_TIMERFD_GETTIME64-410]
 	_ = x[unix.SYS_TIMERFD_SETTIME64-411]
 	_ = x[unix.SYS_UTIMENSAT_TIME64-412]
+	_ = x[unix.SYS_PSELECT6_TIME64-413]
+	_ = x[unix.SYS_PPOLL_TIME64-414]
 	_ = x[unix.SYS_IO_PGETEVENTS_TIME64-416]
 	_ = x[unix.SYS_RECVMMSG_TIME64-417]
 	_ = x[unix.SYS_MQ_TIMEDSEND_TIME64-418]
@@ -386,11 +404,13 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
+	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
 	_ = x[unix.SYS_FACCESSAT2-439]
 	_ = x[unix.SYS_PROCESS_MADVISE-440]
+	_ = x[unix.SYS_EPOLL_PWAIT2-441]
 	_ = x[unix.SYS_MOUNT_SETATTR-442]
 	_ = x[unix.SYS_QUOTACTL_FD-443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-444]
@@ -424,6 +444,9 @@ func _() {
 
 // The step signatures: number, name and one printing kind per register slot.
 var (
+	sigRestartSyscall           = runtime.Sig{Nr: 0, Name: "restart_syscall"}
+	sigExit                     = runtime.Sig{Nr: 1, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
+	sigFork                     = runtime.Sig{Nr: 2, Name: "fork"}
 	sigRead                     = runtime.Sig{Nr: 3, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigWrite                    = runtime.Sig{Nr: 4, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSysOpen                  = runtime.Sig{Nr: 5, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
@@ -431,6 +454,7 @@ var (
 	sigSysCreat                 = runtime.Sig{Nr: 8, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigSysLink                  = runtime.Sig{Nr: 9, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
 	sigSysUnlink                = runtime.Sig{Nr: 10, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigExecve                   = runtime.Sig{Nr: 11, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
 	sigChdir                    = runtime.Sig{Nr: 12, Name: "chdir", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigSysMknod                 = runtime.Sig{Nr: 14, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
 	sigSysChmod                 = runtime.Sig{Nr: 15, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
@@ -441,6 +465,7 @@ var (
 	sigSetuid                   = runtime.Sig{Nr: 23, Name: "setuid", Params: []runtime.Param{{Name: "uid", Kind: runtime.KindInt}}}
 	sigGetuid                   = runtime.Sig{Nr: 24, Name: "getuid"}
 	sigPtrace                   = runtime.Sig{Nr: 26, Name: "ptrace", Params: []runtime.Param{{Name: "request", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindUint}}}
+	sigPause                    = runtime.Sig{Nr: 29, Name: "pause"}
 	sigSysAccess                = runtime.Sig{Nr: 33, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
 	sigNice                     = runtime.Sig{Nr: 34, Name: "nice", Params: []runtime.Param{{Name: "increment", Kind: runtime.KindInt}}}
 	sigSync                     = runtime.Sig{Nr: 36, Name: "sync"}
@@ -471,6 +496,7 @@ var (
 	sigSigaction                = runtime.Sig{Nr: 67, Name: "sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}}}
 	sigSetreuid                 = runtime.Sig{Nr: 70, Name: "setreuid", Params: []runtime.Param{{Name: "ruid", Kind: runtime.KindInt}, {Name: "euid", Kind: runtime.KindInt}}}
 	sigSetregid                 = runtime.Sig{Nr: 71, Name: "setregid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}}}
+	sigSigsuspend               = runtime.Sig{Nr: 72, Name: "sigsuspend", Params: []runtime.Param{{Name: "unused1", Kind: runtime.KindPad}, {Name: "unused2", Kind: runtime.KindPad}, {Name: "mask", Kind: runtime.KindInt}}}
 	sigSigpending               = runtime.Sig{Nr: 73, Name: "sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}}}
 	sigSethostname              = runtime.Sig{Nr: 74, Name: "sethostname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigSysSetrlimit             = runtime.Sig{Nr: 75, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
@@ -485,7 +511,7 @@ var (
 	sigSwapon                   = runtime.Sig{Nr: 87, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
 	sigReboot                   = runtime.Sig{Nr: 88, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigMunmap                   = runtime.Sig{Nr: 91, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
-	sigSysTruncate              = runtime.Sig{Nr: 92, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
+	sigSysTruncate              = runtime.Sig{Nr: 92, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "length", Kind: runtime.KindInt}}}
 	sigSysFtruncate             = runtime.Sig{Nr: 93, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFchmod                   = runtime.Sig{Nr: 94, Name: "fchmod", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigSysFchown                = runtime.Sig{Nr: 95, Name: "fchown", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "user", Kind: runtime.KindInt}, {Name: "group", Kind: runtime.KindInt}}}
@@ -504,6 +530,8 @@ var (
 	sigSwapoff                  = runtime.Sig{Nr: 115, Name: "swapoff", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}}}
 	sigSysinfo                  = runtime.Sig{Nr: 116, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigFsync                    = runtime.Sig{Nr: 118, Name: "fsync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
+	sigSigreturn                = runtime.Sig{Nr: 119, Name: "sigreturn"}
+	sigClone                    = runtime.Sig{Nr: 120, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
 	sigSetdomainname            = runtime.Sig{Nr: 121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                    = runtime.Sig{Nr: 122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigAdjtimex                 = runtime.Sig{Nr: 124, Name: "adjtimex", Params: []runtime.Param{{Name: "utp", Kind: runtime.KindPtr}}}
@@ -547,11 +575,13 @@ var (
 	sigSetresgid                = runtime.Sig{Nr: 170, Name: "setresgid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}, {Name: "sgid", Kind: runtime.KindInt}}}
 	sigGetresgid                = runtime.Sig{Nr: 171, Name: "getresgid", Params: []runtime.Param{{Name: "rgidp", Kind: runtime.KindPtr}, {Name: "egidp", Kind: runtime.KindPtr}, {Name: "sgidp", Kind: runtime.KindPtr}}}
 	sigPrctl                    = runtime.Sig{Nr: 172, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
+	sigRtSigreturn              = runtime.Sig{Nr: 173, Name: "rt_sigreturn"}
 	sigRtSigaction              = runtime.Sig{Nr: 174, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask            = runtime.Sig{Nr: 175, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending             = runtime.Sig{Nr: 176, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait           = runtime.Sig{Nr: 177, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo           = runtime.Sig{Nr: 178, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
+	sigRtSigsuspend             = runtime.Sig{Nr: 179, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigPread64                  = runtime.Sig{Nr: 180, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pad", Kind: runtime.KindPad}, {Name: "pos_lo", Kind: runtime.KindLo}, {Name: "pos_hi", Kind: runtime.KindHi}}}
 	sigPwrite64                 = runtime.Sig{Nr: 181, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pad", Kind: runtime.KindPad}, {Name: "pos_lo", Kind: runtime.KindLo}, {Name: "pos_hi", Kind: runtime.KindHi}}}
 	sigSysChown                 = runtime.Sig{Nr: 182, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindInt}, {Name: "group", Kind: runtime.KindInt}}}
@@ -560,6 +590,7 @@ var (
 	sigCapset                   = runtime.Sig{Nr: 185, Name: "capset", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigSigaltstack              = runtime.Sig{Nr: 186, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
 	sigSysSendfile              = runtime.Sig{Nr: 187, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
+	sigVfork                    = runtime.Sig{Nr: 190, Name: "vfork"}
 	sigUgetrlimit               = runtime.Sig{Nr: 191, Name: "ugetrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigMmap2                    = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 	sigTruncate64               = runtime.Sig{Nr: 193, Name: "truncate64", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "pad", Kind: runtime.KindPad}, {Name: "length_lo", Kind: runtime.KindLo}, {Name: "length_hi", Kind: runtime.KindHi}}}
@@ -615,6 +646,7 @@ var (
 	sigIoGetevents              = runtime.Sig{Nr: 245, Name: "io_getevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindUint}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigIoSubmit                 = runtime.Sig{Nr: 246, Name: "io_submit", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "iocbpp", Kind: runtime.KindPtr}}}
 	sigIoCancel                 = runtime.Sig{Nr: 247, Name: "io_cancel", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "iocb", Kind: runtime.KindPtr}, {Name: "result", Kind: runtime.KindPtr}}}
+	sigExitGroup                = runtime.Sig{Nr: 248, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigEpollCreate              = runtime.Sig{Nr: 250, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl                 = runtime.Sig{Nr: 251, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait                = runtime.Sig{Nr: 252, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
@@ -697,6 +729,8 @@ var (
 	sigReadlinkat               = runtime.Sig{Nr: 332, Name: "readlinkat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigFchmodat                 = runtime.Sig{Nr: 333, Name: "fchmodat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFaccessat                = runtime.Sig{Nr: 334, Name: "faccessat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
+	sigPselect6                 = runtime.Sig{Nr: 335, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
+	sigPpoll                    = runtime.Sig{Nr: 336, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare                  = runtime.Sig{Nr: 337, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSetRobustList            = runtime.Sig{Nr: 338, Name: "set_robust_list", Params: []runtime.Param{{Name: "head", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}}}
 	sigGetRobustList            = runtime.Sig{Nr: 339, Name: "get_robust_list", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "head_ptr", Kind: runtime.KindPtr}, {Name: "len_ptr", Kind: runtime.KindPtr}}}
@@ -706,6 +740,7 @@ var (
 	sigVmsplice                 = runtime.Sig{Nr: 343, Name: "vmsplice", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uiov", Kind: runtime.KindPtr}, {Name: "nr_segs", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMovePages                = runtime.Sig{Nr: 344, Name: "move_pages", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "nr_pages", Kind: runtime.KindUint}, {Name: "pages", Kind: runtime.KindPtr}, {Name: "nodes", Kind: runtime.KindPtr}, {Name: "status", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigGetcpu                   = runtime.Sig{Nr: 345, Name: "getcpu", Params: []runtime.Param{{Name: "cpup", Kind: runtime.KindPtr}, {Name: "nodep", Kind: runtime.KindPtr}, {Name: "unused", Kind: runtime.KindPtr}}}
+	sigEpollPwait               = runtime.Sig{Nr: 346, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigKexecLoad                = runtime.Sig{Nr: 347, Name: "kexec_load", Params: []runtime.Param{{Name: "entry", Kind: runtime.KindUint}, {Name: "nr_segments", Kind: runtime.KindUint}, {Name: "segments", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigUtimensat                = runtime.Sig{Nr: 348, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "t", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigSignalfd                 = runtime.Sig{Nr: 349, Name: "signalfd", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}}}
@@ -746,6 +781,7 @@ var (
 	sigGetrandom                = runtime.Sig{Nr: 384, Name: "getrandom", Params: []runtime.Param{{Name: "ubuf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMemfdCreate              = runtime.Sig{Nr: 385, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                      = runtime.Sig{Nr: 386, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
+	sigExecveat                 = runtime.Sig{Nr: 387, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd              = runtime.Sig{Nr: 388, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier               = runtime.Sig{Nr: 389, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigMlock2                   = runtime.Sig{Nr: 390, Name: "mlock2", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -770,6 +806,8 @@ var (
 	sigTimerfdGettime64         = runtime.Sig{Nr: 410, Name: "timerfd_gettime64", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "otmr", Kind: runtime.KindPtr}}}
 	sigTimerfdSettime64         = runtime.Sig{Nr: 411, Name: "timerfd_settime64", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindInt}, {Name: "utmr", Kind: runtime.KindPtr}, {Name: "otmr", Kind: runtime.KindPtr}}}
 	sigUtimensatTime64          = runtime.Sig{Nr: 412, Name: "utimensat_time64", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
+	sigPselect6Time64           = runtime.Sig{Nr: 413, Name: "pselect6_time64", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
+	sigPpollTime64              = runtime.Sig{Nr: 414, Name: "ppoll_time64", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigIoPgeteventsTime64       = runtime.Sig{Nr: 416, Name: "io_pgetevents_time64", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
 	sigRecvmmsgTime64           = runtime.Sig{Nr: 417, Name: "recvmmsg_time64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mmsg", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigMqTimedsendTime64        = runtime.Sig{Nr: 418, Name: "mq_timedsend_time64", Params: []runtime.Param{{Name: "mqdes", Kind: runtime.KindFD}, {Name: "u_msg_ptr", Kind: runtime.KindBuf}, {Name: "msg_len", Kind: runtime.KindLen}, {Name: "msg_prio", Kind: runtime.KindUint}, {Name: "u_abs_timeout", Kind: runtime.KindPtr}}}
@@ -789,11 +827,13 @@ var (
 	sigFsmount                  = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                   = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen                = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigClone3                   = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange               = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2                  = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd               = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2               = runtime.Sig{Nr: 439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise           = runtime.Sig{Nr: 440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigEpollPwait2              = runtime.Sig{Nr: 441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr             = runtime.Sig{Nr: 442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd               = runtime.Sig{Nr: 443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset    = runtime.Sig{Nr: 444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -828,7 +868,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigChdir, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigLseek, &sigGetpid, &sigMount, &sigSetuid, &sigGetuid, &sigPtrace, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSetreuid, &sigSetregid, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSysSymlink, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigMunmap, &sigSysTruncate, &sigSysFtruncate, &sigFchmod, &sigSysFchown, &sigGetpriority, &sigSetpriority, &sigSysStatfs, &sigSysFstatfs, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigSysStat, &sigSysLstat, &sigSysFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigFsync, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigSysGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigPread64, &sigPwrite64, &sigSysChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSysSendfile, &sigUgetrlimit, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigLchown32, &sigGetuid32, &sigGetgid32, &sigGeteuid32, &sigGetegid32, &sigSetreuid32, &sigSetregid32, &sigGetgroups32, &sigSetgroups32, &sigFchown32, &sigSetresuid32, &sigGetresuid32, &sigSetresgid32, &sigGetresgid32, &sigChown32, &sigSetuid32, &sigSetgid32, &sigSetfsuid32, &sigSetfsgid32, &sigGetdents64, &sigPivotRoot, &sigMincore, &sigMadvise, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigStatfs64, &sigFstatfs64, &sigTgkill, &sigUtimes, &sigArmFadvise6464, &sigPciconfigIobase, &sigPciconfigRead, &sigPciconfigWrite, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigSysAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigSemop, &sigSemget, &sigOldSemctl, &sigMsgsnd, &sigMsgrcv, &sigMsgget, &sigOldMsgctl, &sigShmat, &sigShmdt, &sigShmget, &sigOldShmctl, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSemtimedop, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigArmSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigKexecLoad, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigSysAccept4, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigMigratePages, &sigKexecFileLoad, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigExecve, &sigChdir, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigLseek, &sigGetpid, &sigMount, &sigSetuid, &sigGetuid, &sigPtrace, &sigPause, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSysSymlink, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigMunmap, &sigSysTruncate, &sigSysFtruncate, &sigFchmod, &sigSysFchown, &sigGetpriority, &sigSetpriority, &sigSysStatfs, &sigSysFstatfs, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigSysStat, &sigSysLstat, &sigSysFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigSysGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigSysChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSysSendfile, &sigVfork, &sigUgetrlimit, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigLchown32, &sigGetuid32, &sigGetgid32, &sigGeteuid32, &sigGetegid32, &sigSetreuid32, &sigSetregid32, &sigGetgroups32, &sigSetgroups32, &sigFchown32, &sigSetresuid32, &sigGetresuid32, &sigSetresgid32, &sigGetresgid32, &sigChown32, &sigSetuid32, &sigSetgid32, &sigSetfsuid32, &sigSetfsgid32, &sigGetdents64, &sigPivotRoot, &sigMincore, &sigMadvise, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigStatfs64, &sigFstatfs64, &sigTgkill, &sigUtimes, &sigArmFadvise6464, &sigPciconfigIobase, &sigPciconfigRead, &sigPciconfigWrite, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigSysAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigSemop, &sigSemget, &sigOldSemctl, &sigMsgsnd, &sigMsgrcv, &sigMsgget, &sigOldMsgctl, &sigShmat, &sigShmdt, &sigShmget, &sigOldShmctl, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSemtimedop, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigArmSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigKexecLoad, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigSysAccept4, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigMigratePages, &sigKexecFileLoad, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 3 on linux/arm):
@@ -1457,10 +1497,10 @@ func (c *Chain) Munmap(addr int, length int) *Chain {
 //	long truncate(const char __user *path, long length)
 //
 // On this arch Truncate is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own truncate.
-func (c *Chain) SysTruncate(path []byte, length int) *Chain {
+func (c *Chain) SysTruncate(path string, length int64) *Chain {
 	c.Chain.Begin(&sigSysTruncate)
-	c.Chain.ArgBuf(0, path)
-	c.Chain.ArgLen(1, int64(length), 0)
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgInt(1, length)
 	return c
 }
 

@@ -42,6 +42,7 @@ func _() {
 	_ = x[unix.SYS_EVENTFD2-19]
 	_ = x[unix.SYS_EPOLL_CREATE1-20]
 	_ = x[unix.SYS_EPOLL_CTL-21]
+	_ = x[unix.SYS_EPOLL_PWAIT-22]
 	_ = x[unix.SYS_DUP-23]
 	_ = x[unix.SYS_DUP3-24]
 	_ = x[unix.SYS_FCNTL-25]
@@ -89,6 +90,8 @@ func _() {
 	_ = x[unix.SYS_PREADV-69]
 	_ = x[unix.SYS_PWRITEV-70]
 	_ = x[unix.SYS_SENDFILE-71]
+	_ = x[unix.SYS_PSELECT6-72]
+	_ = x[unix.SYS_PPOLL-73]
 	_ = x[unix.SYS_SIGNALFD4-74]
 	_ = x[unix.SYS_VMSPLICE-75]
 	_ = x[unix.SYS_SPLICE-76]
@@ -108,6 +111,8 @@ func _() {
 	_ = x[unix.SYS_CAPGET-90]
 	_ = x[unix.SYS_CAPSET-91]
 	_ = x[unix.SYS_PERSONALITY-92]
+	_ = x[unix.SYS_EXIT-93]
+	_ = x[unix.SYS_EXIT_GROUP-94]
 	_ = x[unix.SYS_WAITID-95]
 	_ = x[unix.SYS_SET_TID_ADDRESS-96]
 	_ = x[unix.SYS_UNSHARE-97]
@@ -141,15 +146,18 @@ func _() {
 	_ = x[unix.SYS_SCHED_GET_PRIORITY_MAX-125]
 	_ = x[unix.SYS_SCHED_GET_PRIORITY_MIN-126]
 	_ = x[unix.SYS_SCHED_RR_GET_INTERVAL-127]
+	_ = x[unix.SYS_RESTART_SYSCALL-128]
 	_ = x[unix.SYS_KILL-129]
 	_ = x[unix.SYS_TKILL-130]
 	_ = x[unix.SYS_TGKILL-131]
 	_ = x[unix.SYS_SIGALTSTACK-132]
+	_ = x[unix.SYS_RT_SIGSUSPEND-133]
 	_ = x[unix.SYS_RT_SIGACTION-134]
 	_ = x[unix.SYS_RT_SIGPROCMASK-135]
 	_ = x[unix.SYS_RT_SIGPENDING-136]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-137]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-138]
+	_ = x[unix.SYS_RT_SIGRETURN-139]
 	_ = x[unix.SYS_SETPRIORITY-140]
 	_ = x[unix.SYS_GETPRIORITY-141]
 	_ = x[unix.SYS_REBOOT-142]
@@ -228,6 +236,8 @@ func _() {
 	_ = x[unix.SYS_ADD_KEY-217]
 	_ = x[unix.SYS_REQUEST_KEY-218]
 	_ = x[unix.SYS_KEYCTL-219]
+	_ = x[unix.SYS_CLONE-220]
+	_ = x[unix.SYS_EXECVE-221]
 	_ = x[unix.SYS_MMAP-222]
 	_ = x[unix.SYS_FADVISE64-223]
 	_ = x[unix.SYS_SWAPON-224]
@@ -271,6 +281,7 @@ func _() {
 	_ = x[unix.SYS_GETRANDOM-278]
 	_ = x[unix.SYS_MEMFD_CREATE-279]
 	_ = x[unix.SYS_BPF-280]
+	_ = x[unix.SYS_EXECVEAT-281]
 	_ = x[unix.SYS_USERFAULTFD-282]
 	_ = x[unix.SYS_MEMBARRIER-283]
 	_ = x[unix.SYS_MLOCK2-284]
@@ -295,11 +306,13 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
+	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
 	_ = x[unix.SYS_FACCESSAT2-439]
 	_ = x[unix.SYS_PROCESS_MADVISE-440]
+	_ = x[unix.SYS_EPOLL_PWAIT2-441]
 	_ = x[unix.SYS_MOUNT_SETATTR-442]
 	_ = x[unix.SYS_QUOTACTL_FD-443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-444]
@@ -355,6 +368,7 @@ var (
 	sigEventfd2              = runtime.Sig{Nr: 19, Name: "eventfd2", Params: []runtime.Param{{Name: "count", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigEpollCreate1          = runtime.Sig{Nr: 20, Name: "epoll_create1", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigEpollCtl              = runtime.Sig{Nr: 21, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
+	sigEpollPwait            = runtime.Sig{Nr: 22, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigDup                   = runtime.Sig{Nr: 23, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigDup3                  = runtime.Sig{Nr: 24, Name: "dup3", Params: []runtime.Param{{Name: "oldfd", Kind: runtime.KindFD}, {Name: "newfd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigFcntl                 = runtime.Sig{Nr: 25, Name: "fcntl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
@@ -375,7 +389,7 @@ var (
 	sigPivotRoot             = runtime.Sig{Nr: 41, Name: "pivot_root", Params: []runtime.Param{{Name: "new_root", Kind: runtime.KindString}, {Name: "put_old", Kind: runtime.KindString}}}
 	sigStatfs                = runtime.Sig{Nr: 43, Name: "statfs", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigFstatfs               = runtime.Sig{Nr: 44, Name: "fstatfs", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindPtr}}}
-	sigTruncate              = runtime.Sig{Nr: 45, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
+	sigTruncate              = runtime.Sig{Nr: 45, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFtruncate             = runtime.Sig{Nr: 46, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFallocate             = runtime.Sig{Nr: 47, Name: "fallocate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindInt}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindInt}}}
 	sigFaccessat             = runtime.Sig{Nr: 48, Name: "faccessat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
@@ -402,6 +416,8 @@ var (
 	sigPreadv                = runtime.Sig{Nr: 69, Name: "preadv", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}}}
 	sigPwritev               = runtime.Sig{Nr: 70, Name: "pwritev", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "pos_l", Kind: runtime.KindInt}, {Name: "pos_h", Kind: runtime.KindUint}}}
 	sigSendfile              = runtime.Sig{Nr: 71, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
+	sigPselect6              = runtime.Sig{Nr: 72, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
+	sigPpoll                 = runtime.Sig{Nr: 73, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigSignalfd4             = runtime.Sig{Nr: 74, Name: "signalfd4", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
 	sigVmsplice              = runtime.Sig{Nr: 75, Name: "vmsplice", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uiov", Kind: runtime.KindPtr}, {Name: "nr_segs", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSplice                = runtime.Sig{Nr: 76, Name: "splice", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -421,6 +437,8 @@ var (
 	sigCapget                = runtime.Sig{Nr: 90, Name: "capget", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "dataptr", Kind: runtime.KindPtr}}}
 	sigCapset                = runtime.Sig{Nr: 91, Name: "capset", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigPersonality           = runtime.Sig{Nr: 92, Name: "personality", Params: []runtime.Param{{Name: "personality", Kind: runtime.KindUint}}}
+	sigExit                  = runtime.Sig{Nr: 93, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
+	sigExitGroup             = runtime.Sig{Nr: 94, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigWaitid                = runtime.Sig{Nr: 95, Name: "waitid", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "upid", Kind: runtime.KindInt}, {Name: "infop", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigSetTidAddress         = runtime.Sig{Nr: 96, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
 	sigUnshare               = runtime.Sig{Nr: 97, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
@@ -454,15 +472,18 @@ var (
 	sigSchedGetPriorityMax   = runtime.Sig{Nr: 125, Name: "sched_get_priority_max", Params: []runtime.Param{{Name: "policy", Kind: runtime.KindInt}}}
 	sigSchedGetPriorityMin   = runtime.Sig{Nr: 126, Name: "sched_get_priority_min", Params: []runtime.Param{{Name: "policy", Kind: runtime.KindInt}}}
 	sigSchedRrGetInterval    = runtime.Sig{Nr: 127, Name: "sched_rr_get_interval", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "interval", Kind: runtime.KindPtr}}}
+	sigRestartSyscall        = runtime.Sig{Nr: 128, Name: "restart_syscall"}
 	sigKill                  = runtime.Sig{Nr: 129, Name: "kill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigTkill                 = runtime.Sig{Nr: 130, Name: "tkill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigTgkill                = runtime.Sig{Nr: 131, Name: "tgkill", Params: []runtime.Param{{Name: "tgid", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigSigaltstack           = runtime.Sig{Nr: 132, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
+	sigRtSigsuspend          = runtime.Sig{Nr: 133, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigaction           = runtime.Sig{Nr: 134, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask         = runtime.Sig{Nr: 135, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending          = runtime.Sig{Nr: 136, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait        = runtime.Sig{Nr: 137, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo        = runtime.Sig{Nr: 138, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
+	sigRtSigreturn           = runtime.Sig{Nr: 139, Name: "rt_sigreturn"}
 	sigSetpriority           = runtime.Sig{Nr: 140, Name: "setpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}, {Name: "niceval", Kind: runtime.KindInt}}}
 	sigGetpriority           = runtime.Sig{Nr: 141, Name: "getpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigReboot                = runtime.Sig{Nr: 142, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
@@ -541,6 +562,8 @@ var (
 	sigAddKey                = runtime.Sig{Nr: 217, Name: "add_key", Params: []runtime.Param{{Name: "_type", Kind: runtime.KindString}, {Name: "_description", Kind: runtime.KindString}, {Name: "_payload", Kind: runtime.KindBuf}, {Name: "plen", Kind: runtime.KindLen}, {Name: "ringid", Kind: runtime.KindInt}}}
 	sigRequestKey            = runtime.Sig{Nr: 218, Name: "request_key", Params: []runtime.Param{{Name: "_type", Kind: runtime.KindString}, {Name: "_description", Kind: runtime.KindString}, {Name: "_callout_info", Kind: runtime.KindString}, {Name: "destringid", Kind: runtime.KindInt}}}
 	sigKeyctl                = runtime.Sig{Nr: 219, Name: "keyctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
+	sigClone                 = runtime.Sig{Nr: 220, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "child_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}}}
+	sigExecve                = runtime.Sig{Nr: 221, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
 	sigMmap                  = runtime.Sig{Nr: 222, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
 	sigFadvise64             = runtime.Sig{Nr: 223, Name: "fadvise64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindInt}, {Name: "advice", Kind: runtime.KindInt}}}
 	sigSwapon                = runtime.Sig{Nr: 224, Name: "swapon", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}, {Name: "swap_flags", Kind: runtime.KindInt}}}
@@ -584,6 +607,7 @@ var (
 	sigGetrandom             = runtime.Sig{Nr: 278, Name: "getrandom", Params: []runtime.Param{{Name: "ubuf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMemfdCreate           = runtime.Sig{Nr: 279, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                   = runtime.Sig{Nr: 280, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
+	sigExecveat              = runtime.Sig{Nr: 281, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd           = runtime.Sig{Nr: 282, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier            = runtime.Sig{Nr: 283, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigMlock2                = runtime.Sig{Nr: 284, Name: "mlock2", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -608,11 +632,13 @@ var (
 	sigFsmount               = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen             = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigClone3                = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange            = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2               = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd            = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2            = runtime.Sig{Nr: 439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise        = runtime.Sig{Nr: 440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigEpollPwait2           = runtime.Sig{Nr: 441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr          = runtime.Sig{Nr: 442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd            = runtime.Sig{Nr: 443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset = runtime.Sig{Nr: 444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -647,7 +673,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigGetcwd, &sigEventfd2, &sigEpollCreate1, &sigEpollCtl, &sigDup, &sigDup3, &sigFcntl, &sigInotifyInit1, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigIoctl, &sigIoprioSet, &sigIoprioGet, &sigFlock, &sigMknodat, &sigMkdirat, &sigUnlinkat, &sigSymlinkat, &sigLinkat, &sigUmount2, &sigMount, &sigPivotRoot, &sigStatfs, &sigFstatfs, &sigTruncate, &sigFtruncate, &sigFallocate, &sigFaccessat, &sigChdir, &sigFchdir, &sigChroot, &sigFchmod, &sigFchmodat, &sigFchownat, &sigFchown, &sigOpenat, &sigClose, &sigVhangup, &sigPipe2, &sigQuotactl, &sigGetdents64, &sigLseek, &sigRead, &sigWrite, &sigReadv, &sigWritev, &sigPread64, &sigPwrite64, &sigPreadv, &sigPwritev, &sigSendfile, &sigSignalfd4, &sigVmsplice, &sigSplice, &sigTee, &sigReadlinkat, &sigNewfstatat, &sigFstat, &sigSync, &sigFsync, &sigFdatasync, &sigSyncFileRange, &sigTimerfdCreate, &sigTimerfdSettime, &sigTimerfdGettime, &sigUtimensat, &sigAcct, &sigCapget, &sigCapset, &sigPersonality, &sigWaitid, &sigSetTidAddress, &sigUnshare, &sigFutex, &sigSetRobustList, &sigGetRobustList, &sigNanosleep, &sigGetitimer, &sigSetitimer, &sigKexecLoad, &sigInitModule, &sigDeleteModule, &sigTimerCreate, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerSettime, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSyslog, &sigPtrace, &sigSchedSetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetparam, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigKill, &sigTkill, &sigTgkill, &sigSigaltstack, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigSetpriority, &sigGetpriority, &sigReboot, &sigSetregid, &sigSetgid, &sigSetreuid, &sigSetuid, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigSetfsuid, &sigSetfsgid, &sigTimes, &sigSetpgid, &sigGetpgid, &sigGetsid, &sigSetsid, &sigGetgroups, &sigSetgroups, &sigUname, &sigSethostname, &sigSetdomainname, &sigGetrusage, &sigUmask, &sigPrctl, &sigGetcpu, &sigGettimeofday, &sigSettimeofday, &sigAdjtimex, &sigGetpid, &sigGetppid, &sigGetuid, &sigGeteuid, &sigGetgid, &sigGetegid, &sigGettid, &sigSysinfo, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigMsgget, &sigMsgctl, &sigMsgrcv, &sigMsgsnd, &sigSemget, &sigSemctl, &sigSemtimedop, &sigSemop, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigSocket, &sigSocketpair, &sigBind, &sigListen, &sigSysAccept, &sigConnect, &sigGetsockname, &sigGetpeername, &sigSendto, &sigRecvfrom, &sigSetsockopt, &sigGetsockopt, &sigShutdown, &sigSendmsg, &sigRecvmsg, &sigReadahead, &sigBrk, &sigMunmap, &sigMremap, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigMmap, &sigFadvise64, &sigSwapon, &sigSwapoff, &sigMprotect, &sigMsync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigMincore, &sigMadvise, &sigRemapFilePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMigratePages, &sigMovePages, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigSysAccept4, &sigRecvmmsg, &sigWait4, &sigPrlimit64, &sigFanotifyInit, &sigFanotifyMark, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSetns, &sigSendmmsg, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigKexecFileLoad, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigGetcwd, &sigEventfd2, &sigEpollCreate1, &sigEpollCtl, &sigEpollPwait, &sigDup, &sigDup3, &sigFcntl, &sigInotifyInit1, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigIoctl, &sigIoprioSet, &sigIoprioGet, &sigFlock, &sigMknodat, &sigMkdirat, &sigUnlinkat, &sigSymlinkat, &sigLinkat, &sigUmount2, &sigMount, &sigPivotRoot, &sigStatfs, &sigFstatfs, &sigTruncate, &sigFtruncate, &sigFallocate, &sigFaccessat, &sigChdir, &sigFchdir, &sigChroot, &sigFchmod, &sigFchmodat, &sigFchownat, &sigFchown, &sigOpenat, &sigClose, &sigVhangup, &sigPipe2, &sigQuotactl, &sigGetdents64, &sigLseek, &sigRead, &sigWrite, &sigReadv, &sigWritev, &sigPread64, &sigPwrite64, &sigPreadv, &sigPwritev, &sigSendfile, &sigPselect6, &sigPpoll, &sigSignalfd4, &sigVmsplice, &sigSplice, &sigTee, &sigReadlinkat, &sigNewfstatat, &sigFstat, &sigSync, &sigFsync, &sigFdatasync, &sigSyncFileRange, &sigTimerfdCreate, &sigTimerfdSettime, &sigTimerfdGettime, &sigUtimensat, &sigAcct, &sigCapget, &sigCapset, &sigPersonality, &sigExit, &sigExitGroup, &sigWaitid, &sigSetTidAddress, &sigUnshare, &sigFutex, &sigSetRobustList, &sigGetRobustList, &sigNanosleep, &sigGetitimer, &sigSetitimer, &sigKexecLoad, &sigInitModule, &sigDeleteModule, &sigTimerCreate, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerSettime, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSyslog, &sigPtrace, &sigSchedSetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetparam, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigRestartSyscall, &sigKill, &sigTkill, &sigTgkill, &sigSigaltstack, &sigRtSigsuspend, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigreturn, &sigSetpriority, &sigGetpriority, &sigReboot, &sigSetregid, &sigSetgid, &sigSetreuid, &sigSetuid, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigSetfsuid, &sigSetfsgid, &sigTimes, &sigSetpgid, &sigGetpgid, &sigGetsid, &sigSetsid, &sigGetgroups, &sigSetgroups, &sigUname, &sigSethostname, &sigSetdomainname, &sigGetrusage, &sigUmask, &sigPrctl, &sigGetcpu, &sigGettimeofday, &sigSettimeofday, &sigAdjtimex, &sigGetpid, &sigGetppid, &sigGetuid, &sigGeteuid, &sigGetgid, &sigGetegid, &sigGettid, &sigSysinfo, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigMsgget, &sigMsgctl, &sigMsgrcv, &sigMsgsnd, &sigSemget, &sigSemctl, &sigSemtimedop, &sigSemop, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigSocket, &sigSocketpair, &sigBind, &sigListen, &sigSysAccept, &sigConnect, &sigGetsockname, &sigGetpeername, &sigSendto, &sigRecvfrom, &sigSetsockopt, &sigGetsockopt, &sigShutdown, &sigSendmsg, &sigRecvmsg, &sigReadahead, &sigBrk, &sigMunmap, &sigMremap, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigClone, &sigExecve, &sigMmap, &sigFadvise64, &sigSwapon, &sigSwapoff, &sigMprotect, &sigMsync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigMincore, &sigMadvise, &sigRemapFilePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMigratePages, &sigMovePages, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigSysAccept4, &sigRecvmmsg, &sigWait4, &sigPrlimit64, &sigFanotifyInit, &sigFanotifyMark, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSetns, &sigSendmmsg, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigKexecFileLoad, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // IoSetup adds a step calling io_setup (number 0 on linux/loong64):
@@ -1100,10 +1126,10 @@ func (c *Chain) Fstatfs(fd int, buf *unix.Statfs_t) *Chain {
 // Truncate adds a step calling truncate (number 45 on linux/loong64):
 //
 //	long truncate(const char __user *path, long length)
-func (c *Chain) Truncate(path []byte, length int) *Chain {
+func (c *Chain) Truncate(path string, length int64) *Chain {
 	c.Chain.Begin(&sigTruncate)
-	c.Chain.ArgBuf(0, path)
-	c.Chain.ArgLen(1, int64(length), 0)
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgInt(1, length)
 	return c
 }
 

@@ -54,6 +54,7 @@ func _() {
 	_ = x[unix.SYS_SHMCTL-5030]
 	_ = x[unix.SYS_DUP-5031]
 	_ = x[unix.SYS_DUP2-5032]
+	_ = x[unix.SYS_PAUSE-5033]
 	_ = x[unix.SYS_NANOSLEEP-5034]
 	_ = x[unix.SYS_GETITIMER-5035]
 	_ = x[unix.SYS_SETITIMER-5036]
@@ -75,6 +76,10 @@ func _() {
 	_ = x[unix.SYS_SOCKETPAIR-5052]
 	_ = x[unix.SYS_SETSOCKOPT-5053]
 	_ = x[unix.SYS_GETSOCKOPT-5054]
+	_ = x[unix.SYS_CLONE-5055]
+	_ = x[unix.SYS_FORK-5056]
+	_ = x[unix.SYS_EXECVE-5057]
+	_ = x[unix.SYS_EXIT-5058]
 	_ = x[unix.SYS_WAIT4-5059]
 	_ = x[unix.SYS_KILL-5060]
 	_ = x[unix.SYS_UNAME-5061]
@@ -144,6 +149,7 @@ func _() {
 	_ = x[unix.SYS_RT_SIGPENDING-5125]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-5126]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-5127]
+	_ = x[unix.SYS_RT_SIGSUSPEND-5128]
 	_ = x[unix.SYS_SIGALTSTACK-5129]
 	_ = x[unix.SYS_UTIME-5130]
 	_ = x[unix.SYS_MKNOD-5131]
@@ -210,11 +216,14 @@ func _() {
 	_ = x[unix.SYS_IO_GETEVENTS-5202]
 	_ = x[unix.SYS_IO_SUBMIT-5203]
 	_ = x[unix.SYS_IO_CANCEL-5204]
+	_ = x[unix.SYS_EXIT_GROUP-5205]
 	_ = x[unix.SYS_EPOLL_CREATE-5207]
 	_ = x[unix.SYS_EPOLL_CTL-5208]
 	_ = x[unix.SYS_EPOLL_WAIT-5209]
 	_ = x[unix.SYS_REMAP_FILE_PAGES-5210]
+	_ = x[unix.SYS_RT_SIGRETURN-5211]
 	_ = x[unix.SYS_SET_TID_ADDRESS-5212]
+	_ = x[unix.SYS_RESTART_SYSCALL-5213]
 	_ = x[unix.SYS_SEMTIMEDOP-5214]
 	_ = x[unix.SYS_FADVISE64-5215]
 	_ = x[unix.SYS_TIMER_CREATE-5216]
@@ -259,6 +268,8 @@ func _() {
 	_ = x[unix.SYS_READLINKAT-5257]
 	_ = x[unix.SYS_FCHMODAT-5258]
 	_ = x[unix.SYS_FACCESSAT-5259]
+	_ = x[unix.SYS_PSELECT6-5260]
+	_ = x[unix.SYS_PPOLL-5261]
 	_ = x[unix.SYS_UNSHARE-5262]
 	_ = x[unix.SYS_SPLICE-5263]
 	_ = x[unix.SYS_SYNC_FILE_RANGE-5264]
@@ -269,6 +280,7 @@ func _() {
 	_ = x[unix.SYS_GET_ROBUST_LIST-5269]
 	_ = x[unix.SYS_KEXEC_LOAD-5270]
 	_ = x[unix.SYS_GETCPU-5271]
+	_ = x[unix.SYS_EPOLL_PWAIT-5272]
 	_ = x[unix.SYS_IOPRIO_SET-5273]
 	_ = x[unix.SYS_IOPRIO_GET-5274]
 	_ = x[unix.SYS_UTIMENSAT-5275]
@@ -311,6 +323,7 @@ func _() {
 	_ = x[unix.SYS_GETRANDOM-5313]
 	_ = x[unix.SYS_MEMFD_CREATE-5314]
 	_ = x[unix.SYS_BPF-5315]
+	_ = x[unix.SYS_EXECVEAT-5316]
 	_ = x[unix.SYS_USERFAULTFD-5317]
 	_ = x[unix.SYS_MEMBARRIER-5318]
 	_ = x[unix.SYS_MLOCK2-5319]
@@ -334,11 +347,13 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-5432]
 	_ = x[unix.SYS_FSPICK-5433]
 	_ = x[unix.SYS_PIDFD_OPEN-5434]
+	_ = x[unix.SYS_CLONE3-5435]
 	_ = x[unix.SYS_CLOSE_RANGE-5436]
 	_ = x[unix.SYS_OPENAT2-5437]
 	_ = x[unix.SYS_PIDFD_GETFD-5438]
 	_ = x[unix.SYS_FACCESSAT2-5439]
 	_ = x[unix.SYS_PROCESS_MADVISE-5440]
+	_ = x[unix.SYS_EPOLL_PWAIT2-5441]
 	_ = x[unix.SYS_MOUNT_SETATTR-5442]
 	_ = x[unix.SYS_QUOTACTL_FD-5443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-5444]
@@ -376,9 +391,9 @@ var (
 	sigWrite                 = runtime.Sig{Nr: 5001, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSysOpen               = runtime.Sig{Nr: 5002, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigClose                 = runtime.Sig{Nr: 5003, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigStat                  = runtime.Sig{Nr: 5004, Name: "stat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
-	sigFstat                 = runtime.Sig{Nr: 5005, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
-	sigLstat                 = runtime.Sig{Nr: 5006, Name: "lstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
+	sigSysStat               = runtime.Sig{Nr: 5004, Name: "stat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
+	sigSysFstat              = runtime.Sig{Nr: 5005, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
+	sigSysLstat              = runtime.Sig{Nr: 5006, Name: "lstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigPoll                  = runtime.Sig{Nr: 5007, Name: "poll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "timeout_msecs", Kind: runtime.KindInt}}}
 	sigLseek                 = runtime.Sig{Nr: 5008, Name: "lseek", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "whence", Kind: runtime.KindUint}}}
 	sigMmap                  = runtime.Sig{Nr: 5009, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
@@ -405,6 +420,7 @@ var (
 	sigOldShmctl             = runtime.Sig{Nr: 5030, Name: "shmctl", Params: []runtime.Param{{Name: "shmid", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindInt}, {Name: "buf", Kind: runtime.KindPtr}}}
 	sigDup                   = runtime.Sig{Nr: 5031, Name: "dup", Params: []runtime.Param{{Name: "fildes", Kind: runtime.KindFD}}}
 	sigDup2                  = runtime.Sig{Nr: 5032, Name: "dup2", Params: []runtime.Param{{Name: "oldfd", Kind: runtime.KindFD}, {Name: "newfd", Kind: runtime.KindFD}}}
+	sigPause                 = runtime.Sig{Nr: 5033, Name: "pause"}
 	sigNanosleep             = runtime.Sig{Nr: 5034, Name: "nanosleep", Params: []runtime.Param{{Name: "rqtp", Kind: runtime.KindPtr}, {Name: "rmtp", Kind: runtime.KindPtr}}}
 	sigGetitimer             = runtime.Sig{Nr: 5035, Name: "getitimer", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "value", Kind: runtime.KindPtr}}}
 	sigSetitimer             = runtime.Sig{Nr: 5036, Name: "setitimer", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "value", Kind: runtime.KindPtr}, {Name: "ovalue", Kind: runtime.KindPtr}}}
@@ -426,6 +442,10 @@ var (
 	sigSocketpair            = runtime.Sig{Nr: 5052, Name: "socketpair", Params: []runtime.Param{{Name: "family", Kind: runtime.KindInt}, {Name: "type", Kind: runtime.KindInt}, {Name: "protocol", Kind: runtime.KindInt}, {Name: "usockvec", Kind: runtime.KindPtr}}}
 	sigSetsockopt            = runtime.Sig{Nr: 5053, Name: "setsockopt", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "level", Kind: runtime.KindInt}, {Name: "optname", Kind: runtime.KindInt}, {Name: "optval", Kind: runtime.KindBuf}, {Name: "optlen", Kind: runtime.KindLen}}}
 	sigGetsockopt            = runtime.Sig{Nr: 5054, Name: "getsockopt", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "level", Kind: runtime.KindInt}, {Name: "optname", Kind: runtime.KindInt}, {Name: "optval", Kind: runtime.KindPtr}, {Name: "optlen", Kind: runtime.KindPtr}}}
+	sigClone                 = runtime.Sig{Nr: 5055, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
+	sigFork                  = runtime.Sig{Nr: 5056, Name: "fork"}
+	sigExecve                = runtime.Sig{Nr: 5057, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
+	sigExit                  = runtime.Sig{Nr: 5058, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigWait4                 = runtime.Sig{Nr: 5059, Name: "wait4", Params: []runtime.Param{{Name: "upid", Kind: runtime.KindInt}, {Name: "stat_addr", Kind: runtime.KindPtr}, {Name: "options", Kind: runtime.KindInt}, {Name: "ru", Kind: runtime.KindPtr}}}
 	sigKill                  = runtime.Sig{Nr: 5060, Name: "kill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
 	sigUname                 = runtime.Sig{Nr: 5061, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
@@ -441,7 +461,7 @@ var (
 	sigFlock                 = runtime.Sig{Nr: 5071, Name: "flock", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}}}
 	sigFsync                 = runtime.Sig{Nr: 5072, Name: "fsync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigFdatasync             = runtime.Sig{Nr: 5073, Name: "fdatasync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
-	sigTruncate              = runtime.Sig{Nr: 5074, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
+	sigTruncate              = runtime.Sig{Nr: 5074, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFtruncate             = runtime.Sig{Nr: 5075, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
 	sigSysGetdents           = runtime.Sig{Nr: 5076, Name: "getdents", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigGetcwd                = runtime.Sig{Nr: 5077, Name: "getcwd", Params: []runtime.Param{{Name: "buf", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
@@ -495,6 +515,7 @@ var (
 	sigRtSigpending          = runtime.Sig{Nr: 5125, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait        = runtime.Sig{Nr: 5126, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo        = runtime.Sig{Nr: 5127, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
+	sigRtSigsuspend          = runtime.Sig{Nr: 5128, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigSigaltstack           = runtime.Sig{Nr: 5129, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
 	sigUtime                 = runtime.Sig{Nr: 5130, Name: "utime", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "times", Kind: runtime.KindPtr}}}
 	sigSysMknod              = runtime.Sig{Nr: 5131, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
@@ -561,11 +582,14 @@ var (
 	sigIoGetevents           = runtime.Sig{Nr: 5202, Name: "io_getevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigIoSubmit              = runtime.Sig{Nr: 5203, Name: "io_submit", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "iocbpp", Kind: runtime.KindPtr}}}
 	sigIoCancel              = runtime.Sig{Nr: 5204, Name: "io_cancel", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "iocb", Kind: runtime.KindPtr}, {Name: "result", Kind: runtime.KindPtr}}}
+	sigExitGroup             = runtime.Sig{Nr: 5205, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigEpollCreate           = runtime.Sig{Nr: 5207, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl              = runtime.Sig{Nr: 5208, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait             = runtime.Sig{Nr: 5209, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
 	sigRemapFilePages        = runtime.Sig{Nr: 5210, Name: "remap_file_pages", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "size", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "pgoff", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigRtSigreturn           = runtime.Sig{Nr: 5211, Name: "rt_sigreturn"}
 	sigSetTidAddress         = runtime.Sig{Nr: 5212, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
+	sigRestartSyscall        = runtime.Sig{Nr: 5213, Name: "restart_syscall"}
 	sigSemtimedop            = runtime.Sig{Nr: 5214, Name: "semtimedop", Params: []runtime.Param{{Name: "semid", Kind: runtime.KindInt}, {Name: "tsops", Kind: runtime.KindPtr}, {Name: "nsops", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigFadvise64             = runtime.Sig{Nr: 5215, Name: "fadvise64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindInt}, {Name: "advice", Kind: runtime.KindInt}}}
 	sigTimerCreate           = runtime.Sig{Nr: 5216, Name: "timer_create", Params: []runtime.Param{{Name: "which_clock", Kind: runtime.KindInt}, {Name: "timer_event_spec", Kind: runtime.KindPtr}, {Name: "created_timer_id", Kind: runtime.KindPtr}}}
@@ -610,6 +634,8 @@ var (
 	sigReadlinkat            = runtime.Sig{Nr: 5257, Name: "readlinkat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigFchmodat              = runtime.Sig{Nr: 5258, Name: "fchmodat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFaccessat             = runtime.Sig{Nr: 5259, Name: "faccessat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
+	sigPselect6              = runtime.Sig{Nr: 5260, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
+	sigPpoll                 = runtime.Sig{Nr: 5261, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare               = runtime.Sig{Nr: 5262, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSplice                = runtime.Sig{Nr: 5263, Name: "splice", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigSyncFileRange         = runtime.Sig{Nr: 5264, Name: "sync_file_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}, {Name: "nbytes", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -620,6 +646,7 @@ var (
 	sigGetRobustList         = runtime.Sig{Nr: 5269, Name: "get_robust_list", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "head_ptr", Kind: runtime.KindPtr}, {Name: "len_ptr", Kind: runtime.KindPtr}}}
 	sigKexecLoad             = runtime.Sig{Nr: 5270, Name: "kexec_load", Params: []runtime.Param{{Name: "entry", Kind: runtime.KindUint}, {Name: "nr_segments", Kind: runtime.KindUint}, {Name: "segments", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigGetcpu                = runtime.Sig{Nr: 5271, Name: "getcpu", Params: []runtime.Param{{Name: "cpup", Kind: runtime.KindPtr}, {Name: "nodep", Kind: runtime.KindPtr}, {Name: "unused", Kind: runtime.KindPtr}}}
+	sigEpollPwait            = runtime.Sig{Nr: 5272, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigIoprioSet             = runtime.Sig{Nr: 5273, Name: "ioprio_set", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}, {Name: "ioprio", Kind: runtime.KindInt}}}
 	sigIoprioGet             = runtime.Sig{Nr: 5274, Name: "ioprio_get", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigUtimensat             = runtime.Sig{Nr: 5275, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
@@ -662,6 +689,7 @@ var (
 	sigGetrandom             = runtime.Sig{Nr: 5313, Name: "getrandom", Params: []runtime.Param{{Name: "ubuf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMemfdCreate           = runtime.Sig{Nr: 5314, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                   = runtime.Sig{Nr: 5315, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
+	sigExecveat              = runtime.Sig{Nr: 5316, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd           = runtime.Sig{Nr: 5317, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier            = runtime.Sig{Nr: 5318, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigMlock2                = runtime.Sig{Nr: 5319, Name: "mlock2", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -685,11 +713,13 @@ var (
 	sigFsmount               = runtime.Sig{Nr: 5432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                = runtime.Sig{Nr: 5433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen             = runtime.Sig{Nr: 5434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigClone3                = runtime.Sig{Nr: 5435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange            = runtime.Sig{Nr: 5436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2               = runtime.Sig{Nr: 5437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd            = runtime.Sig{Nr: 5438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2            = runtime.Sig{Nr: 5439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise        = runtime.Sig{Nr: 5440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigEpollPwait2           = runtime.Sig{Nr: 5441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr          = runtime.Sig{Nr: 5442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd            = runtime.Sig{Nr: 5443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset = runtime.Sig{Nr: 5444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -723,7 +753,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigStat, &sigFstat, &sigLstat, &sigPoll, &sigLseek, &sigMmap, &sigMprotect, &sigMunmap, &sigBrk, &sigRtSigaction, &sigRtSigprocmask, &sigIoctl, &sigPread64, &sigPwrite64, &sigReadv, &sigWritev, &sigSysAccess, &sigPipe, &sigNewselect, &sigSchedYield, &sigMremap, &sigMsync, &sigMincore, &sigMadvise, &sigShmget, &sigShmat, &sigOldShmctl, &sigDup, &sigDup2, &sigNanosleep, &sigGetitimer, &sigSetitimer, &sigAlarm, &sigGetpid, &sigSendfile, &sigSocket, &sigConnect, &sigSysAccept, &sigSendto, &sigRecvfrom, &sigSendmsg, &sigRecvmsg, &sigShutdown, &sigBind, &sigListen, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSetsockopt, &sigGetsockopt, &sigWait4, &sigKill, &sigUname, &sigSemget, &sigSemop, &sigOldSemctl, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigOldMsgctl, &sigFcntl, &sigFlock, &sigFsync, &sigFdatasync, &sigTruncate, &sigFtruncate, &sigSysGetdents, &sigGetcwd, &sigChdir, &sigFchdir, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigSysSymlink, &sigSysReadlink, &sigSysChmod, &sigFchmod, &sigSysChown, &sigFchown, &sigSysLchown, &sigUmask, &sigGettimeofday, &sigSysGetrlimit, &sigGetrusage, &sigSysinfo, &sigTimes, &sigPtrace, &sigGetuid, &sigSyslog, &sigGetgid, &sigSetuid, &sigSetgid, &sigGeteuid, &sigGetegid, &sigSetpgid, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigGetpgid, &sigSetfsuid, &sigSetfsgid, &sigGetsid, &sigCapget, &sigCapset, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigSigaltstack, &sigUtime, &sigSysMknod, &sigPersonality, &sigUstat, &sigStatfs, &sigFstatfs, &sigSysfs, &sigGetpriority, &sigSetpriority, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigVhangup, &sigPivotRoot, &sigPrctl, &sigAdjtimex, &sigSysSetrlimit, &sigChroot, &sigSync, &sigAcct, &sigSettimeofday, &sigMount, &sigUmount2, &sigSwapon, &sigSwapoff, &sigReboot, &sigSethostname, &sigSetdomainname, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigCacheflush, &sigCachectl, &sigSysmips, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigSemtimedop, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigTgkill, &sigUtimes, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSetThreadArea, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigUnshare, &sigSplice, &sigSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigSetRobustList, &sigGetRobustList, &sigKexecLoad, &sigGetcpu, &sigIoprioSet, &sigIoprioGet, &sigUtimensat, &sigSignalfd, &sigSysEventfd, &sigFallocate, &sigTimerfdCreate, &sigTimerfdGettime, &sigTimerfdSettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigSysAccept4, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigGetdents64, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigSysStat, &sigSysFstat, &sigSysLstat, &sigPoll, &sigLseek, &sigMmap, &sigMprotect, &sigMunmap, &sigBrk, &sigRtSigaction, &sigRtSigprocmask, &sigIoctl, &sigPread64, &sigPwrite64, &sigReadv, &sigWritev, &sigSysAccess, &sigPipe, &sigNewselect, &sigSchedYield, &sigMremap, &sigMsync, &sigMincore, &sigMadvise, &sigShmget, &sigShmat, &sigOldShmctl, &sigDup, &sigDup2, &sigPause, &sigNanosleep, &sigGetitimer, &sigSetitimer, &sigAlarm, &sigGetpid, &sigSendfile, &sigSocket, &sigConnect, &sigSysAccept, &sigSendto, &sigRecvfrom, &sigSendmsg, &sigRecvmsg, &sigShutdown, &sigBind, &sigListen, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSetsockopt, &sigGetsockopt, &sigClone, &sigFork, &sigExecve, &sigExit, &sigWait4, &sigKill, &sigUname, &sigSemget, &sigSemop, &sigOldSemctl, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigOldMsgctl, &sigFcntl, &sigFlock, &sigFsync, &sigFdatasync, &sigTruncate, &sigFtruncate, &sigSysGetdents, &sigGetcwd, &sigChdir, &sigFchdir, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigSysSymlink, &sigSysReadlink, &sigSysChmod, &sigFchmod, &sigSysChown, &sigFchown, &sigSysLchown, &sigUmask, &sigGettimeofday, &sigSysGetrlimit, &sigGetrusage, &sigSysinfo, &sigTimes, &sigPtrace, &sigGetuid, &sigSyslog, &sigGetgid, &sigSetuid, &sigSetgid, &sigGeteuid, &sigGetegid, &sigSetpgid, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigGetpgid, &sigSetfsuid, &sigSetfsgid, &sigGetsid, &sigCapget, &sigCapset, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigSigaltstack, &sigUtime, &sigSysMknod, &sigPersonality, &sigUstat, &sigStatfs, &sigFstatfs, &sigSysfs, &sigGetpriority, &sigSetpriority, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigVhangup, &sigPivotRoot, &sigPrctl, &sigAdjtimex, &sigSysSetrlimit, &sigChroot, &sigSync, &sigAcct, &sigSettimeofday, &sigMount, &sigUmount2, &sigSwapon, &sigSwapoff, &sigReboot, &sigSethostname, &sigSetdomainname, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigCacheflush, &sigCachectl, &sigSysmips, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigRtSigreturn, &sigSetTidAddress, &sigRestartSyscall, &sigSemtimedop, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigTgkill, &sigUtimes, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSetThreadArea, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSplice, &sigSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigSetRobustList, &sigGetRobustList, &sigKexecLoad, &sigGetcpu, &sigEpollPwait, &sigIoprioSet, &sigIoprioGet, &sigUtimensat, &sigSignalfd, &sigSysEventfd, &sigFallocate, &sigTimerfdCreate, &sigTimerfdGettime, &sigTimerfdSettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigSysAccept4, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigGetdents64, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 5000 on linux/mips64le):
@@ -770,31 +800,37 @@ func (c *Chain) Close(fd int) *Chain {
 	return c
 }
 
-// Stat adds a step calling stat (number 5004 on linux/mips64le):
+// SysStat adds a step calling stat (number 5004 on linux/mips64le):
 //
 //	long stat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Stat(filename string, statbuf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigStat)
+//
+// On this arch Stat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own stat.
+func (c *Chain) SysStat(filename string, statbuf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysStat)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgPtr(1, statbuf, 0)
 	return c
 }
 
-// Fstat adds a step calling fstat (number 5005 on linux/mips64le):
+// SysFstat adds a step calling fstat (number 5005 on linux/mips64le):
 //
 //	long fstat(unsigned int fd, struct stat __user *statbuf)
-func (c *Chain) Fstat(fd int, statbuf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigFstat)
+//
+// On this arch Fstat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own fstat.
+func (c *Chain) SysFstat(fd int, statbuf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysFstat)
 	c.Chain.ArgInt(0, int64(fd))
 	c.Chain.ArgPtr(1, statbuf, 0)
 	return c
 }
 
-// Lstat adds a step calling lstat (number 5006 on linux/mips64le):
+// SysLstat adds a step calling lstat (number 5006 on linux/mips64le):
 //
 //	long lstat(const char __user *filename, struct stat __user *statbuf)
-func (c *Chain) Lstat(filename string, statbuf unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigLstat)
+//
+// On this arch Lstat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own lstat.
+func (c *Chain) SysLstat(filename string, statbuf unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigSysLstat)
 	c.Chain.ArgStr(0, filename)
 	c.Chain.ArgPtr(1, statbuf, 0)
 	return c
@@ -1488,10 +1524,10 @@ func (c *Chain) Fdatasync(fd int) *Chain {
 // Truncate adds a step calling truncate (number 5074 on linux/mips64le):
 //
 //	long truncate(const char __user *path, long length)
-func (c *Chain) Truncate(path []byte, length int) *Chain {
+func (c *Chain) Truncate(path string, length int64) *Chain {
 	c.Chain.Begin(&sigTruncate)
-	c.Chain.ArgBuf(0, path)
-	c.Chain.ArgLen(1, int64(length), 0)
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgInt(1, length)
 	return c
 }
 
@@ -4573,6 +4609,50 @@ func (c *Chain) RseqSliceYield() *Chain {
 	return c
 }
 
+// Fstat is golang.org/x/sys/unix's Fstat(fd int, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/mips64le it calls fstat (number 5005):
+//
+//	fstat(fd, unsafe.Pointer(k))
+//
+// The kernel fills its own struct stat, converted into stat when the step succeeds.
+func (c *Chain) Fstat(fd int, stat *unix.Stat_t) *Chain {
+	k := new(kernelStat)
+	return c.SysFstat(fd, unsafe.Pointer(k)).statFromKernel(k, stat)
+}
+
+// Stat is golang.org/x/sys/unix's Stat(path string, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/mips64le it calls stat (number 5004):
+//
+//	stat(path, unsafe.Pointer(k))
+//
+// The kernel fills its own struct stat, converted into stat when the step succeeds.
+func (c *Chain) Stat(path string, stat *unix.Stat_t) *Chain {
+	k := new(kernelStat)
+	return c.SysStat(path, unsafe.Pointer(k)).statFromKernel(k, stat)
+}
+
+// Lstat is golang.org/x/sys/unix's Lstat(path string, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/mips64le it calls lstat (number 5006):
+//
+//	lstat(path, unsafe.Pointer(k))
+//
+// The kernel fills its own struct stat, converted into stat when the step succeeds.
+func (c *Chain) Lstat(path string, stat *unix.Stat_t) *Chain {
+	k := new(kernelStat)
+	return c.SysLstat(path, unsafe.Pointer(k)).statFromKernel(k, stat)
+}
+
+// Fstatat is golang.org/x/sys/unix's Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) as a step, the same method on every
+// arch; on linux/mips64le it calls newfstatat (number 5252):
+//
+//	newfstatat(dirfd, path, unsafe.Pointer(k), flags)
+//
+// The kernel fills its own struct stat, converted into stat when the step succeeds.
+func (c *Chain) Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) *Chain {
+	k := new(kernelStat)
+	return c.Newfstatat(dirfd, path, unsafe.Pointer(k), flags).statFromKernel(k, stat)
+}
+
 // Pread is golang.org/x/sys/unix's Pread(fd int, p []byte, offset int64) as a step, the same method on every
 // arch; on linux/mips64le it calls pread64 (number 5016):
 //
@@ -4748,3 +4828,46 @@ func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
 func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
 	return c.Prlimit64(0, resource, rlim, nil)
 }
+
+/*
+ */
+
+// kernelStat is the kernel's struct stat on this arch, which x/sys's Stat_t
+// is not: its times are 32-bit pairs.
+type kernelStat struct {
+	Dev        uint32
+	Pad0       [3]int32
+	Ino        uint64
+	Mode       uint32
+	Nlink      uint32
+	Uid        uint32
+	Gid        uint32
+	Rdev       uint32
+	Pad1       [3]uint32
+	Size       int64
+	Atime      uint32
+	Atime_nsec uint32
+	Mtime      uint32
+	Mtime_nsec uint32
+	Ctime      uint32
+	Ctime_nsec uint32
+	Blksize    uint32
+	Pad2       uint32
+	Blocks     int64
+}
+
+// statFromKernel converts k into s after every run in which the last step
+// succeeded, as x/sys/unix's Fstat does on this arch.
+func (c *Chain) statFromKernel(k *kernelStat, s *unix.Stat_t) *Chain {
+	c.Chain.AfterStep(func() {
+		*s = unix.Stat_t{Dev: k.Dev, Ino: k.Ino, Mode: k.Mode, Nlink: k.Nlink, Uid: k.Uid, Gid: k.Gid, Rdev: k.Rdev, Size: k.Size,
+			Atim:    unix.Timespec{Sec: int64(k.Atime), Nsec: int64(k.Atime_nsec)},
+			Mtim:    unix.Timespec{Sec: int64(k.Mtime), Nsec: int64(k.Mtime_nsec)},
+			Ctim:    unix.Timespec{Sec: int64(k.Ctime), Nsec: int64(k.Ctime_nsec)},
+			Blksize: k.Blksize, Blocks: k.Blocks}
+	})
+	return c
+}
+
+/*
+ */

@@ -21,6 +21,9 @@ const (
 // differs from golang.org/x/sys/unix: the tables or x/sys are wrong.
 func _() {
 	var x [1]struct{}
+	_ = x[unix.SYS_RESTART_SYSCALL-0]
+	_ = x[unix.SYS_EXIT-1]
+	_ = x[unix.SYS_FORK-2]
 	_ = x[unix.SYS_READ-3]
 	_ = x[unix.SYS_WRITE-4]
 	_ = x[unix.SYS_OPEN-5]
@@ -29,6 +32,7 @@ func _() {
 	_ = x[unix.SYS_CREAT-8]
 	_ = x[unix.SYS_LINK-9]
 	_ = x[unix.SYS_UNLINK-10]
+	_ = x[unix.SYS_EXECVE-11]
 	_ = x[unix.SYS_CHDIR-12]
 	_ = x[unix.SYS_TIME-13]
 	_ = x[unix.SYS_MKNOD-14]
@@ -45,6 +49,7 @@ func _() {
 	_ = x[unix.SYS_PTRACE-26]
 	_ = x[unix.SYS_ALARM-27]
 	_ = x[unix.SYS_OLDFSTAT-28]
+	_ = x[unix.SYS_PAUSE-29]
 	_ = x[unix.SYS_UTIME-30]
 	_ = x[unix.SYS_ACCESS-33]
 	_ = x[unix.SYS_NICE-34]
@@ -80,6 +85,7 @@ func _() {
 	_ = x[unix.SYS_SSETMASK-69]
 	_ = x[unix.SYS_SETREUID-70]
 	_ = x[unix.SYS_SETREGID-71]
+	_ = x[unix.SYS_SIGSUSPEND-72]
 	_ = x[unix.SYS_SIGPENDING-73]
 	_ = x[unix.SYS_SETHOSTNAME-74]
 	_ = x[unix.SYS_SETRLIMIT-75]
@@ -121,6 +127,8 @@ func _() {
 	_ = x[unix.SYS_SYSINFO-116]
 	_ = x[unix.SYS_IPC-117]
 	_ = x[unix.SYS_FSYNC-118]
+	_ = x[unix.SYS_SIGRETURN-119]
+	_ = x[unix.SYS_CLONE-120]
 	_ = x[unix.SYS_SETDOMAINNAME-121]
 	_ = x[unix.SYS_UNAME-122]
 	_ = x[unix.SYS_ADJTIMEX-124]
@@ -164,11 +172,13 @@ func _() {
 	_ = x[unix.SYS_SETRESGID-169]
 	_ = x[unix.SYS_GETRESGID-170]
 	_ = x[unix.SYS_PRCTL-171]
+	_ = x[unix.SYS_RT_SIGRETURN-172]
 	_ = x[unix.SYS_RT_SIGACTION-173]
 	_ = x[unix.SYS_RT_SIGPROCMASK-174]
 	_ = x[unix.SYS_RT_SIGPENDING-175]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-176]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-177]
+	_ = x[unix.SYS_RT_SIGSUSPEND-178]
 	_ = x[unix.SYS_PREAD64-179]
 	_ = x[unix.SYS_PWRITE64-180]
 	_ = x[unix.SYS_CHOWN-181]
@@ -177,6 +187,7 @@ func _() {
 	_ = x[unix.SYS_CAPSET-184]
 	_ = x[unix.SYS_SIGALTSTACK-185]
 	_ = x[unix.SYS_SENDFILE-186]
+	_ = x[unix.SYS_VFORK-189]
 	_ = x[unix.SYS_UGETRLIMIT-190]
 	_ = x[unix.SYS_READAHEAD-191]
 	_ = x[unix.SYS_MMAP2-192]
@@ -218,6 +229,7 @@ func _() {
 	_ = x[unix.SYS_IO_CANCEL-231]
 	_ = x[unix.SYS_SET_TID_ADDRESS-232]
 	_ = x[unix.SYS_FADVISE64-233]
+	_ = x[unix.SYS_EXIT_GROUP-234]
 	_ = x[unix.SYS_EPOLL_CREATE-236]
 	_ = x[unix.SYS_EPOLL_CTL-237]
 	_ = x[unix.SYS_EPOLL_WAIT-238]
@@ -261,6 +273,8 @@ func _() {
 	_ = x[unix.SYS_INOTIFY_RM_WATCH-277]
 	_ = x[unix.SYS_SPU_RUN-278]
 	_ = x[unix.SYS_SPU_CREATE-279]
+	_ = x[unix.SYS_PSELECT6-280]
+	_ = x[unix.SYS_PPOLL-281]
 	_ = x[unix.SYS_UNSHARE-282]
 	_ = x[unix.SYS_SPLICE-283]
 	_ = x[unix.SYS_TEE-284]
@@ -282,6 +296,7 @@ func _() {
 	_ = x[unix.SYS_SET_ROBUST_LIST-300]
 	_ = x[unix.SYS_MOVE_PAGES-301]
 	_ = x[unix.SYS_GETCPU-302]
+	_ = x[unix.SYS_EPOLL_PWAIT-303]
 	_ = x[unix.SYS_UTIMENSAT-304]
 	_ = x[unix.SYS_SIGNALFD-305]
 	_ = x[unix.SYS_TIMERFD_CREATE-306]
@@ -340,6 +355,7 @@ func _() {
 	_ = x[unix.SYS_GETRANDOM-359]
 	_ = x[unix.SYS_MEMFD_CREATE-360]
 	_ = x[unix.SYS_BPF-361]
+	_ = x[unix.SYS_EXECVEAT-362]
 	_ = x[unix.SYS_USERFAULTFD-364]
 	_ = x[unix.SYS_MEMBARRIER-365]
 	_ = x[unix.SYS_MLOCK2-378]
@@ -373,6 +389,8 @@ func _() {
 	_ = x[unix.SYS_TIMERFD_GETTIME64-410]
 	_ = x[unix.SYS_TIMERFD_SETTIME64-411]
 	_ = x[unix.SYS_UTIMENSAT_TIME64-412]
+	_ = x[unix.SYS_PSELECT6_TIME64-413]
+	_ = x[unix.SYS_PPOLL_TIME64-414]
 	_ = x[unix.SYS_IO_PGETEVENTS_TIME64-416]
 	_ = x[unix.SYS_RECVMMSG_TIME64-417]
 	_ = x[unix.SYS_MQ_TIMEDSEND_TIME64-418]
@@ -392,11 +410,13 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
+	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
 	_ = x[unix.SYS_FACCESSAT2-439]
 	_ = x[unix.SYS_PROCESS_MADVISE-440]
+	_ = x[unix.SYS_EPOLL_PWAIT2-441]
 	_ = x[unix.SYS_MOUNT_SETATTR-442]
 	_ = x[unix.SYS_QUOTACTL_FD-443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-444]
@@ -429,6 +449,9 @@ func _() {
 
 // The step signatures: number, name and one printing kind per register slot.
 var (
+	sigRestartSyscall           = runtime.Sig{Nr: 0, Name: "restart_syscall"}
+	sigExit                     = runtime.Sig{Nr: 1, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
+	sigFork                     = runtime.Sig{Nr: 2, Name: "fork"}
 	sigRead                     = runtime.Sig{Nr: 3, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigWrite                    = runtime.Sig{Nr: 4, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSysOpen                  = runtime.Sig{Nr: 5, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
@@ -437,6 +460,7 @@ var (
 	sigSysCreat                 = runtime.Sig{Nr: 8, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigSysLink                  = runtime.Sig{Nr: 9, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
 	sigSysUnlink                = runtime.Sig{Nr: 10, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigExecve                   = runtime.Sig{Nr: 11, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
 	sigChdir                    = runtime.Sig{Nr: 12, Name: "chdir", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigTime                     = runtime.Sig{Nr: 13, Name: "time", Params: []runtime.Param{{Name: "tloc", Kind: runtime.KindPtr}}}
 	sigSysMknod                 = runtime.Sig{Nr: 14, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
@@ -453,6 +477,7 @@ var (
 	sigPtrace                   = runtime.Sig{Nr: 26, Name: "ptrace", Params: []runtime.Param{{Name: "request", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindUint}}}
 	sigAlarm                    = runtime.Sig{Nr: 27, Name: "alarm", Params: []runtime.Param{{Name: "seconds", Kind: runtime.KindUint}}}
 	sigOldfstat                 = runtime.Sig{Nr: 28, Name: "oldfstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
+	sigPause                    = runtime.Sig{Nr: 29, Name: "pause"}
 	sigUtime                    = runtime.Sig{Nr: 30, Name: "utime", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "t", Kind: runtime.KindPtr}}}
 	sigSysAccess                = runtime.Sig{Nr: 33, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
 	sigNice                     = runtime.Sig{Nr: 34, Name: "nice", Params: []runtime.Param{{Name: "increment", Kind: runtime.KindInt}}}
@@ -488,6 +513,7 @@ var (
 	sigSsetmask                 = runtime.Sig{Nr: 69, Name: "ssetmask", Params: []runtime.Param{{Name: "newmask", Kind: runtime.KindInt}}}
 	sigSetreuid                 = runtime.Sig{Nr: 70, Name: "setreuid", Params: []runtime.Param{{Name: "ruid", Kind: runtime.KindUint}, {Name: "euid", Kind: runtime.KindUint}}}
 	sigSetregid                 = runtime.Sig{Nr: 71, Name: "setregid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}}}
+	sigSigsuspend               = runtime.Sig{Nr: 72, Name: "sigsuspend", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindInt}}}
 	sigSigpending               = runtime.Sig{Nr: 73, Name: "sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}}}
 	sigSethostname              = runtime.Sig{Nr: 74, Name: "sethostname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigSysSetrlimit             = runtime.Sig{Nr: 75, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
@@ -507,7 +533,7 @@ var (
 	sigOldReaddir               = runtime.Sig{Nr: 89, Name: "readdir", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "dirent", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigOldMmap                  = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindInt}}, Ret: runtime.KindHex}
 	sigMunmap                   = runtime.Sig{Nr: 91, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
-	sigSysTruncate              = runtime.Sig{Nr: 92, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
+	sigSysTruncate              = runtime.Sig{Nr: 92, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "length", Kind: runtime.KindInt}}}
 	sigSysFtruncate             = runtime.Sig{Nr: 93, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFchmod                   = runtime.Sig{Nr: 94, Name: "fchmod", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFchown                   = runtime.Sig{Nr: 95, Name: "fchown", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
@@ -529,6 +555,8 @@ var (
 	sigSysinfo                  = runtime.Sig{Nr: 116, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigIpc                      = runtime.Sig{Nr: 117, Name: "ipc", Params: []runtime.Param{{Name: "call", Kind: runtime.KindUint}, {Name: "first", Kind: runtime.KindInt}, {Name: "second", Kind: runtime.KindUint}, {Name: "third", Kind: runtime.KindUint}, {Name: "ptr", Kind: runtime.KindPtr}, {Name: "fifth", Kind: runtime.KindInt}}}
 	sigFsync                    = runtime.Sig{Nr: 118, Name: "fsync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
+	sigSigreturn                = runtime.Sig{Nr: 119, Name: "sigreturn"}
+	sigClone                    = runtime.Sig{Nr: 120, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
 	sigSetdomainname            = runtime.Sig{Nr: 121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                    = runtime.Sig{Nr: 122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigAdjtimex                 = runtime.Sig{Nr: 124, Name: "adjtimex", Params: []runtime.Param{{Name: "utp", Kind: runtime.KindPtr}}}
@@ -572,11 +600,13 @@ var (
 	sigSetresgid                = runtime.Sig{Nr: 169, Name: "setresgid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}, {Name: "sgid", Kind: runtime.KindInt}}}
 	sigGetresgid                = runtime.Sig{Nr: 170, Name: "getresgid", Params: []runtime.Param{{Name: "rgidp", Kind: runtime.KindPtr}, {Name: "egidp", Kind: runtime.KindPtr}, {Name: "sgidp", Kind: runtime.KindPtr}}}
 	sigPrctl                    = runtime.Sig{Nr: 171, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
+	sigRtSigreturn              = runtime.Sig{Nr: 172, Name: "rt_sigreturn"}
 	sigRtSigaction              = runtime.Sig{Nr: 173, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask            = runtime.Sig{Nr: 174, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending             = runtime.Sig{Nr: 175, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait           = runtime.Sig{Nr: 176, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo           = runtime.Sig{Nr: 177, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
+	sigRtSigsuspend             = runtime.Sig{Nr: 178, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigPread64                  = runtime.Sig{Nr: 179, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "ubuf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "reg6", Kind: runtime.KindPad}, {Name: "pos1", Kind: runtime.KindHi}, {Name: "pos2", Kind: runtime.KindLo}}}
 	sigPwrite64                 = runtime.Sig{Nr: 180, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "ubuf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "reg6", Kind: runtime.KindPad}, {Name: "pos1", Kind: runtime.KindHi}, {Name: "pos2", Kind: runtime.KindLo}}}
 	sigSysChown                 = runtime.Sig{Nr: 181, Name: "chown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
@@ -585,6 +615,7 @@ var (
 	sigCapset                   = runtime.Sig{Nr: 184, Name: "capset", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigSigaltstack              = runtime.Sig{Nr: 185, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
 	sigSysSendfile              = runtime.Sig{Nr: 186, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
+	sigVfork                    = runtime.Sig{Nr: 189, Name: "vfork"}
 	sigUgetrlimit               = runtime.Sig{Nr: 190, Name: "ugetrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigReadahead                = runtime.Sig{Nr: 191, Name: "readahead", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "r4", Kind: runtime.KindPad}, {Name: "offset1", Kind: runtime.KindHi}, {Name: "offset2", Kind: runtime.KindLo}, {Name: "count", Kind: runtime.KindUint}}}
 	sigMmap2                    = runtime.Sig{Nr: 192, Name: "mmap2", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "pgoff", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
@@ -626,6 +657,7 @@ var (
 	sigIoCancel                 = runtime.Sig{Nr: 231, Name: "io_cancel", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "iocb", Kind: runtime.KindPtr}, {Name: "result", Kind: runtime.KindPtr}}}
 	sigSetTidAddress            = runtime.Sig{Nr: 232, Name: "set_tid_address", Params: []runtime.Param{{Name: "tidptr", Kind: runtime.KindPtr}}}
 	sigFadvise64                = runtime.Sig{Nr: 233, Name: "fadvise64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "unused", Kind: runtime.KindPad}, {Name: "offset1", Kind: runtime.KindHi}, {Name: "offset2", Kind: runtime.KindLo}, {Name: "len", Kind: runtime.KindUint}, {Name: "advice", Kind: runtime.KindInt}}}
+	sigExitGroup                = runtime.Sig{Nr: 234, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigEpollCreate              = runtime.Sig{Nr: 236, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl                 = runtime.Sig{Nr: 237, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait                = runtime.Sig{Nr: 238, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
@@ -669,6 +701,8 @@ var (
 	sigInotifyRmWatch           = runtime.Sig{Nr: 277, Name: "inotify_rm_watch", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "wd", Kind: runtime.KindInt}}}
 	sigSpuRun                   = runtime.Sig{Nr: 278, Name: "spu_run", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "unpc", Kind: runtime.KindPtr}, {Name: "ustatus", Kind: runtime.KindPtr}}}
 	sigSpuCreate                = runtime.Sig{Nr: 279, Name: "spu_create", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "mode", Kind: runtime.KindMode}, {Name: "neighbor_fd", Kind: runtime.KindFD}}}
+	sigPselect6                 = runtime.Sig{Nr: 280, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
+	sigPpoll                    = runtime.Sig{Nr: 281, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare                  = runtime.Sig{Nr: 282, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSplice                   = runtime.Sig{Nr: 283, Name: "splice", Params: []runtime.Param{{Name: "fd_in", Kind: runtime.KindFD}, {Name: "off_in", Kind: runtime.KindPtr}, {Name: "fd_out", Kind: runtime.KindFD}, {Name: "off_out", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigTee                      = runtime.Sig{Nr: 284, Name: "tee", Params: []runtime.Param{{Name: "fdin", Kind: runtime.KindFD}, {Name: "fdout", Kind: runtime.KindFD}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -690,6 +724,7 @@ var (
 	sigSetRobustList            = runtime.Sig{Nr: 300, Name: "set_robust_list", Params: []runtime.Param{{Name: "head", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}}}
 	sigMovePages                = runtime.Sig{Nr: 301, Name: "move_pages", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "nr_pages", Kind: runtime.KindUint}, {Name: "pages", Kind: runtime.KindPtr}, {Name: "nodes", Kind: runtime.KindPtr}, {Name: "status", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigGetcpu                   = runtime.Sig{Nr: 302, Name: "getcpu", Params: []runtime.Param{{Name: "cpup", Kind: runtime.KindPtr}, {Name: "nodep", Kind: runtime.KindPtr}, {Name: "unused", Kind: runtime.KindPtr}}}
+	sigEpollPwait               = runtime.Sig{Nr: 303, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUtimensat                = runtime.Sig{Nr: 304, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "t", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigSignalfd                 = runtime.Sig{Nr: 305, Name: "signalfd", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}}}
 	sigTimerfdCreate            = runtime.Sig{Nr: 306, Name: "timerfd_create", Params: []runtime.Param{{Name: "clockid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
@@ -748,6 +783,7 @@ var (
 	sigGetrandom                = runtime.Sig{Nr: 359, Name: "getrandom", Params: []runtime.Param{{Name: "ubuf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMemfdCreate              = runtime.Sig{Nr: 360, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                      = runtime.Sig{Nr: 361, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
+	sigExecveat                 = runtime.Sig{Nr: 362, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd              = runtime.Sig{Nr: 364, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier               = runtime.Sig{Nr: 365, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigMlock2                   = runtime.Sig{Nr: 378, Name: "mlock2", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
@@ -781,6 +817,8 @@ var (
 	sigTimerfdGettime64         = runtime.Sig{Nr: 410, Name: "timerfd_gettime64", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "otmr", Kind: runtime.KindPtr}}}
 	sigTimerfdSettime64         = runtime.Sig{Nr: 411, Name: "timerfd_settime64", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindInt}, {Name: "utmr", Kind: runtime.KindPtr}, {Name: "otmr", Kind: runtime.KindPtr}}}
 	sigUtimensatTime64          = runtime.Sig{Nr: 412, Name: "utimensat_time64", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
+	sigPselect6Time64           = runtime.Sig{Nr: 413, Name: "pselect6_time64", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
+	sigPpollTime64              = runtime.Sig{Nr: 414, Name: "ppoll_time64", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigIoPgeteventsTime64       = runtime.Sig{Nr: 416, Name: "io_pgetevents_time64", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "usig", Kind: runtime.KindPtr}}}
 	sigRecvmmsgTime64           = runtime.Sig{Nr: 417, Name: "recvmmsg_time64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mmsg", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigMqTimedsendTime64        = runtime.Sig{Nr: 418, Name: "mq_timedsend_time64", Params: []runtime.Param{{Name: "mqdes", Kind: runtime.KindFD}, {Name: "u_msg_ptr", Kind: runtime.KindBuf}, {Name: "msg_len", Kind: runtime.KindLen}, {Name: "msg_prio", Kind: runtime.KindUint}, {Name: "u_abs_timeout", Kind: runtime.KindPtr}}}
@@ -800,11 +838,13 @@ var (
 	sigFsmount                  = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                   = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen                = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigClone3                   = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange               = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2                  = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd               = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2               = runtime.Sig{Nr: 439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise           = runtime.Sig{Nr: 440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigEpollPwait2              = runtime.Sig{Nr: 441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr             = runtime.Sig{Nr: 442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd               = runtime.Sig{Nr: 443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset    = runtime.Sig{Nr: 444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -838,7 +878,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigWaitpid, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigChdir, &sigTime, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigOldstat, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigSetuid, &sigGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigOldfstat, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigOldolduname, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigOldGetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigOldSelect, &sigSysSymlink, &sigOldlstat, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldReaddir, &sigOldMmap, &sigMunmap, &sigSysTruncate, &sigSysFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigSysStatfs, &sigSysFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigSysStat, &sigSysLstat, &sigSysFstat, &sigOlduname, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigSysGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigPread64, &sigPwrite64, &sigSysChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSysSendfile, &sigUgetrlimit, &sigReadahead, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigPciconfigRead, &sigPciconfigWrite, &sigPciconfigIobase, &sigGetdents64, &sigPivotRoot, &sigFcntl64, &sigMadvise, &sigMincore, &sigGettid, &sigTkill, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSendfile64, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigSetTidAddress, &sigFadvise64, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSwapcontext, &sigTgkill, &sigUtimes, &sigStatfs64, &sigFstatfs64, &sigFadvise6464, &sigRtas, &sigSysDebugSetcontext, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigWaitid, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigSpuRun, &sigSpuCreate, &sigUnshare, &sigSplice, &sigTee, &sigVmsplice, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigGetRobustList, &sigSetRobustList, &sigMovePages, &sigGetcpu, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigSyncFileRange2, &sigFallocate, &sigSubpageProt, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPerfEventOpen, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigSysAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigRecvmmsg, &sigSysAccept4, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigFinitModule, &sigKcmp, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigKexecFileLoad, &sigStatx, &sigPkeyAlloc, &sigPkeyFree, &sigPkeyMprotect, &sigRseq, &sigIoPgetevents, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigWaitpid, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigExecve, &sigChdir, &sigTime, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigOldstat, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigSetuid, &sigGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigOldfstat, &sigPause, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigOldolduname, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigOldGetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigOldSelect, &sigSysSymlink, &sigOldlstat, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldReaddir, &sigOldMmap, &sigMunmap, &sigSysTruncate, &sigSysFtruncate, &sigFchmod, &sigFchown, &sigGetpriority, &sigSetpriority, &sigSysStatfs, &sigSysFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigSysStat, &sigSysLstat, &sigSysFstat, &sigOlduname, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigSysGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigSysChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSysSendfile, &sigVfork, &sigUgetrlimit, &sigReadahead, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigPciconfigRead, &sigPciconfigWrite, &sigPciconfigIobase, &sigGetdents64, &sigPivotRoot, &sigFcntl64, &sigMadvise, &sigMincore, &sigGettid, &sigTkill, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSendfile64, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigSetTidAddress, &sigFadvise64, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSwapcontext, &sigTgkill, &sigUtimes, &sigStatfs64, &sigFstatfs64, &sigFadvise6464, &sigRtas, &sigSysDebugSetcontext, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigWaitid, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigSpuRun, &sigSpuCreate, &sigPselect6, &sigPpoll, &sigUnshare, &sigSplice, &sigTee, &sigVmsplice, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigGetRobustList, &sigSetRobustList, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigSyncFileRange2, &sigFallocate, &sigSubpageProt, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPerfEventOpen, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigSysAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigRecvmmsg, &sigSysAccept4, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigFinitModule, &sigKcmp, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigKexecFileLoad, &sigStatx, &sigPkeyAlloc, &sigPkeyFree, &sigPkeyMprotect, &sigRseq, &sigIoPgetevents, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 3 on linux/ppc):
@@ -1636,10 +1676,10 @@ func (c *Chain) Munmap(addr int, length int) *Chain {
 //	long truncate(const char __user *path, long length)
 //
 // On this arch Truncate is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own truncate.
-func (c *Chain) SysTruncate(path []byte, length int) *Chain {
+func (c *Chain) SysTruncate(path string, length int64) *Chain {
 	c.Chain.Begin(&sigSysTruncate)
-	c.Chain.ArgBuf(0, path)
-	c.Chain.ArgLen(1, int64(length), 0)
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgInt(1, length)
 	return c
 }
 

@@ -21,13 +21,17 @@ const (
 // differs from golang.org/x/sys/unix: the tables or x/sys are wrong.
 func _() {
 	var x [1]struct{}
+	_ = x[unix.SYS_EXIT-1]
+	_ = x[unix.SYS_FORK-2]
 	_ = x[unix.SYS_READ-3]
 	_ = x[unix.SYS_WRITE-4]
 	_ = x[unix.SYS_OPEN-5]
 	_ = x[unix.SYS_CLOSE-6]
+	_ = x[unix.SYS_RESTART_SYSCALL-7]
 	_ = x[unix.SYS_CREAT-8]
 	_ = x[unix.SYS_LINK-9]
 	_ = x[unix.SYS_UNLINK-10]
+	_ = x[unix.SYS_EXECVE-11]
 	_ = x[unix.SYS_CHDIR-12]
 	_ = x[unix.SYS_MKNOD-14]
 	_ = x[unix.SYS_CHMOD-15]
@@ -37,6 +41,7 @@ func _() {
 	_ = x[unix.SYS_UMOUNT-22]
 	_ = x[unix.SYS_PTRACE-26]
 	_ = x[unix.SYS_ALARM-27]
+	_ = x[unix.SYS_PAUSE-29]
 	_ = x[unix.SYS_UTIME-30]
 	_ = x[unix.SYS_ACCESS-33]
 	_ = x[unix.SYS_NICE-34]
@@ -63,6 +68,7 @@ func _() {
 	_ = x[unix.SYS_GETPGRP-65]
 	_ = x[unix.SYS_SETSID-66]
 	_ = x[unix.SYS_SIGACTION-67]
+	_ = x[unix.SYS_SIGSUSPEND-72]
 	_ = x[unix.SYS_SIGPENDING-73]
 	_ = x[unix.SYS_SETHOSTNAME-74]
 	_ = x[unix.SYS_SETRLIMIT-75]
@@ -96,6 +102,8 @@ func _() {
 	_ = x[unix.SYS_SYSINFO-116]
 	_ = x[unix.SYS_IPC-117]
 	_ = x[unix.SYS_FSYNC-118]
+	_ = x[unix.SYS_SIGRETURN-119]
+	_ = x[unix.SYS_CLONE-120]
 	_ = x[unix.SYS_SETDOMAINNAME-121]
 	_ = x[unix.SYS_UNAME-122]
 	_ = x[unix.SYS_ADJTIMEX-124]
@@ -132,11 +140,13 @@ func _() {
 	_ = x[unix.SYS_MREMAP-163]
 	_ = x[unix.SYS_POLL-168]
 	_ = x[unix.SYS_PRCTL-172]
+	_ = x[unix.SYS_RT_SIGRETURN-173]
 	_ = x[unix.SYS_RT_SIGACTION-174]
 	_ = x[unix.SYS_RT_SIGPROCMASK-175]
 	_ = x[unix.SYS_RT_SIGPENDING-176]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-177]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-178]
+	_ = x[unix.SYS_RT_SIGSUSPEND-179]
 	_ = x[unix.SYS_PREAD64-180]
 	_ = x[unix.SYS_PWRITE64-181]
 	_ = x[unix.SYS_GETCWD-183]
@@ -144,6 +154,7 @@ func _() {
 	_ = x[unix.SYS_CAPSET-185]
 	_ = x[unix.SYS_SIGALTSTACK-186]
 	_ = x[unix.SYS_SENDFILE-187]
+	_ = x[unix.SYS_VFORK-190]
 	_ = x[unix.SYS_GETRLIMIT-191]
 	_ = x[unix.SYS_LCHOWN-198]
 	_ = x[unix.SYS_GETUID-199]
@@ -192,6 +203,7 @@ func _() {
 	_ = x[unix.SYS_IO_GETEVENTS-245]
 	_ = x[unix.SYS_IO_SUBMIT-246]
 	_ = x[unix.SYS_IO_CANCEL-247]
+	_ = x[unix.SYS_EXIT_GROUP-248]
 	_ = x[unix.SYS_EPOLL_CREATE-249]
 	_ = x[unix.SYS_EPOLL_CTL-250]
 	_ = x[unix.SYS_EPOLL_WAIT-251]
@@ -242,6 +254,8 @@ func _() {
 	_ = x[unix.SYS_READLINKAT-298]
 	_ = x[unix.SYS_FCHMODAT-299]
 	_ = x[unix.SYS_FACCESSAT-300]
+	_ = x[unix.SYS_PSELECT6-301]
+	_ = x[unix.SYS_PPOLL-302]
 	_ = x[unix.SYS_UNSHARE-303]
 	_ = x[unix.SYS_SET_ROBUST_LIST-304]
 	_ = x[unix.SYS_GET_ROBUST_LIST-305]
@@ -251,6 +265,7 @@ func _() {
 	_ = x[unix.SYS_VMSPLICE-309]
 	_ = x[unix.SYS_MOVE_PAGES-310]
 	_ = x[unix.SYS_GETCPU-311]
+	_ = x[unix.SYS_EPOLL_PWAIT-312]
 	_ = x[unix.SYS_UTIMES-313]
 	_ = x[unix.SYS_FALLOCATE-314]
 	_ = x[unix.SYS_UTIMENSAT-315]
@@ -291,6 +306,7 @@ func _() {
 	_ = x[unix.SYS_BPF-351]
 	_ = x[unix.SYS_S390_PCI_MMIO_WRITE-352]
 	_ = x[unix.SYS_S390_PCI_MMIO_READ-353]
+	_ = x[unix.SYS_EXECVEAT-354]
 	_ = x[unix.SYS_USERFAULTFD-355]
 	_ = x[unix.SYS_MEMBARRIER-356]
 	_ = x[unix.SYS_RECVMMSG-357]
@@ -345,11 +361,13 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
+	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
 	_ = x[unix.SYS_FACCESSAT2-439]
 	_ = x[unix.SYS_PROCESS_MADVISE-440]
+	_ = x[unix.SYS_EPOLL_PWAIT2-441]
 	_ = x[unix.SYS_MOUNT_SETATTR-442]
 	_ = x[unix.SYS_QUOTACTL_FD-443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-444]
@@ -384,13 +402,17 @@ func _() {
 
 // The step signatures: number, name and one printing kind per register slot.
 var (
+	sigExit                  = runtime.Sig{Nr: 1, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
+	sigFork                  = runtime.Sig{Nr: 2, Name: "fork"}
 	sigRead                  = runtime.Sig{Nr: 3, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigWrite                 = runtime.Sig{Nr: 4, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSysOpen               = runtime.Sig{Nr: 5, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigClose                 = runtime.Sig{Nr: 6, Name: "close", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
+	sigRestartSyscall        = runtime.Sig{Nr: 7, Name: "restart_syscall"}
 	sigSysCreat              = runtime.Sig{Nr: 8, Name: "creat", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigSysLink               = runtime.Sig{Nr: 9, Name: "link", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
 	sigSysUnlink             = runtime.Sig{Nr: 10, Name: "unlink", Params: []runtime.Param{{Name: "pathname", Kind: runtime.KindString}}}
+	sigExecve                = runtime.Sig{Nr: 11, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
 	sigChdir                 = runtime.Sig{Nr: 12, Name: "chdir", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigSysMknod              = runtime.Sig{Nr: 14, Name: "mknod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}, {Name: "dev", Kind: runtime.KindUint}}}
 	sigSysChmod              = runtime.Sig{Nr: 15, Name: "chmod", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
@@ -400,6 +422,7 @@ var (
 	sigUmount                = runtime.Sig{Nr: 22, Name: "umount", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}}}
 	sigPtrace                = runtime.Sig{Nr: 26, Name: "ptrace", Params: []runtime.Param{{Name: "request", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindUint}}}
 	sigAlarm                 = runtime.Sig{Nr: 27, Name: "alarm", Params: []runtime.Param{{Name: "seconds", Kind: runtime.KindUint}}}
+	sigPause                 = runtime.Sig{Nr: 29, Name: "pause"}
 	sigUtime                 = runtime.Sig{Nr: 30, Name: "utime", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "times", Kind: runtime.KindPtr}}}
 	sigSysAccess             = runtime.Sig{Nr: 33, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
 	sigNice                  = runtime.Sig{Nr: 34, Name: "nice", Params: []runtime.Param{{Name: "increment", Kind: runtime.KindInt}}}
@@ -426,6 +449,7 @@ var (
 	sigGetpgrp               = runtime.Sig{Nr: 65, Name: "getpgrp"}
 	sigSetsid                = runtime.Sig{Nr: 66, Name: "setsid"}
 	sigSigaction             = runtime.Sig{Nr: 67, Name: "sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}}}
+	sigSigsuspend            = runtime.Sig{Nr: 72, Name: "sigsuspend", Params: []runtime.Param{{Name: "unused1", Kind: runtime.KindPad}, {Name: "unused2", Kind: runtime.KindPad}, {Name: "mask", Kind: runtime.KindInt}}}
 	sigSigpending            = runtime.Sig{Nr: 73, Name: "sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}}}
 	sigSethostname           = runtime.Sig{Nr: 74, Name: "sethostname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigSysSetrlimit          = runtime.Sig{Nr: 75, Name: "setrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
@@ -439,7 +463,7 @@ var (
 	sigReboot                = runtime.Sig{Nr: 88, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigOldMmap               = runtime.Sig{Nr: 90, Name: "mmap", Params: []runtime.Param{{Name: "arg", Kind: runtime.KindPtr}}, Ret: runtime.KindHex}
 	sigMunmap                = runtime.Sig{Nr: 91, Name: "munmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}}}
-	sigTruncate              = runtime.Sig{Nr: 92, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
+	sigTruncate              = runtime.Sig{Nr: 92, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFtruncate             = runtime.Sig{Nr: 93, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFchmod                = runtime.Sig{Nr: 94, Name: "fchmod", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigGetpriority           = runtime.Sig{Nr: 96, Name: "getpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
@@ -459,6 +483,8 @@ var (
 	sigSysinfo               = runtime.Sig{Nr: 116, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigIpc                   = runtime.Sig{Nr: 117, Name: "ipc", Params: []runtime.Param{{Name: "call", Kind: runtime.KindUint}, {Name: "first", Kind: runtime.KindInt}, {Name: "second", Kind: runtime.KindUint}, {Name: "third", Kind: runtime.KindUint}, {Name: "ptr", Kind: runtime.KindPtr}}}
 	sigFsync                 = runtime.Sig{Nr: 118, Name: "fsync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
+	sigSigreturn             = runtime.Sig{Nr: 119, Name: "sigreturn"}
+	sigClone                 = runtime.Sig{Nr: 120, Name: "clone", Params: []runtime.Param{{Name: "newsp", Kind: runtime.KindHex}, {Name: "clone_flags", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "child_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}}}
 	sigSetdomainname         = runtime.Sig{Nr: 121, Name: "setdomainname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}}}
 	sigUname                 = runtime.Sig{Nr: 122, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigAdjtimex              = runtime.Sig{Nr: 124, Name: "adjtimex", Params: []runtime.Param{{Name: "txc_p", Kind: runtime.KindPtr}}}
@@ -495,11 +521,13 @@ var (
 	sigMremap                = runtime.Sig{Nr: 163, Name: "mremap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "old_len", Kind: runtime.KindUint}, {Name: "new_len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "new_addr", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigPoll                  = runtime.Sig{Nr: 168, Name: "poll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "timeout_msecs", Kind: runtime.KindInt}}}
 	sigPrctl                 = runtime.Sig{Nr: 172, Name: "prctl", Params: []runtime.Param{{Name: "option", Kind: runtime.KindInt}, {Name: "arg2", Kind: runtime.KindUint}, {Name: "arg3", Kind: runtime.KindUint}, {Name: "arg4", Kind: runtime.KindUint}, {Name: "arg5", Kind: runtime.KindUint}}}
+	sigRtSigreturn           = runtime.Sig{Nr: 173, Name: "rt_sigreturn"}
 	sigRtSigaction           = runtime.Sig{Nr: 174, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask         = runtime.Sig{Nr: 175, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending          = runtime.Sig{Nr: 176, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait        = runtime.Sig{Nr: 177, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo        = runtime.Sig{Nr: 178, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
+	sigRtSigsuspend          = runtime.Sig{Nr: 179, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigPread64               = runtime.Sig{Nr: 180, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigPwrite64              = runtime.Sig{Nr: 181, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigGetcwd                = runtime.Sig{Nr: 183, Name: "getcwd", Params: []runtime.Param{{Name: "buf", Kind: runtime.KindBuf}, {Name: "size", Kind: runtime.KindLen}}}
@@ -507,6 +535,7 @@ var (
 	sigCapset                = runtime.Sig{Nr: 185, Name: "capset", Params: []runtime.Param{{Name: "header", Kind: runtime.KindPtr}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigSigaltstack           = runtime.Sig{Nr: 186, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
 	sigSendfile              = runtime.Sig{Nr: 187, Name: "sendfile", Params: []runtime.Param{{Name: "out_fd", Kind: runtime.KindFD}, {Name: "in_fd", Kind: runtime.KindFD}, {Name: "offset", Kind: runtime.KindPtr}, {Name: "count", Kind: runtime.KindUint}}}
+	sigVfork                 = runtime.Sig{Nr: 190, Name: "vfork"}
 	sigSysGetrlimit          = runtime.Sig{Nr: 191, Name: "getrlimit", Params: []runtime.Param{{Name: "resource", Kind: runtime.KindUint}, {Name: "rlim", Kind: runtime.KindPtr}}}
 	sigSysLchown             = runtime.Sig{Nr: 198, Name: "lchown", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "user", Kind: runtime.KindUint}, {Name: "group", Kind: runtime.KindInt}}}
 	sigGetuid                = runtime.Sig{Nr: 199, Name: "getuid"}
@@ -555,6 +584,7 @@ var (
 	sigIoGetevents           = runtime.Sig{Nr: 245, Name: "io_getevents", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "min_nr", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "events", Kind: runtime.KindPtr}, {Name: "timeout", Kind: runtime.KindPtr}}}
 	sigIoSubmit              = runtime.Sig{Nr: 246, Name: "io_submit", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "nr", Kind: runtime.KindInt}, {Name: "iocbpp", Kind: runtime.KindPtr}}}
 	sigIoCancel              = runtime.Sig{Nr: 247, Name: "io_cancel", Params: []runtime.Param{{Name: "ctx_id", Kind: runtime.KindInt}, {Name: "iocb", Kind: runtime.KindPtr}, {Name: "result", Kind: runtime.KindPtr}}}
+	sigExitGroup             = runtime.Sig{Nr: 248, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigEpollCreate           = runtime.Sig{Nr: 249, Name: "epoll_create", Params: []runtime.Param{{Name: "size", Kind: runtime.KindInt}}}
 	sigEpollCtl              = runtime.Sig{Nr: 250, Name: "epoll_ctl", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "op", Kind: runtime.KindInt}, {Name: "fd", Kind: runtime.KindFD}, {Name: "event", Kind: runtime.KindPtr}}}
 	sigEpollWait             = runtime.Sig{Nr: 251, Name: "epoll_wait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}}}
@@ -605,6 +635,8 @@ var (
 	sigReadlinkat            = runtime.Sig{Nr: 298, Name: "readlinkat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigFchmodat              = runtime.Sig{Nr: 299, Name: "fchmodat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFaccessat             = runtime.Sig{Nr: 300, Name: "faccessat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
+	sigPselect6              = runtime.Sig{Nr: 301, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
+	sigPpoll                 = runtime.Sig{Nr: 302, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare               = runtime.Sig{Nr: 303, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSetRobustList         = runtime.Sig{Nr: 304, Name: "set_robust_list", Params: []runtime.Param{{Name: "head", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}}}
 	sigGetRobustList         = runtime.Sig{Nr: 305, Name: "get_robust_list", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "head_ptr", Kind: runtime.KindPtr}, {Name: "len_ptr", Kind: runtime.KindPtr}}}
@@ -614,6 +646,7 @@ var (
 	sigVmsplice              = runtime.Sig{Nr: 309, Name: "vmsplice", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uiov", Kind: runtime.KindPtr}, {Name: "nr_segs", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMovePages             = runtime.Sig{Nr: 310, Name: "move_pages", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "nr_pages", Kind: runtime.KindUint}, {Name: "pages", Kind: runtime.KindPtr}, {Name: "nodes", Kind: runtime.KindPtr}, {Name: "status", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigGetcpu                = runtime.Sig{Nr: 311, Name: "getcpu", Params: []runtime.Param{{Name: "cpup", Kind: runtime.KindPtr}, {Name: "nodep", Kind: runtime.KindPtr}, {Name: "unused", Kind: runtime.KindPtr}}}
+	sigEpollPwait            = runtime.Sig{Nr: 312, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUtimes                = runtime.Sig{Nr: 313, Name: "utimes", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}}}
 	sigFallocate             = runtime.Sig{Nr: 314, Name: "fallocate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mode", Kind: runtime.KindInt}, {Name: "offset", Kind: runtime.KindInt}, {Name: "len", Kind: runtime.KindInt}}}
 	sigUtimensat             = runtime.Sig{Nr: 315, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
@@ -654,6 +687,7 @@ var (
 	sigBpf                   = runtime.Sig{Nr: 351, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigS390PciMmioWrite      = runtime.Sig{Nr: 352, Name: "s390_pci_mmio_write", Params: []runtime.Param{{Name: "mmio_addr", Kind: runtime.KindHex}, {Name: "user_buffer", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
 	sigS390PciMmioRead       = runtime.Sig{Nr: 353, Name: "s390_pci_mmio_read", Params: []runtime.Param{{Name: "mmio_addr", Kind: runtime.KindHex}, {Name: "user_buffer", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
+	sigExecveat              = runtime.Sig{Nr: 354, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigUserfaultfd           = runtime.Sig{Nr: 355, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigMembarrier            = runtime.Sig{Nr: 356, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigRecvmmsg              = runtime.Sig{Nr: 357, Name: "recvmmsg", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "mmsg", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}, {Name: "timeout", Kind: runtime.KindPtr}}}
@@ -708,11 +742,13 @@ var (
 	sigFsmount               = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen             = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigClone3                = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange            = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2               = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd            = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2            = runtime.Sig{Nr: 439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise        = runtime.Sig{Nr: 440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigEpollPwait2           = runtime.Sig{Nr: 441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr          = runtime.Sig{Nr: 442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd            = runtime.Sig{Nr: 443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset = runtime.Sig{Nr: 444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -748,7 +784,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigChdir, &sigSysMknod, &sigSysChmod, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigPtrace, &sigAlarm, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSignal, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigSysSymlink, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldMmap, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSysGetdents, &sigSelect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigPoll, &sigPrctl, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigPread64, &sigPwrite64, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigSysGetrlimit, &sigSysLchown, &sigGetuid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigFchown, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigSysChown, &sigSetuid, &sigSetgid, &sigSetfsuid, &sigSetfsgid, &sigPivotRoot, &sigMincore, &sigMadvise, &sigGetdents64, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigGettid, &sigTkill, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigTgkill, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigSetTidAddress, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigStatfs64, &sigFstatfs64, &sigRemapFilePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigWaitid, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigUtimes, &sigFallocate, &sigUtimensat, &sigSignalfd, &sigSysEventfd, &sigTimerfdCreate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigInotifyInit1, &sigPipe2, &sigDup3, &sigEpollCreate1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigS390RuntimeInstr, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigS390PciMmioWrite, &sigS390PciMmioRead, &sigUserfaultfd, &sigMembarrier, &sigRecvmmsg, &sigSendmmsg, &sigSocket, &sigSocketpair, &sigBind, &sigConnect, &sigListen, &sigSysAccept4, &sigGetsockopt, &sigSetsockopt, &sigGetsockname, &sigGetpeername, &sigSendto, &sigSendmsg, &sigRecvfrom, &sigRecvmsg, &sigShutdown, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigS390GuardedStorage, &sigStatx, &sigS390Sthyi, &sigKexecFileLoad, &sigIoPgetevents, &sigRseq, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigExit, &sigFork, &sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigRestartSyscall, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigExecve, &sigChdir, &sigSysMknod, &sigSysChmod, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigPtrace, &sigAlarm, &sigPause, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSignal, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigSysSymlink, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldMmap, &sigMunmap, &sigTruncate, &sigFtruncate, &sigFchmod, &sigGetpriority, &sigSetpriority, &sigStatfs, &sigFstatfs, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigStat, &sigLstat, &sigFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSysGetdents, &sigSelect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigPoll, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSendfile, &sigVfork, &sigSysGetrlimit, &sigSysLchown, &sigGetuid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigSetreuid, &sigSetregid, &sigGetgroups, &sigSetgroups, &sigFchown, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigSysChown, &sigSetuid, &sigSetgid, &sigSetfsuid, &sigSetfsgid, &sigPivotRoot, &sigMincore, &sigMadvise, &sigGetdents64, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigGettid, &sigTkill, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigTgkill, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigSetTidAddress, &sigFadvise64, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigStatfs64, &sigFstatfs64, &sigRemapFilePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigWaitid, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigNewfstatat, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimes, &sigFallocate, &sigUtimensat, &sigSignalfd, &sigSysEventfd, &sigTimerfdCreate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigInotifyInit1, &sigPipe2, &sigDup3, &sigEpollCreate1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigS390RuntimeInstr, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigS390PciMmioWrite, &sigS390PciMmioRead, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigRecvmmsg, &sigSendmmsg, &sigSocket, &sigSocketpair, &sigBind, &sigConnect, &sigListen, &sigSysAccept4, &sigGetsockopt, &sigSetsockopt, &sigGetsockname, &sigGetpeername, &sigSendto, &sigSendmsg, &sigRecvfrom, &sigRecvmsg, &sigShutdown, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigS390GuardedStorage, &sigStatx, &sigS390Sthyi, &sigKexecFileLoad, &sigIoPgetevents, &sigRseq, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 3 on linux/s390x):
@@ -1319,10 +1355,10 @@ func (c *Chain) Munmap(addr int, length int) *Chain {
 // Truncate adds a step calling truncate (number 92 on linux/s390x):
 //
 //	long truncate(const char __user *path, long length)
-func (c *Chain) Truncate(path []byte, length int) *Chain {
+func (c *Chain) Truncate(path string, length int64) *Chain {
 	c.Chain.Begin(&sigTruncate)
-	c.Chain.ArgBuf(0, path)
-	c.Chain.ArgLen(1, int64(length), 0)
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgInt(1, length)
 	return c
 }
 

@@ -21,6 +21,9 @@ const (
 // differs from golang.org/x/sys/unix: the tables or x/sys are wrong.
 func _() {
 	var x [1]struct{}
+	_ = x[unix.SYS_RESTART_SYSCALL-0]
+	_ = x[unix.SYS_EXIT-1]
+	_ = x[unix.SYS_FORK-2]
 	_ = x[unix.SYS_READ-3]
 	_ = x[unix.SYS_WRITE-4]
 	_ = x[unix.SYS_OPEN-5]
@@ -47,6 +50,7 @@ func _() {
 	_ = x[unix.SYS_PTRACE-26]
 	_ = x[unix.SYS_ALARM-27]
 	_ = x[unix.SYS_SIGALTSTACK-28]
+	_ = x[unix.SYS_PAUSE-29]
 	_ = x[unix.SYS_UTIME-30]
 	_ = x[unix.SYS_ACCESS-33]
 	_ = x[unix.SYS_NICE-34]
@@ -70,12 +74,14 @@ func _() {
 	_ = x[unix.SYS_REBOOT-55]
 	_ = x[unix.SYS_SYMLINK-57]
 	_ = x[unix.SYS_READLINK-58]
+	_ = x[unix.SYS_EXECVE-59]
 	_ = x[unix.SYS_UMASK-60]
 	_ = x[unix.SYS_CHROOT-61]
 	_ = x[unix.SYS_FSTAT-62]
 	_ = x[unix.SYS_FSTAT64-63]
 	_ = x[unix.SYS_GETPAGESIZE-64]
 	_ = x[unix.SYS_MSYNC-65]
+	_ = x[unix.SYS_VFORK-66]
 	_ = x[unix.SYS_PREAD64-67]
 	_ = x[unix.SYS_PWRITE64-68]
 	_ = x[unix.SYS_MMAP-71]
@@ -100,11 +106,13 @@ func _() {
 	_ = x[unix.SYS_CONNECT-98]
 	_ = x[unix.SYS_ACCEPT-99]
 	_ = x[unix.SYS_GETPRIORITY-100]
+	_ = x[unix.SYS_RT_SIGRETURN-101]
 	_ = x[unix.SYS_RT_SIGACTION-102]
 	_ = x[unix.SYS_RT_SIGPROCMASK-103]
 	_ = x[unix.SYS_RT_SIGPENDING-104]
 	_ = x[unix.SYS_RT_SIGTIMEDWAIT-105]
 	_ = x[unix.SYS_RT_SIGQUEUEINFO-106]
+	_ = x[unix.SYS_RT_SIGSUSPEND-107]
 	_ = x[unix.SYS_SETRESUID-108]
 	_ = x[unix.SYS_GETRESUID-109]
 	_ = x[unix.SYS_SETRESGID-110]
@@ -181,6 +189,7 @@ func _() {
 	_ = x[unix.SYS_SETPGID-185]
 	_ = x[unix.SYS_FREMOVEXATTR-186]
 	_ = x[unix.SYS_TKILL-187]
+	_ = x[unix.SYS_EXIT_GROUP-188]
 	_ = x[unix.SYS_UNAME-189]
 	_ = x[unix.SYS_INIT_MODULE-190]
 	_ = x[unix.SYS_PERSONALITY-191]
@@ -193,6 +202,7 @@ func _() {
 	_ = x[unix.SYS_SIGACTION-198]
 	_ = x[unix.SYS_SGETMASK-199]
 	_ = x[unix.SYS_SSETMASK-200]
+	_ = x[unix.SYS_SIGSUSPEND-201]
 	_ = x[unix.SYS_OLDLSTAT-202]
 	_ = x[unix.SYS_USELIB-203]
 	_ = x[unix.SYS_READDIR-204]
@@ -206,6 +216,8 @@ func _() {
 	_ = x[unix.SYS_SWAPOFF-213]
 	_ = x[unix.SYS_SYSINFO-214]
 	_ = x[unix.SYS_IPC-215]
+	_ = x[unix.SYS_SIGRETURN-216]
+	_ = x[unix.SYS_CLONE-217]
 	_ = x[unix.SYS_IOPRIO_GET-218]
 	_ = x[unix.SYS_ADJTIMEX-219]
 	_ = x[unix.SYS_SIGPROCMASK-220]
@@ -280,6 +292,8 @@ func _() {
 	_ = x[unix.SYS_READLINKAT-294]
 	_ = x[unix.SYS_FCHMODAT-295]
 	_ = x[unix.SYS_FACCESSAT-296]
+	_ = x[unix.SYS_PSELECT6-297]
+	_ = x[unix.SYS_PPOLL-298]
 	_ = x[unix.SYS_UNSHARE-299]
 	_ = x[unix.SYS_SET_ROBUST_LIST-300]
 	_ = x[unix.SYS_GET_ROBUST_LIST-301]
@@ -290,6 +304,7 @@ func _() {
 	_ = x[unix.SYS_KEXEC_LOAD-306]
 	_ = x[unix.SYS_MOVE_PAGES-307]
 	_ = x[unix.SYS_GETCPU-308]
+	_ = x[unix.SYS_EPOLL_PWAIT-309]
 	_ = x[unix.SYS_UTIMENSAT-310]
 	_ = x[unix.SYS_SIGNALFD-311]
 	_ = x[unix.SYS_TIMERFD_CREATE-312]
@@ -330,6 +345,7 @@ func _() {
 	_ = x[unix.SYS_GETRANDOM-347]
 	_ = x[unix.SYS_MEMFD_CREATE-348]
 	_ = x[unix.SYS_BPF-349]
+	_ = x[unix.SYS_EXECVEAT-350]
 	_ = x[unix.SYS_MEMBARRIER-351]
 	_ = x[unix.SYS_USERFAULTFD-352]
 	_ = x[unix.SYS_BIND-353]
@@ -367,11 +383,13 @@ func _() {
 	_ = x[unix.SYS_FSMOUNT-432]
 	_ = x[unix.SYS_FSPICK-433]
 	_ = x[unix.SYS_PIDFD_OPEN-434]
+	_ = x[unix.SYS_CLONE3-435]
 	_ = x[unix.SYS_CLOSE_RANGE-436]
 	_ = x[unix.SYS_OPENAT2-437]
 	_ = x[unix.SYS_PIDFD_GETFD-438]
 	_ = x[unix.SYS_FACCESSAT2-439]
 	_ = x[unix.SYS_PROCESS_MADVISE-440]
+	_ = x[unix.SYS_EPOLL_PWAIT2-441]
 	_ = x[unix.SYS_MOUNT_SETATTR-442]
 	_ = x[unix.SYS_QUOTACTL_FD-443]
 	_ = x[unix.SYS_LANDLOCK_CREATE_RULESET-444]
@@ -405,6 +423,9 @@ func _() {
 
 // The step signatures: number, name and one printing kind per register slot.
 var (
+	sigRestartSyscall        = runtime.Sig{Nr: 0, Name: "restart_syscall"}
+	sigExit                  = runtime.Sig{Nr: 1, Name: "exit", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
+	sigFork                  = runtime.Sig{Nr: 2, Name: "fork"}
 	sigRead                  = runtime.Sig{Nr: 3, Name: "read", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigWrite                 = runtime.Sig{Nr: 4, Name: "write", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}}}
 	sigSysOpen               = runtime.Sig{Nr: 5, Name: "open", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindOpenFlags}, {Name: "mode", Kind: runtime.KindMode}}}
@@ -431,6 +452,7 @@ var (
 	sigPtrace                = runtime.Sig{Nr: 26, Name: "ptrace", Params: []runtime.Param{{Name: "request", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindUint}}}
 	sigAlarm                 = runtime.Sig{Nr: 27, Name: "alarm", Params: []runtime.Param{{Name: "seconds", Kind: runtime.KindUint}}}
 	sigSigaltstack           = runtime.Sig{Nr: 28, Name: "sigaltstack", Params: []runtime.Param{{Name: "uss", Kind: runtime.KindPtr}, {Name: "uoss", Kind: runtime.KindPtr}}}
+	sigPause                 = runtime.Sig{Nr: 29, Name: "pause"}
 	sigUtime                 = runtime.Sig{Nr: 30, Name: "utime", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "times", Kind: runtime.KindPtr}}}
 	sigSysAccess             = runtime.Sig{Nr: 33, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
 	sigNice                  = runtime.Sig{Nr: 34, Name: "nice", Params: []runtime.Param{{Name: "increment", Kind: runtime.KindInt}}}
@@ -454,12 +476,14 @@ var (
 	sigReboot                = runtime.Sig{Nr: 55, Name: "reboot", Params: []runtime.Param{{Name: "magic1", Kind: runtime.KindInt}, {Name: "magic2", Kind: runtime.KindInt}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindPtr}}}
 	sigSysSymlink            = runtime.Sig{Nr: 57, Name: "symlink", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
 	sigSysReadlink           = runtime.Sig{Nr: 58, Name: "readlink", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
+	sigExecve                = runtime.Sig{Nr: 59, Name: "execve", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}}}
 	sigUmask                 = runtime.Sig{Nr: 60, Name: "umask", Params: []runtime.Param{{Name: "mask", Kind: runtime.KindMode}}}
 	sigChroot                = runtime.Sig{Nr: 61, Name: "chroot", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}}}
 	sigFstat                 = runtime.Sig{Nr: 62, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigFstat64               = runtime.Sig{Nr: 63, Name: "fstat64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigGetpagesize           = runtime.Sig{Nr: 64, Name: "getpagesize"}
 	sigMsync                 = runtime.Sig{Nr: 65, Name: "msync", Params: []runtime.Param{{Name: "start", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindInt}}}
+	sigVfork                 = runtime.Sig{Nr: 66, Name: "vfork"}
 	sigPread64               = runtime.Sig{Nr: 67, Name: "pread64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigPwrite64              = runtime.Sig{Nr: 68, Name: "pwrite64", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "count", Kind: runtime.KindLen}, {Name: "pos", Kind: runtime.KindInt}}}
 	sigMmap                  = runtime.Sig{Nr: 71, Name: "mmap", Params: []runtime.Param{{Name: "addr", Kind: runtime.KindHex}, {Name: "len", Kind: runtime.KindUint}, {Name: "prot", Kind: runtime.KindProt}, {Name: "flags", Kind: runtime.KindMapFlags}, {Name: "fd", Kind: runtime.KindFD}, {Name: "off", Kind: runtime.KindUint}}, Ret: runtime.KindHex}
@@ -484,11 +508,13 @@ var (
 	sigConnect               = runtime.Sig{Nr: 98, Name: "connect", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "uservaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
 	sigSysAccept             = runtime.Sig{Nr: 99, Name: "accept", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "upeer_sockaddr", Kind: runtime.KindPtr}, {Name: "upeer_addrlen", Kind: runtime.KindPtr}}}
 	sigGetpriority           = runtime.Sig{Nr: 100, Name: "getpriority", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
+	sigRtSigreturn           = runtime.Sig{Nr: 101, Name: "rt_sigreturn"}
 	sigRtSigaction           = runtime.Sig{Nr: 102, Name: "rt_sigaction", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "act", Kind: runtime.KindPtr}, {Name: "oact", Kind: runtime.KindPtr}, {Name: "restorer", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigprocmask         = runtime.Sig{Nr: 103, Name: "rt_sigprocmask", Params: []runtime.Param{{Name: "how", Kind: runtime.KindInt}, {Name: "nset", Kind: runtime.KindPtr}, {Name: "oset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigpending          = runtime.Sig{Nr: 104, Name: "rt_sigpending", Params: []runtime.Param{{Name: "uset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigtimedwait        = runtime.Sig{Nr: 105, Name: "rt_sigtimedwait", Params: []runtime.Param{{Name: "uthese", Kind: runtime.KindPtr}, {Name: "uinfo", Kind: runtime.KindPtr}, {Name: "uts", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigRtSigqueueinfo        = runtime.Sig{Nr: 106, Name: "rt_sigqueueinfo", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}, {Name: "uinfo", Kind: runtime.KindPtr}}}
+	sigRtSigsuspend          = runtime.Sig{Nr: 107, Name: "rt_sigsuspend", Params: []runtime.Param{{Name: "unewset", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigSetresuid             = runtime.Sig{Nr: 108, Name: "setresuid", Params: []runtime.Param{{Name: "ruid", Kind: runtime.KindUint}, {Name: "euid", Kind: runtime.KindUint}, {Name: "suid", Kind: runtime.KindUint}}}
 	sigGetresuid             = runtime.Sig{Nr: 109, Name: "getresuid", Params: []runtime.Param{{Name: "ruidp", Kind: runtime.KindPtr}, {Name: "euidp", Kind: runtime.KindPtr}, {Name: "suidp", Kind: runtime.KindPtr}}}
 	sigSetresgid             = runtime.Sig{Nr: 110, Name: "setresgid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}, {Name: "sgid", Kind: runtime.KindInt}}}
@@ -508,7 +534,7 @@ var (
 	sigSetreuid              = runtime.Sig{Nr: 126, Name: "setreuid", Params: []runtime.Param{{Name: "ruid", Kind: runtime.KindUint}, {Name: "euid", Kind: runtime.KindUint}}}
 	sigSetregid              = runtime.Sig{Nr: 127, Name: "setregid", Params: []runtime.Param{{Name: "rgid", Kind: runtime.KindInt}, {Name: "egid", Kind: runtime.KindInt}}}
 	sigSysRename             = runtime.Sig{Nr: 128, Name: "rename", Params: []runtime.Param{{Name: "oldname", Kind: runtime.KindString}, {Name: "newname", Kind: runtime.KindString}}}
-	sigTruncate              = runtime.Sig{Nr: 129, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindBuf}, {Name: "length", Kind: runtime.KindLen}}}
+	sigTruncate              = runtime.Sig{Nr: 129, Name: "truncate", Params: []runtime.Param{{Name: "path", Kind: runtime.KindString}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFtruncate             = runtime.Sig{Nr: 130, Name: "ftruncate", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "length", Kind: runtime.KindInt}}}
 	sigFlock                 = runtime.Sig{Nr: 131, Name: "flock", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}}}
 	sigLstat64               = runtime.Sig{Nr: 132, Name: "lstat64", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
@@ -565,6 +591,7 @@ var (
 	sigSetpgid               = runtime.Sig{Nr: 185, Name: "setpgid", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "pgid", Kind: runtime.KindInt}}}
 	sigFremovexattr          = runtime.Sig{Nr: 186, Name: "fremovexattr", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "name", Kind: runtime.KindString}}}
 	sigTkill                 = runtime.Sig{Nr: 187, Name: "tkill", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "sig", Kind: runtime.KindInt}}}
+	sigExitGroup             = runtime.Sig{Nr: 188, Name: "exit_group", Params: []runtime.Param{{Name: "error_code", Kind: runtime.KindInt}}}
 	sigUname                 = runtime.Sig{Nr: 189, Name: "uname", Params: []runtime.Param{{Name: "name", Kind: runtime.KindPtr}}}
 	sigInitModule            = runtime.Sig{Nr: 190, Name: "init_module", Params: []runtime.Param{{Name: "umod", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "uargs", Kind: runtime.KindString}}}
 	sigPersonality           = runtime.Sig{Nr: 191, Name: "personality", Params: []runtime.Param{{Name: "personality", Kind: runtime.KindUint}}}
@@ -577,6 +604,7 @@ var (
 	sigSigaction             = runtime.Sig{Nr: 198, Name: "sigaction"}
 	sigSgetmask              = runtime.Sig{Nr: 199, Name: "sgetmask"}
 	sigSsetmask              = runtime.Sig{Nr: 200, Name: "ssetmask", Params: []runtime.Param{{Name: "newmask", Kind: runtime.KindInt}}}
+	sigSigsuspend            = runtime.Sig{Nr: 201, Name: "sigsuspend"}
 	sigOldlstat              = runtime.Sig{Nr: 202, Name: "oldlstat", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigUselib                = runtime.Sig{Nr: 203, Name: "uselib", Params: []runtime.Param{{Name: "library", Kind: runtime.KindString}}}
 	sigReaddir               = runtime.Sig{Nr: 204, Name: "readdir"}
@@ -590,6 +618,8 @@ var (
 	sigSwapoff               = runtime.Sig{Nr: 213, Name: "swapoff", Params: []runtime.Param{{Name: "specialfile", Kind: runtime.KindString}}}
 	sigSysinfo               = runtime.Sig{Nr: 214, Name: "sysinfo", Params: []runtime.Param{{Name: "info", Kind: runtime.KindPtr}}}
 	sigIpc                   = runtime.Sig{Nr: 215, Name: "ipc", Params: []runtime.Param{{Name: "call", Kind: runtime.KindUint}, {Name: "first", Kind: runtime.KindInt}, {Name: "second", Kind: runtime.KindUint}, {Name: "third", Kind: runtime.KindUint}, {Name: "ptr", Kind: runtime.KindPtr}, {Name: "fifth", Kind: runtime.KindInt}}}
+	sigSigreturn             = runtime.Sig{Nr: 216, Name: "sigreturn"}
+	sigClone                 = runtime.Sig{Nr: 217, Name: "clone", Params: []runtime.Param{{Name: "clone_flags", Kind: runtime.KindHex}, {Name: "newsp", Kind: runtime.KindHex}, {Name: "parent_tidptr", Kind: runtime.KindPtr}, {Name: "tls", Kind: runtime.KindHex}, {Name: "child_tidptr", Kind: runtime.KindPtr}}}
 	sigIoprioGet             = runtime.Sig{Nr: 218, Name: "ioprio_get", Params: []runtime.Param{{Name: "which", Kind: runtime.KindInt}, {Name: "who", Kind: runtime.KindInt}}}
 	sigAdjtimex              = runtime.Sig{Nr: 219, Name: "adjtimex", Params: []runtime.Param{{Name: "txc_p", Kind: runtime.KindPtr}}}
 	sigSigprocmask           = runtime.Sig{Nr: 220, Name: "sigprocmask"}
@@ -664,6 +694,8 @@ var (
 	sigReadlinkat            = runtime.Sig{Nr: 294, Name: "readlinkat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigFchmodat              = runtime.Sig{Nr: 295, Name: "fchmodat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindMode}}}
 	sigFaccessat             = runtime.Sig{Nr: 296, Name: "faccessat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
+	sigPselect6              = runtime.Sig{Nr: 297, Name: "pselect6", Params: []runtime.Param{{Name: "n", Kind: runtime.KindInt}, {Name: "inp", Kind: runtime.KindPtr}, {Name: "outp", Kind: runtime.KindPtr}, {Name: "exp", Kind: runtime.KindPtr}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sig", Kind: runtime.KindPtr}}}
+	sigPpoll                 = runtime.Sig{Nr: 298, Name: "ppoll", Params: []runtime.Param{{Name: "ufds", Kind: runtime.KindPtr}, {Name: "nfds", Kind: runtime.KindUint}, {Name: "tsp", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUnshare               = runtime.Sig{Nr: 299, Name: "unshare", Params: []runtime.Param{{Name: "unshare_flags", Kind: runtime.KindHex}}}
 	sigSetRobustList         = runtime.Sig{Nr: 300, Name: "set_robust_list", Params: []runtime.Param{{Name: "head", Kind: runtime.KindPtr}, {Name: "len", Kind: runtime.KindUint}}}
 	sigGetRobustList         = runtime.Sig{Nr: 301, Name: "get_robust_list", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "head_ptr", Kind: runtime.KindPtr}, {Name: "len_ptr", Kind: runtime.KindPtr}}}
@@ -674,6 +706,7 @@ var (
 	sigKexecLoad             = runtime.Sig{Nr: 306, Name: "kexec_load", Params: []runtime.Param{{Name: "entry", Kind: runtime.KindUint}, {Name: "nr_segments", Kind: runtime.KindUint}, {Name: "segments", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMovePages             = runtime.Sig{Nr: 307, Name: "move_pages", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "nr_pages", Kind: runtime.KindUint}, {Name: "pages", Kind: runtime.KindPtr}, {Name: "nodes", Kind: runtime.KindPtr}, {Name: "status", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigGetcpu                = runtime.Sig{Nr: 308, Name: "getcpu", Params: []runtime.Param{{Name: "cpup", Kind: runtime.KindPtr}, {Name: "nodep", Kind: runtime.KindPtr}, {Name: "unused", Kind: runtime.KindPtr}}}
+	sigEpollPwait            = runtime.Sig{Nr: 309, Name: "epoll_pwait", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindInt}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigUtimensat             = runtime.Sig{Nr: 310, Name: "utimensat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "utimes", Kind: runtime.KindPtr}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigSignalfd              = runtime.Sig{Nr: 311, Name: "signalfd", Params: []runtime.Param{{Name: "ufd", Kind: runtime.KindFD}, {Name: "user_mask", Kind: runtime.KindPtr}, {Name: "sizemask", Kind: runtime.KindHex}}}
 	sigTimerfdCreate         = runtime.Sig{Nr: 312, Name: "timerfd_create", Params: []runtime.Param{{Name: "clockid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindOpenFlags}}}
@@ -714,6 +747,7 @@ var (
 	sigGetrandom             = runtime.Sig{Nr: 347, Name: "getrandom", Params: []runtime.Param{{Name: "ubuf", Kind: runtime.KindBuf}, {Name: "len", Kind: runtime.KindLen}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigMemfdCreate           = runtime.Sig{Nr: 348, Name: "memfd_create", Params: []runtime.Param{{Name: "uname", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigBpf                   = runtime.Sig{Nr: 349, Name: "bpf", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
+	sigExecveat              = runtime.Sig{Nr: 350, Name: "execveat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "argv", Kind: runtime.KindStrings}, {Name: "envp", Kind: runtime.KindStrings}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigMembarrier            = runtime.Sig{Nr: 351, Name: "membarrier", Params: []runtime.Param{{Name: "cmd", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}, {Name: "cpu_id", Kind: runtime.KindInt}}}
 	sigUserfaultfd           = runtime.Sig{Nr: 352, Name: "userfaultfd", Params: []runtime.Param{{Name: "flags", Kind: runtime.KindInt}}}
 	sigBind                  = runtime.Sig{Nr: 353, Name: "bind", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "umyaddr", Kind: runtime.KindBuf}, {Name: "addrlen", Kind: runtime.KindLen}}}
@@ -751,11 +785,13 @@ var (
 	sigFsmount               = runtime.Sig{Nr: 432, Name: "fsmount", Params: []runtime.Param{{Name: "fs_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}, {Name: "attr_flags", Kind: runtime.KindHex}}}
 	sigFspick                = runtime.Sig{Nr: 433, Name: "fspick", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigPidfdOpen             = runtime.Sig{Nr: 434, Name: "pidfd_open", Params: []runtime.Param{{Name: "pid", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigClone3                = runtime.Sig{Nr: 435, Name: "clone3", Params: []runtime.Param{{Name: "uargs", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}}}
 	sigCloseRange            = runtime.Sig{Nr: 436, Name: "close_range", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "max_fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigOpenat2               = runtime.Sig{Nr: 437, Name: "openat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "how", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigPidfdGetfd            = runtime.Sig{Nr: 438, Name: "pidfd_getfd", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "fd", Kind: runtime.KindFD}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigFaccessat2            = runtime.Sig{Nr: 439, Name: "faccessat2", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindAtFlags}}}
 	sigProcessMadvise        = runtime.Sig{Nr: 440, Name: "process_madvise", Params: []runtime.Param{{Name: "pidfd", Kind: runtime.KindFD}, {Name: "vec", Kind: runtime.KindPtr}, {Name: "vlen", Kind: runtime.KindUint}, {Name: "behavior", Kind: runtime.KindInt}, {Name: "flags", Kind: runtime.KindHex}}}
+	sigEpollPwait2           = runtime.Sig{Nr: 441, Name: "epoll_pwait2", Params: []runtime.Param{{Name: "epfd", Kind: runtime.KindFD}, {Name: "events", Kind: runtime.KindPtr}, {Name: "maxevents", Kind: runtime.KindUint}, {Name: "timeout", Kind: runtime.KindPtr}, {Name: "sigmask", Kind: runtime.KindPtr}, {Name: "sigsetsize", Kind: runtime.KindUint}}}
 	sigMountSetattr          = runtime.Sig{Nr: 442, Name: "mount_setattr", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "path", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "uattr", Kind: runtime.KindPtr}, {Name: "usize", Kind: runtime.KindUint}}}
 	sigQuotactlFd            = runtime.Sig{Nr: 443, Name: "quotactl_fd", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "id", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindPtr}}}
 	sigLandlockCreateRuleset = runtime.Sig{Nr: 444, Name: "landlock_create_ruleset", Params: []runtime.Param{{Name: "attr", Kind: runtime.KindPtr}, {Name: "size", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
@@ -789,7 +825,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigWait4, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigExecv, &sigChdir, &sigSysChown, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigBrk, &sigPerfctr, &sigLseek, &sigGetpid, &sigCapget, &sigCapset, &sigSetuid, &sigGetuid, &sigVmsplice, &sigPtrace, &sigAlarm, &sigSigaltstack, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigStat, &sigSysSendfile, &sigLstat, &sigDup, &sigPipe, &sigTimes, &sigUmount2, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigMemoryOrdering, &sigIoctl, &sigReboot, &sigSysSymlink, &sigSysReadlink, &sigUmask, &sigChroot, &sigFstat, &sigFstat64, &sigGetpagesize, &sigMsync, &sigPread64, &sigPwrite64, &sigMmap, &sigMunmap, &sigMprotect, &sigMadvise, &sigVhangup, &sigMincore, &sigGetgroups, &sigSetgroups, &sigGetpgrp, &sigSetitimer, &sigSwapon, &sigGetitimer, &sigSethostname, &sigDup2, &sigFcntl, &sigSelect, &sigFsync, &sigSetpriority, &sigSocket, &sigConnect, &sigSysAccept, &sigGetpriority, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigRecvmsg, &sigSendmsg, &sigGettimeofday, &sigGetrusage, &sigGetsockopt, &sigGetcwd, &sigReadv, &sigWritev, &sigSettimeofday, &sigFchown, &sigFchmod, &sigRecvfrom, &sigSetreuid, &sigSetregid, &sigSysRename, &sigTruncate, &sigFtruncate, &sigFlock, &sigLstat64, &sigSendto, &sigShutdown, &sigSocketpair, &sigSysMkdir, &sigSysRmdir, &sigUtimes, &sigStat64, &sigSendfile64, &sigGetpeername, &sigFutex, &sigGettid, &sigSysGetrlimit, &sigSysSetrlimit, &sigPivotRoot, &sigPrctl, &sigPciconfigRead, &sigPciconfigWrite, &sigGetsockname, &sigInotifyInit, &sigInotifyAddWatch, &sigPoll, &sigGetdents64, &sigInotifyRmWatch, &sigStatfs, &sigFstatfs, &sigUmount, &sigSchedSetAffinity, &sigSchedGetAffinity, &sigGetdomainname, &sigSetdomainname, &sigUtrapInstall, &sigQuotactl, &sigSetTidAddress, &sigMount, &sigUstat, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigSysGetdents, &sigSetsid, &sigFchdir, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigSigpending, &sigSetpgid, &sigFremovexattr, &sigTkill, &sigUname, &sigInitModule, &sigPersonality, &sigRemapFilePages, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigIoprioSet, &sigGetppid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigOldlstat, &sigUselib, &sigReaddir, &sigReadahead, &sigSocketcall, &sigSyslog, &sigFadvise64, &sigFadvise6464, &sigTgkill, &sigWaitpid, &sigSwapoff, &sigSysinfo, &sigIpc, &sigIoprioGet, &sigAdjtimex, &sigSigprocmask, &sigDeleteModule, &sigGetpgid, &sigSysfs, &sigAfsSyscall, &sigSetfsuid, &sigSetfsgid, &sigNewselect, &sigSplice, &sigStime, &sigStatfs64, &sigFstatfs64, &sigLlseek, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigGetsid, &sigFdatasync, &sigNfsservctl, &sigSyncFileRange, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSchedGetaffinity, &sigSchedSetaffinity, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigTimerCreate, &sigVserver, &sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigTee, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigKexecLoad, &sigMovePages, &sigGetcpu, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigSysAccept4, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKernFeatures, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigMembarrier, &sigUserfaultfd, &sigBind, &sigListen, &sigSetsockopt, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigStatx, &sigIoPgetevents, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigRseq, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigWait4, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigExecv, &sigChdir, &sigSysChown, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigBrk, &sigPerfctr, &sigLseek, &sigGetpid, &sigCapget, &sigCapset, &sigSetuid, &sigGetuid, &sigVmsplice, &sigPtrace, &sigAlarm, &sigSigaltstack, &sigPause, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigStat, &sigSysSendfile, &sigLstat, &sigDup, &sigPipe, &sigTimes, &sigUmount2, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigMemoryOrdering, &sigIoctl, &sigReboot, &sigSysSymlink, &sigSysReadlink, &sigExecve, &sigUmask, &sigChroot, &sigFstat, &sigFstat64, &sigGetpagesize, &sigMsync, &sigVfork, &sigPread64, &sigPwrite64, &sigMmap, &sigMunmap, &sigMprotect, &sigMadvise, &sigVhangup, &sigMincore, &sigGetgroups, &sigSetgroups, &sigGetpgrp, &sigSetitimer, &sigSwapon, &sigGetitimer, &sigSethostname, &sigDup2, &sigFcntl, &sigSelect, &sigFsync, &sigSetpriority, &sigSocket, &sigConnect, &sigSysAccept, &sigGetpriority, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigRecvmsg, &sigSendmsg, &sigGettimeofday, &sigGetrusage, &sigGetsockopt, &sigGetcwd, &sigReadv, &sigWritev, &sigSettimeofday, &sigFchown, &sigFchmod, &sigRecvfrom, &sigSetreuid, &sigSetregid, &sigSysRename, &sigTruncate, &sigFtruncate, &sigFlock, &sigLstat64, &sigSendto, &sigShutdown, &sigSocketpair, &sigSysMkdir, &sigSysRmdir, &sigUtimes, &sigStat64, &sigSendfile64, &sigGetpeername, &sigFutex, &sigGettid, &sigSysGetrlimit, &sigSysSetrlimit, &sigPivotRoot, &sigPrctl, &sigPciconfigRead, &sigPciconfigWrite, &sigGetsockname, &sigInotifyInit, &sigInotifyAddWatch, &sigPoll, &sigGetdents64, &sigInotifyRmWatch, &sigStatfs, &sigFstatfs, &sigUmount, &sigSchedSetAffinity, &sigSchedGetAffinity, &sigGetdomainname, &sigSetdomainname, &sigUtrapInstall, &sigQuotactl, &sigSetTidAddress, &sigMount, &sigUstat, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigSysGetdents, &sigSetsid, &sigFchdir, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigSigpending, &sigSetpgid, &sigFremovexattr, &sigTkill, &sigExitGroup, &sigUname, &sigInitModule, &sigPersonality, &sigRemapFilePages, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigIoprioSet, &sigGetppid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSigsuspend, &sigOldlstat, &sigUselib, &sigReaddir, &sigReadahead, &sigSocketcall, &sigSyslog, &sigFadvise64, &sigFadvise6464, &sigTgkill, &sigWaitpid, &sigSwapoff, &sigSysinfo, &sigIpc, &sigSigreturn, &sigClone, &sigIoprioGet, &sigAdjtimex, &sigSigprocmask, &sigDeleteModule, &sigGetpgid, &sigSysfs, &sigAfsSyscall, &sigSetfsuid, &sigSetfsgid, &sigNewselect, &sigSplice, &sigStime, &sigStatfs64, &sigFstatfs64, &sigLlseek, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigGetsid, &sigFdatasync, &sigNfsservctl, &sigSyncFileRange, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSchedGetaffinity, &sigSchedSetaffinity, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigTimerCreate, &sigVserver, &sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigTee, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigMigratePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigKexecLoad, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigSysAccept4, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKernFeatures, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigMembarrier, &sigUserfaultfd, &sigBind, &sigListen, &sigSetsockopt, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigStatx, &sigIoPgetevents, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigRseq, &sigSemtimedop, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 3 on linux/sparc64):
@@ -1882,10 +1918,10 @@ func (c *Chain) SysRename(oldname string, newname string) *Chain {
 // Truncate adds a step calling truncate (number 129 on linux/sparc64):
 //
 //	long truncate(const char __user *path, long length)
-func (c *Chain) Truncate(path []byte, length int) *Chain {
+func (c *Chain) Truncate(path string, length int64) *Chain {
 	c.Chain.Begin(&sigTruncate)
-	c.Chain.ArgBuf(0, path)
-	c.Chain.ArgLen(1, int64(length), 0)
+	c.Chain.ArgStr(0, path)
+	c.Chain.ArgInt(1, length)
 	return c
 }
 

@@ -157,6 +157,7 @@ type Chain struct {
 	pins  []unsafe.Pointer // Go memory the words point into: kept alive, pinned while running
 	strs  []goStr          // Go strings of ArgStr/ArgStrs slots, for printing; appended to only
 	lens  []slotLen        // buffer lengths and explicit bounds; appended to only
+	after []afterHook      // AfterStep functions; appended to only
 	err   error
 	prog  *Program      // the compiled form, valid while state is progReady
 	state atomic.Uint32 // progNone, progBusy (being stored) or progReady
@@ -787,5 +788,24 @@ func (c *Chain) NoBlock() *Chain {
 	if s := c.last("NoBlock"); s != nil {
 		s.w.noblock = true
 	}
+	return c
+}
+
+// afterHook is a function AfterStep registered for a step.
+type afterHook struct {
+	step int
+	f    func()
+}
+
+// AfterStep registers f to run after every run of the chain in which the
+// last step ran and succeeded, before the run returns. Generated code uses
+// it where the kernel fills a struct whose x/sys form differs (mips64's
+// struct stat into unix.Stat_t); f must only convert memory the chain
+// owns.
+func (c *Chain) AfterStep(f func()) *Chain {
+	if c.last("AfterStep") == nil {
+		return c
+	}
+	c.after = append(c.after, afterHook{c.cur(), f})
 	return c
 }

@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	goruntime "runtime"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -335,5 +335,36 @@ func TestDenyNames(t *testing.T) {
 		if !slices.Contains(DenyNames, name) {
 			t.Errorf("%s (%d) is denied but not in DenyNames", name, nr)
 		}
+	}
+}
+
+// TestAfterStep: an AfterStep function runs after a run in which its step
+// ran and succeeded, on Run, RunInto and prepared runs alike, and not when
+// the step failed or did not run.
+func TestAfterStep(t *testing.T) {
+	calls := 0
+	var c Chain
+	c.Syscall(unix.SYS_GETPID).AfterStep(func() { calls++ })
+	if _, err := c.Run(); err != nil || calls != 1 {
+		t.Fatalf("Run: %v, %d calls", err, calls)
+	}
+	var r Result
+	if err := c.RunInto(nil, &r); err != nil || calls != 2 {
+		t.Fatalf("RunInto: %v, %d calls", err, calls)
+	}
+	pc, err := c.Prepare(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	if ok := pc.Run(&r); !ok || calls != 3 {
+		t.Fatalf("prepared: %v, %d calls", ok, calls)
+	}
+	c = Chain{}
+	c.Syscall(unix.SYS_CLOSE, -1).AfterStep(func() { calls++ })
+	c.Syscall(unix.SYS_GETPID).AfterStep(func() { calls++ })
+	c.Run()
+	if calls != 3 {
+		t.Errorf("hooks of a failed and an unrun step ran: %d calls", calls)
 	}
 }

@@ -169,6 +169,9 @@ func (pc *Prepared) Run(r *Result) bool {
 	}
 	if st <= uintptr(n) { // why End, at most n steps: the common case
 		r.Steps, r.Why = int(st), End
+		if len(p.after) > 0 {
+			r.runAfter()
+		}
 		return true
 	}
 	return r.setStatus(st) && r.Why == End

@@ -156,7 +156,20 @@ func (r *Result) setStatus(st uintptr) bool {
 		return false
 	}
 	r.Steps, r.Why = ran, why
+	if len(r.prog.after) > 0 {
+		r.runAfter()
+	}
 	return true
+}
+
+// runAfter calls the AfterStep functions of the steps that ran and
+// succeeded, in step order.
+func (r *Result) runAfter() {
+	for _, h := range r.prog.after {
+		if !isErrno(r.raw[h.step]) && r.Ran(h.step) {
+			h.f()
+		}
+	}
 }
 
 // refused records a run that did not happen: no step ran, every result

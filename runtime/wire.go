@@ -204,6 +204,7 @@ type Program struct {
 	// noblock: every step is NoBlock, so the whole chain never blocks (a
 	// raw program, words only, counts as blocking).
 	noblock bool
+	after   []afterHook // AfterStep functions, shared with the Chain
 
 	xonce sync.Once
 	xs    []xstep // the executor's form of steps, decoded on first use (exec)
@@ -273,6 +274,7 @@ func (c *Chain) Program() (*Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.after = c.after
 	// Concurrent first runs may each compile equal programs; the first
 	// to claim the slot stores its own, the others just use theirs.
 	if c.state.CompareAndSwap(progNone, progBusy) {
