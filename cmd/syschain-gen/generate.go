@@ -32,7 +32,15 @@ Usage:
 In a client repository:
 
 	go get -tool github.com/syschain/syschain/cmd/syschain-gen
-	go get github.com/syschain/syschain golang.org/x/sys/unix
+	go get github.com/syschain/syschain/runtime golang.org/x/sys/unix
+
+or, with a local checkout of syschain next to the module (before it is
+published; the README's client steps, which a test runs verbatim):
+
+	go mod edit -require=github.com/syschain/syschain@v0.0.0 \
+		-replace=github.com/syschain/syschain=../syschain \
+		-tool=github.com/syschain/syschain/cmd/syschain-gen
+	go mod tidy   # once a file imports x/sys/unix and syschain's runtime
 
 and in one file of the package that builds chains:
 
@@ -65,7 +73,12 @@ arch's own mmap is then OldMmap. A C unsigned constant above 1<<31 needs
 int(int32(v)) on 32-bit arches, where int has 32 bits.
 
 A syscall missing on one of the arches asked for is an error that names
-the arches that have it; limit -arch, or drop the syscall.
+the arches that have it; limit -arch, or drop the syscall. x/sys-named
+portable methods (-syscalls stat,pread,open,...) exist on every arch, mapped
+to the arch's syscall (stat64, newfstatat, ...), which is generated with
+them. Syscalls on the runtime's deny list (execve, clone, exit_group, ...)
+have no method and are refused here. With -arch, a build for an arch left
+out fails with a sentence saying to add it.
 
 Every generated file names the command that made it, checks its syscall
 numbers against unix.SYS_* at compile time and pins the runtime's
@@ -217,7 +230,7 @@ func loadClient(dir, prefix string) (*client, error) {
 	}
 	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
-		return nil, fmt.Errorf("loading the package in %s: %s", dir, oneLine(err))
+		return nil, fmt.Errorf("loading the package in %s: %s%s", dir, oneLine(err), moduleHint(err))
 	}
 	c := &client{decls: map[string]string{}, methods: map[string]string{}}
 	for _, p := range pkgs {
@@ -227,6 +240,9 @@ func loadClient(dir, prefix string) (*client, error) {
 		for _, e := range p.Errors {
 			if isOwnFile(e.Pos, prefix) {
 				continue
+			}
+			if h := moduleHint(e); h != "" {
+				return nil, fmt.Errorf("package in %s: %s%s", dir, oneLine(e), h)
 			}
 			return nil, fmt.Errorf("package in %s is broken: %s (fix it, then run go generate again)", dir, oneLine(e))
 		}
@@ -243,6 +259,17 @@ func loadClient(dir, prefix string) (*client, error) {
 		return nil, fmt.Errorf("%s: %s", dir, oneLine(err))
 	}
 	return c, nil
+}
+
+// moduleHint names the fix for a client module that does not require
+// x/sys/unix (or syschain) directly: the go command's own advice there
+// ("go mod tidy") changes nothing while no file imports them yet.
+func moduleHint(v any) string {
+	msg := fmt.Sprint(v)
+	if !strings.Contains(msg, "go.mod") && !strings.Contains(msg, "no required module") && !strings.Contains(msg, "golang.org/x/sys") {
+		return ""
+	}
+	return "; the fix: go get golang.org/x/sys/unix github.com/syschain/syschain/runtime (the README's client steps)"
 }
 
 // oneLine folds the go command's multi-line messages ("...; to add it:\n\tgo
