@@ -4,6 +4,7 @@ import (
 	"errors"
 	goruntime "runtime"
 	"sync/atomic"
+	"unsafe"
 )
 
 // ErrClosed is the error of a run of a Prepared chain after its Close
@@ -53,16 +54,23 @@ var ErrClosed = errors.New("syschain: the prepared chain is closed; Prepare the 
 // kept) but chooses the backend, pins and unpins the chain's memory and
 // builds the *StepError it returns. Prepare is for a chain run in a loop,
 // where that per-run work matters: on the kernel backend it is most of
-// the runtime's cost (see BenchmarkPrepared and the comparison in
+// the runtime's cost (see BenchmarkGetppid and the comparison in
 // kernel/README.md).
 type Prepared struct {
-	prog   *Program
-	b      Backend
-	name   string
-	how    uint8     // how execOn calls b (via)
-	pins   *pinState // nil when the chain points to no Go memory
-	clean  goruntime.Cleanup
-	closed atomic.Bool
+	prog *Program
+	b    Backend
+	name string
+	how  uint8 // how execOn calls b (via)
+	// direct: b is the kernel backend and Run makes the sys_chain call
+	// itself (kernelCall), with the words' count and address worked out
+	// here, and noblock saying which call form.
+	direct  bool
+	noblock bool
+	nw      uintptr
+	wp      unsafe.Pointer
+	pins    *pinState // nil when the chain points to no Go memory
+	clean   goruntime.Cleanup
+	closed  atomic.Bool
 }
 
 // pinState holds the Pinner apart from the Prepared, so a cleanup
@@ -97,6 +105,10 @@ func (p *Program) Prepare(b Backend) (*Prepared, error) {
 	}
 	pc := &Prepared{prog: p, b: b, name: b.Name()}
 	pc.how = via(b, p)
+	if pc.how == viaKernel && directOK(p) {
+		pc.direct, pc.noblock = true, p.noblock
+		pc.nw, pc.wp = uintptr(len(p.words)), unsafe.Pointer(unsafe.SliceData(p.words))
+	}
 	p.exec() // decode the executor's steps now, not on the first run
 	if len(p.pins) > 0 {
 		ps := new(pinState)
@@ -110,6 +122,14 @@ func (p *Program) Prepare(b Backend) (*Prepared, error) {
 }
 
 func (ps *pinState) unpin() { ps.pinner.Unpin() }
+
+// directOK reports whether a prepared run on the kernel backend may make
+// p's sys_chain call itself (kernelCall) instead of going through
+// execOn and Kernel.Exec: the call is the same (p's words, no flags), and
+// a refusal still goes to Kernel.Exec, which reports or handles it. Only
+// a chain whose every status is final qualifies; a chain the kernel can
+// stop resumably must go through execOn, which resumes it.
+func directOK(p *Program) bool { return len(p.words) > 0 }
 
 // Close unpins the chain's memory. Runs after Close do nothing and report
 // ErrClosed; a second Close returns ErrClosed.
@@ -148,18 +168,29 @@ func (pc *Prepared) Len() int { return pc.prog.n }
 //		n := r.Ret(1)
 //	}
 func (pc *Prepared) Run(r *Result) bool {
-	p := pc.prog
-	n := p.n
-	if cap(r.raw) < n {
-		r.raw = make([]uintptr, n)
+	if r.last != pc || r.fail != nil {
+		pc.attach(r)
 	}
-	r.raw = r.raw[:n]
-	r.prog, r.Backend, r.fail = p, pc.name, nil
 	if pc.closed.Load() {
 		r.refused(ErrClosed)
 		return false
 	}
-	st, err := execOn(pc.b, pc.how, p, r.raw)
+	if pc.direct {
+		// The kernel backend's call, made here: the per-run work is the
+		// syscall and the two stores below.
+		st, e := kernelCall(pc, r.raw)
+		goruntime.KeepAlive(pc) // keeps the words and pinned memory reachable
+		if e == 0 {
+			if st <= uintptr(len(r.raw)) { // why End: the common case
+				r.Steps, r.Why = int(st), End
+				return true
+			}
+			return r.setStatus(st) && r.Why == End
+		}
+		// Refused before any step ran: Kernel.Exec decides what that
+		// means (its error, or a fallback).
+	}
+	st, err := execOn(pc.b, pc.how, pc.prog, r.raw)
 	// The words hold the addresses of pinned memory as integers only;
 	// pc keeps it reachable (and pinned) until the run is over.
 	goruntime.KeepAlive(pc)
@@ -167,7 +198,7 @@ func (pc *Prepared) Run(r *Result) bool {
 		r.refused(err)
 		return false
 	}
-	if st <= uintptr(n) { // why End, at most n steps: the common case
+	if st <= uintptr(len(r.raw)) { // why End, at most n steps: the common case
 		r.Steps, r.Why = int(st), End
 		if len(p.after) > 0 {
 			r.runAfter()
@@ -175,4 +206,16 @@ func (pc *Prepared) Run(r *Result) bool {
 		return true
 	}
 	return r.setStatus(st) && r.Why == End
+}
+
+// attach makes r the Result of pc's runs: its result slots sized, its
+// program and backend set, no error. A run into the Result it attached
+// last skips this.
+func (pc *Prepared) attach(r *Result) {
+	n := pc.prog.n
+	if cap(r.raw) < n {
+		r.raw = make([]uintptr, n)
+	}
+	r.raw = r.raw[:n]
+	r.prog, r.Backend, r.fail, r.last = pc.prog, pc.name, nil, pc
 }

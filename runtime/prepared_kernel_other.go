@@ -2,10 +2,17 @@
 
 package runtime
 
+import "golang.org/x/sys/unix"
+
 // isKernel: this arch has no sys_chain backend in this package.
 func isKernel(Backend) bool { return false }
 
 // execKernel is never called where isKernel is always false.
 func execKernel(p *Program, results []uintptr) (uintptr, error) {
 	panic("syschain: execKernel on an arch without the kernel backend")
+}
+
+// kernelCall is never called where isKernel is always false.
+func kernelCall(pc *Prepared, res []uintptr) (uintptr, unix.Errno) {
+	panic("syschain: kernelCall on an arch without the kernel backend")
 }

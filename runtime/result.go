@@ -19,6 +19,7 @@ type Result struct {
 	prog   *Program
 	raw    []uintptr // per step: the raw return value, or -ECANCELED
 	fail   error     // the run did not happen or its status was malformed: what Err returns
+	last   *Prepared // the Prepared whose last run this was (set up for its next run)
 	pinner goruntime.Pinner
 }
 
@@ -243,7 +244,7 @@ func (p *Program) RunInto(b Backend, r *Result) error {
 		r.raw = make([]uintptr, n)
 	}
 	r.raw = r.raw[:n]
-	r.prog, r.Steps, r.Why, r.fail = p, 0, End, nil
+	r.prog, r.Steps, r.Why, r.fail, r.last = p, 0, End, nil, nil
 	for _, ptr := range p.pins {
 		r.pinner.Pin(ptr)
 	}
