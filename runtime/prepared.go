@@ -5,6 +5,8 @@ import (
 	goruntime "runtime"
 	"sync/atomic"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // ErrClosed is the error of a run of a Prepared chain after its Close
@@ -168,7 +170,7 @@ func (pc *Prepared) Len() int { return pc.prog.n }
 //		n := r.Ret(1)
 //	}
 func (pc *Prepared) Run(r *Result) bool {
-	if r.last != pc || r.fail != nil {
+	if r.last != pc {
 		pc.attach(r)
 	}
 	if pc.closed.Load() {
@@ -178,7 +180,15 @@ func (pc *Prepared) Run(r *Result) bool {
 	if pc.direct {
 		// The kernel backend's call, made here: the per-run work is the
 		// syscall and the two stores below.
-		st, e := kernelCall(pc, r.raw)
+		var (
+			st uintptr
+			e  unix.Errno
+		)
+		if pc.noblock {
+			st, e = kernelCallRaw(pc.nw, pc.wp, r.raw)
+		} else {
+			st, e = kernelCall(pc.nw, pc.wp, r.raw)
+		}
 		goruntime.KeepAlive(pc) // keeps the words and pinned memory reachable
 		if e == 0 {
 			if st <= uintptr(len(r.raw)) { // why End: the common case
@@ -210,7 +220,8 @@ func (pc *Prepared) Run(r *Result) bool {
 
 // attach makes r the Result of pc's runs: its result slots sized, its
 // program and backend set, no error. A run into the Result it attached
-// last skips this.
+// last skips this; anything that changes those (RunInto, a refused run)
+// detaches r.
 func (pc *Prepared) attach(r *Result) {
 	n := pc.prog.n
 	if cap(r.raw) < n {

@@ -18,14 +18,17 @@ func execKernel(p *Program, results []uintptr) (uintptr, error) {
 	return Kernel{}.Exec(p, results)
 }
 
-// kernelCall is a prepared run's sys_chain call (Prepared.direct): what
-// Kernel.Exec does for the run, with the words' count and address and
-// the call form worked out by Prepare. e != 0 is a refusal; nothing ran.
-func kernelCall(pc *Prepared, res []uintptr) (uintptr, unix.Errno) {
-	if pc.noblock {
-		st, _, e := unix.RawSyscall6(SysChain, pc.nw, uintptr(pc.wp), uintptr(unsafe.Pointer(unsafe.SliceData(res))), 0, 0, 0)
-		return st, e
-	}
-	st, _, e := unix.Syscall6(SysChain, pc.nw, uintptr(pc.wp), uintptr(unsafe.Pointer(unsafe.SliceData(res))), 0, 0, 0)
+// kernelCallRaw and kernelCall are a prepared run's sys_chain call
+// (Prepared.direct): what Kernel.Exec does for the run, with the words'
+// count and address and the call form (raw for a chain of NoBlock steps)
+// worked out by Prepare. e != 0 is a refusal: nothing ran. The raw form
+// is small enough to be inlined into Run.
+func kernelCallRaw(nw uintptr, wp unsafe.Pointer, res []uintptr) (uintptr, unix.Errno) {
+	st, _, e := unix.RawSyscall6(SysChain, nw, uintptr(wp), uintptr(unsafe.Pointer(unsafe.SliceData(res))), 0, 0, 0)
+	return st, e
+}
+
+func kernelCall(nw uintptr, wp unsafe.Pointer, res []uintptr) (uintptr, unix.Errno) {
+	st, _, e := unix.Syscall6(SysChain, nw, uintptr(wp), uintptr(unsafe.Pointer(unsafe.SliceData(res))), 0, 0, 0)
 	return st, e
 }

@@ -2,7 +2,11 @@
 
 package runtime
 
-import "golang.org/x/sys/unix"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
 
 // isKernel: this arch has no sys_chain backend in this package.
 func isKernel(Backend) bool { return false }
@@ -12,7 +16,12 @@ func execKernel(p *Program, results []uintptr) (uintptr, error) {
 	panic("syschain: execKernel on an arch without the kernel backend")
 }
 
-// kernelCall is never called where isKernel is always false.
-func kernelCall(pc *Prepared, res []uintptr) (uintptr, unix.Errno) {
+// kernelCallRaw and kernelCall are never called where isKernel is
+// always false.
+func kernelCallRaw(nw uintptr, wp unsafe.Pointer, res []uintptr) (uintptr, unix.Errno) {
+	panic("syschain: kernelCallRaw on an arch without the kernel backend")
+}
+
+func kernelCall(nw uintptr, wp unsafe.Pointer, res []uintptr) (uintptr, unix.Errno) {
 	panic("syschain: kernelCall on an arch without the kernel backend")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	goruntime "runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"unsafe"
 
@@ -360,4 +361,65 @@ func TestPreparedCloseWhileRunning(t *testing.T) {
 		t.Error(err)
 	}
 	goruntime.KeepAlive(unsafe.Pointer(&buf[0]))
+}
+
+// TestPreparedResultReuse: one Result alternating between prepared chains
+// of one Program on two backends, RunInto and a refused run always
+// reports the run it last held.
+func TestPreparedResultReuse(t *testing.T) {
+	var c Chain
+	c.Syscall(unix.SYS_GETPPID)
+	pi, _ := c.Prepare(Interp{})
+	pd, _ := c.Prepare(&DryRun{Results: []int64{7}})
+	pf, _ := c.Prepare(failer{})
+	var r Result
+	for i := 0; i < 3; i++ {
+		if !pi.Run(&r) || r.Backend != "interp" || r.Ret(0) != int64(unix.Getppid()) {
+			t.Fatalf("interp: %s %v", r.Backend, r.String())
+		}
+		if !pd.Run(&r) || r.Backend != "dryrun" || r.Ret(0) != 7 {
+			t.Fatalf("dryrun: %s %v", r.Backend, r.String())
+		}
+		if pf.Run(&r) || !errors.Is(r.Err(), errFailer) {
+			t.Fatalf("failer: %v", r.Err())
+		}
+		if !pd.Run(&r) {
+			t.Fatal(r.Err())
+		}
+		var two Chain
+		two.Syscall(unix.SYS_GETPID).Syscall(unix.SYS_CLOSE, -1)
+		if err := two.RunInto(Interp{}, &r); !errors.Is(err, unix.EBADF) || r.Len() != 2 {
+			t.Fatalf("RunInto: %v %v", err, r.String())
+		}
+		if !pd.Run(&r) || r.Backend != "dryrun" || r.Err() != nil || r.Len() != 1 || r.Ret(0) != 7 {
+			t.Fatalf("dryrun after RunInto: %s %v", r.Backend, r.String())
+		}
+	}
+}
+
+// flaky refuses its first run and runs the others (every step "returns" 0).
+type flaky struct{ runs atomic.Int32 }
+
+func (*flaky) Name() string { return "flaky" }
+func (f *flaky) Exec(p *Program, res []uintptr) (uintptr, error) {
+	if f.runs.Add(1) == 1 {
+		return 0, errFailer
+	}
+	clear(res)
+	return uintptr(p.Len()), nil
+}
+
+// TestPreparedAfterRefusal: a refused run leaves no error behind for the
+// next run of the same prepared chain into the same Result.
+func TestPreparedAfterRefusal(t *testing.T) {
+	var c Chain
+	c.Syscall(unix.SYS_GETPPID)
+	pc, _ := c.Prepare(&flaky{})
+	var r Result
+	if pc.Run(&r) || !errors.Is(r.Err(), errFailer) {
+		t.Fatalf("first run: %v", r.Err())
+	}
+	if !pc.Run(&r) || r.Err() != nil || r.Steps != 1 {
+		t.Fatalf("second run: %v, %d steps", r.Err(), r.Steps)
+	}
 }

@@ -152,7 +152,7 @@ func (r *Result) finish(st uintptr) error {
 func (r *Result) setStatus(st uintptr) bool {
 	ran, why := int(st&0xFFFF), Why(st>>16&0xF)
 	if st>>20 != 0 || why >= numWhy || ran > len(r.raw) {
-		r.Steps, r.Why = 0, End
+		r.Steps, r.Why, r.last = 0, End, nil
 		r.fail = fmt.Errorf("syschain: backend %s returned a malformed status word %#x for a %d-step chain", r.Backend, st, len(r.raw))
 		return false
 	}
@@ -177,7 +177,7 @@ func (r *Result) runAfter() {
 // is -ECANCELED, and Err returns err.
 func (r *Result) refused(err error) {
 	cancel(r.raw)
-	r.Steps, r.Why, r.fail = 0, End, err
+	r.Steps, r.Why, r.fail, r.last = 0, End, err, nil
 }
 
 // RunInto runs the chain on b (the default backend if b is nil), reusing
