@@ -63,17 +63,24 @@ type Prepared struct {
 	b    Backend
 	name string
 	how  uint8 // how execOn calls b (via)
-	// direct: b is the kernel backend and Run makes the sys_chain call
+	// fast: b is the kernel backend and Run makes the sys_chain call
 	// itself (kernelCall), with the words' count and address worked out
-	// here, and noblock saying which call form.
-	direct  bool
-	noblock bool
-	nw      uintptr
-	wp      unsafe.Pointer
-	pins    *pinState // nil when the chain points to no Go memory
-	clean   goruntime.Cleanup
-	closed  atomic.Bool
+	// by Prepare; fast is the call form (fastRaw, fastSyscall) while the
+	// chain is open, 0 otherwise, so a run's fast path reads one word to
+	// know it may go ahead. Close clears it.
+	fast   atomic.Uint32
+	nw     uintptr
+	wp     unsafe.Pointer
+	pins   *pinState // nil when the chain points to no Go memory
+	clean  goruntime.Cleanup
+	closed atomic.Bool
 }
+
+// Prepared.fast: the direct call forms.
+const (
+	fastRaw     = 1 // RawSyscall6: every step is NoBlock
+	fastSyscall = 2 // Syscall6
+)
 
 // pinState holds the Pinner apart from the Prepared, so a cleanup
 // attached to the Prepared can reach it (a cleanup must not reach the
@@ -108,7 +115,10 @@ func (p *Program) Prepare(b Backend) (*Prepared, error) {
 	pc := &Prepared{prog: p, b: b, name: b.Name()}
 	pc.how = via(b, p)
 	if pc.how == viaKernel && directOK(p) {
-		pc.direct, pc.noblock = true, p.noblock
+		pc.fast.Store(fastSyscall)
+		if p.noblock {
+			pc.fast.Store(fastRaw)
+		}
 		pc.nw, pc.wp = uintptr(len(p.words)), unsafe.Pointer(unsafe.SliceData(p.words))
 	}
 	p.exec() // decode the executor's steps now, not on the first run
@@ -130,12 +140,14 @@ func (ps *pinState) unpin() { ps.pinner.Unpin() }
 // execOn and Kernel.Exec: the call is the same (p's words, no flags), and
 // a refusal still goes to Kernel.Exec, which reports or handles it. Only
 // a chain whose every status is final qualifies; a chain the kernel can
-// stop resumably must go through execOn, which resumes it.
-func directOK(p *Program) bool { return len(p.words) > 0 }
+// stop resumably must go through execOn, which resumes it, and so must a
+// chain with AfterStep functions (the general path calls them).
+func directOK(p *Program) bool { return len(p.words) > 0 && len(p.after) == 0 }
 
 // Close unpins the chain's memory. Runs after Close do nothing and report
 // ErrClosed; a second Close returns ErrClosed.
 func (pc *Prepared) Close() error {
+	pc.fast.Store(0)
 	if pc.closed.Swap(true) {
 		return ErrClosed
 	}
@@ -170,21 +182,15 @@ func (pc *Prepared) Len() int { return pc.prog.n }
 //		n := r.Ret(1)
 //	}
 func (pc *Prepared) Run(r *Result) bool {
-	if r.last != pc {
-		pc.attach(r)
-	}
-	if pc.closed.Load() {
-		r.refused(ErrClosed)
-		return false
-	}
-	if pc.direct {
-		// The kernel backend's call, made here: the per-run work is the
-		// syscall and the two stores below.
+	// The fast path: the kernel backend's call made here, into the
+	// Result the last run used. The per-run work is the syscall and two
+	// stores.
+	if f := pc.fast.Load(); f != 0 && r.last == pc {
 		var (
 			st uintptr
 			e  unix.Errno
 		)
-		if pc.noblock {
+		if f == fastRaw {
 			st, e = kernelCallRaw(pc.nw, pc.wp, r.raw)
 		} else {
 			st, e = kernelCall(pc.nw, pc.wp, r.raw)
@@ -199,6 +205,25 @@ func (pc *Prepared) Run(r *Result) bool {
 		}
 		// Refused before any step ran: Kernel.Exec decides what that
 		// means (its error, or a fallback).
+		return pc.run(r, true)
+	}
+	return pc.run(r, false)
+}
+
+// run is Run's general path; refused says the fast path's call was
+// refused (nothing ran).
+func (pc *Prepared) run(r *Result, refused bool) bool {
+	if r.last != pc {
+		pc.attach(r)
+	}
+	if pc.closed.Load() {
+		r.refused(ErrClosed)
+		return false
+	}
+	if !refused && pc.fast.Load() != 0 {
+		// A first run into r: it takes the fast path too, so that every
+		// run makes the same call.
+		return pc.Run(r)
 	}
 	st, err := execOn(pc.b, pc.how, pc.prog, r.raw)
 	// The words hold the addresses of pinned memory as integers only;
@@ -210,7 +235,7 @@ func (pc *Prepared) Run(r *Result) bool {
 	}
 	if st <= uintptr(len(r.raw)) { // why End, at most n steps: the common case
 		r.Steps, r.Why = int(st), End
-		if len(p.after) > 0 {
+		if len(pc.prog.after) > 0 {
 			r.runAfter()
 		}
 		return true

@@ -19,7 +19,7 @@ func execKernel(p *Program, results []uintptr) (uintptr, error) {
 }
 
 // kernelCallRaw and kernelCall are a prepared run's sys_chain call
-// (Prepared.direct): what Kernel.Exec does for the run, with the words'
+// (Prepared.fast): what Kernel.Exec does for the run, with the words'
 // count and address and the call form (raw for a chain of NoBlock steps)
 // worked out by Prepare. e != 0 is a refusal: nothing ran. The raw form
 // is small enough to be inlined into Run.
