@@ -34,6 +34,11 @@ dir /sys 0755 0 0
 dir /tmp 1777 0 0
 file /init $work/init 0755 0 0
 LIST
+# Guest sections that need host files (GNU du for the du comparison) add
+# them with a kernel/guest/*-initramfs.sh script printing cpio list lines.
+for hook in "$here"/guest/*-initramfs.sh; do
+	[ -x "$hook" ] && "$hook" >>"$work/initramfs.list"
+done
 "$img/gen_init_cpio" "$work/initramfs.list" >"$work/initramfs.cpio"
 
 accel=${SYSCHAIN_ACCEL:-}

@@ -115,6 +115,7 @@ func runAll() bool {
 		{"ptrace", testPtrace},
 		{"hostile", testHostile},
 		{"bench", testBench},
+		{"du", testDu},
 		{"kernel-log", testKernelLog},
 	}
 	only := cmdlineParam("syschain.only")
