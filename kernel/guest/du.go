@@ -122,7 +122,9 @@ func process(name string, args ...string) duRun {
 		ctx, cancel := context.WithTimeout(context.Background(), childTimeout)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, name, append(append([]string{}, args...), more...)...)
-		cmd.Env = []string{"LC_ALL=C"}
+		// No ld.so.cache in the initramfs: name the libraries' directory
+		// (du-initramfs.sh puts them where the host's ldd found them).
+		cmd.Env = []string{"LC_ALL=C", "LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu"}
 		var o, e bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &o, &e
 		err := cmd.Run()
