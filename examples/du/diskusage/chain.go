@@ -59,6 +59,7 @@ type progKey struct {
 type chainLookup struct {
 	b       runtime.Backend
 	fold    bool // b runs openat, getdents64 and close steps
+	noblock bool // Options.NoBlock
 	arena   []byte
 	names   []byte         // maxBatch slots of nameSlot bytes
 	stx     []unix.Statx_t // maxBatch results
@@ -153,9 +154,15 @@ func (c *chainLookup) statProg(fd, n int, getdents bool) (*runtime.Prepared, err
 			// Raw steps: the name and result are arena addresses, not
 			// Go values the chain would copy or pin on every run.
 			ch.Syscall(unix.SYS_STATX, fd, c.nameAddr(i), statxFlags, statxMask, c.stxAddr(i)).AllowError()
+			if c.noblock {
+				ch.NoBlock()
+			}
 		}
 		if getdents {
 			ch.Getdents64(fd, c.direct.buf, len(c.direct.buf)).AllowError()
+			if c.noblock {
+				ch.NoBlock()
+			}
 		}
 	})
 }

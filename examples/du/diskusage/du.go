@@ -76,6 +76,12 @@ type Options struct {
 	Summarize bool            // -s: one line per operand
 	Method    Method          // how entries are looked up
 	Backend   runtime.Backend // Chains' backend; nil: the default (runtime.DefaultBackend)
+	// NoBlock marks the lookup chains' steps (statx, getdents64)
+	// NoBlock, so the kernel backend enters them with RawSyscall6 and
+	// the Go scheduler never hands the thread's P away during a chain.
+	// Only for trees whose metadata is in memory (tmpfs, a warm cache):
+	// a step that waits for a disk then holds the P.
+	NoBlock bool
 }
 
 // Walker walks trees with fixed options. It keeps its buffers and built
@@ -136,6 +142,7 @@ func NewWalker(opt Options) (*Walker, error) {
 		if err != nil {
 			return nil, err
 		}
+		lk.noblock = opt.NoBlock
 		w.lk = lk
 	case Direct:
 		lk, err := newDirectLookup()
