@@ -80,8 +80,8 @@ func duOptions(method string, args []string) (diskusage.Options, []string) {
 	switch method {
 	case "kernel":
 		opt = diskusage.Options{Method: diskusage.Chains, Backend: runtime.Kernel{}}
-	case "kernel-noblock":
-		opt = diskusage.Options{Method: diskusage.Chains, Backend: runtime.Kernel{}, NoBlock: true}
+	case "kernel-blocking":
+		opt = diskusage.Options{Method: diskusage.Chains, Backend: runtime.Kernel{}, Blocking: true}
 	case "interp":
 		opt = diskusage.Options{Method: diskusage.Chains, Backend: runtime.Interp{}}
 	case "direct":
@@ -179,7 +179,7 @@ func testDu(s *section) {
 		{"du/walkdir", inProcess("walkdir")},
 		{"du/gnu", process(gnuDu)},
 		{"du/kernel-exec", process("/proc/self/exe", "du-child", "kernel")},
-		{"du/kernel-noblock", inProcess("kernel-noblock")},
+		{"du/kernel-blocking", inProcess("kernel-blocking")},
 		{"du/kernel-gmp2", gomaxprocs2(inProcess("kernel"))},
 		{"du/direct-gmp2", gomaxprocs2(inProcess("direct"))},
 	}

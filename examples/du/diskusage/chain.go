@@ -50,6 +50,7 @@ const (
 type progKey struct {
 	kind     progKind
 	getdents bool
+	noblock  bool
 	nclose   uint8
 	n        uint16
 	fd       int32
@@ -59,7 +60,7 @@ type progKey struct {
 type chainLookup struct {
 	b       runtime.Backend
 	fold    bool // b runs openat, getdents64 and close steps
-	noblock bool // Options.NoBlock
+	noblock bool // the next chains are NoBlock (Walker.memFS)
 	arena   []byte
 	names   []byte         // maxBatch slots of nameSlot bytes
 	stx     []unix.Statx_t // maxBatch results
@@ -113,6 +114,7 @@ func newChainLookup(b runtime.Backend) (*chainLookup, error) {
 }
 
 func (c *chainLookup) dents() []byte { return c.direct.buf }
+func (c *chainLookup) noBlock(b bool) { c.noblock = b }
 func (c *chainLookup) release() {
 	c.dropCache()
 	unix.Munmap(c.arena)
@@ -148,19 +150,19 @@ func (c *chainLookup) cached(k progKey, build func(*Chain)) (*runtime.Prepared, 
 }
 
 func (c *chainLookup) statProg(fd, n int, getdents bool) (*runtime.Prepared, error) {
-	k := progKey{kind: kindStat, fd: int32(fd), n: uint16(n), getdents: getdents}
+	k := progKey{kind: kindStat, fd: int32(fd), n: uint16(n), getdents: getdents, noblock: c.noblock}
 	return c.cached(k, func(ch *Chain) {
 		for i := 0; i < n; i++ {
 			// Raw steps: the name and result are arena addresses, not
 			// Go values the chain would copy or pin on every run.
 			ch.Syscall(unix.SYS_STATX, fd, c.nameAddr(i), statxFlags, statxMask, c.stxAddr(i)).AllowError()
-			if c.noblock {
+			if k.noblock {
 				ch.NoBlock()
 			}
 		}
 		if getdents {
 			ch.Getdents64(fd, c.direct.buf, len(c.direct.buf)).AllowError()
-			if c.noblock {
+			if k.noblock {
 				ch.NoBlock()
 			}
 		}
@@ -168,7 +170,7 @@ func (c *chainLookup) statProg(fd, n int, getdents bool) (*runtime.Prepared, err
 }
 
 func (c *chainLookup) openProg(dirfd int) (*runtime.Prepared, error) {
-	k := progKey{kind: kindOpen, fd: int32(dirfd), nclose: uint8(len(c.pending))}
+	k := progKey{kind: kindOpen, fd: int32(dirfd), nclose: uint8(len(c.pending)), noblock: c.noblock}
 	for i, fd := range c.pending {
 		k.closes[i] = int32(fd)
 	}
@@ -176,9 +178,18 @@ func (c *chainLookup) openProg(dirfd int) (*runtime.Prepared, error) {
 	return c.cached(k, func(ch *Chain) {
 		for _, fd := range pending {
 			ch.Close(fd).AllowError()
+			if k.noblock {
+				ch.NoBlock()
+			}
 		}
 		ch.Syscall(unix.SYS_OPENAT, dirfd, uintptr(unsafe.Pointer(&c.oname[0])), openFlags, 0)
+		if k.noblock {
+			ch.NoBlock()
+		}
 		ch.Getdents64(runtime.Ret(len(pending)), c.direct.buf, len(c.direct.buf)).AllowError()
+		if k.noblock {
+			ch.NoBlock()
+		}
 	})
 }
 

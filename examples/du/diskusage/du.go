@@ -76,12 +76,10 @@ type Options struct {
 	Summarize bool            // -s: one line per operand
 	Method    Method          // how entries are looked up
 	Backend   runtime.Backend // Chains' backend; nil: the default (runtime.DefaultBackend)
-	// NoBlock marks the lookup chains' steps (statx, getdents64)
-	// NoBlock, so the kernel backend enters them with RawSyscall6 and
-	// the Go scheduler never hands the thread's P away during a chain.
-	// Only for trees whose metadata is in memory (tmpfs, a warm cache):
-	// a step that waits for a disk then holds the P.
-	NoBlock bool
+	// Blocking keeps the chains blocking (entered with Syscall6) on
+	// memory file systems too (see memFS); for measuring what NoBlock
+	// saves.
+	Blocking bool
 }
 
 // Walker walks trees with fixed options. It keeps its buffers and built
@@ -95,6 +93,7 @@ type Walker struct {
 	ok      bool
 	hashAll bool
 	seen    map[devIno]struct{}
+	mem     map[uint64]bool // per device: a memory file system (memFS)
 	levels  []*level
 	path    []byte
 	line    []byte
@@ -142,7 +141,6 @@ func NewWalker(opt Options) (*Walker, error) {
 		if err != nil {
 			return nil, err
 		}
-		lk.noblock = opt.NoBlock
 		w.lk = lk
 	case Direct:
 		lk, err := newDirectLookup()
@@ -175,6 +173,7 @@ func (w *Walker) Run(roots []string, out, errw io.Writer) (ok bool, err error) {
 	w.ok = true
 	w.hashAll = len(roots) > 1
 	w.seen = make(map[devIno]struct{})
+	w.mem = make(map[uint64]bool)
 	defer func() {
 		if r := recover(); r != nil {
 			f, isFatal := r.(fatal)
@@ -239,10 +238,20 @@ func (w *Walker) dir(dirfd int, name []byte, rootName string, plen int, st *entr
 	total := w.size(st)
 	var fd, n int
 	var oerr unix.Errno
+	// The open chain may be NoBlock when the directory is on a device
+	// already known to be in memory; its lookups once the device is
+	// known.
+	mem, known := w.mem[st.dev]
+	w.lk.noBlock(mem && !w.opt.Blocking)
 	if name == nil {
 		fd, n, oerr = w.lk.openRoot(rootName)
 	} else {
 		fd, n, oerr = w.lk.open(dirfd, name)
+	}
+	if oerr == 0 && !known {
+		mem = memFS(fd)
+		w.mem[st.dev] = mem
+		w.lk.noBlock(mem && !w.opt.Blocking)
 	}
 	if oerr != 0 {
 		w.diag("cannot read directory "+string(quoteAlways(w.path[:plen])), oerr)
@@ -322,6 +331,22 @@ func inodeSortUseful(fd int) bool {
 		return false
 	}
 	return true
+}
+
+// memFS reports whether the directory fd is on a file system that keeps
+// everything in memory (tmpfs, ramfs), where statx and getdents64 never
+// wait for I/O. There the chains are NoBlock: the kernel backend enters
+// them with RawSyscall6. A chain of many lookups is a long syscall, and
+// through Syscall6 the Go scheduler hands the thread's P away during it
+// (after 20 µs, at once when GOMAXPROCS is 1), which costs more than the
+// chain saves; a step that could wait for a disk must not hold the P,
+// so on other file systems the chains stay blocking.
+func memFS(fd int) bool {
+	var fs unix.Statfs_t
+	if unix.Fstatfs(fd, &fs) != nil {
+		return false
+	}
+	return fs.Type == unix.TMPFS_MAGIC || fs.Type == unix.RAMFS_MAGIC
 }
 
 // insert adds e's file to the set of counted ones; false if it was there.

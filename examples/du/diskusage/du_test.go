@@ -180,7 +180,29 @@ func TestMatchesGNU(t *testing.T) {
 	if _, err := exec.LookPath("du"); err != nil {
 		t.Skip("no GNU du installed")
 	}
-	dir := t.TempDir()
+	for _, dir := range testDirs(t) {
+		matchGNU(t, dir)
+	}
+}
+
+// testDirs returns a temporary directory, and one on tmpfs (/dev/shm)
+// where there is one: there the chains are NoBlock (memFS).
+func testDirs(t *testing.T) []string {
+	dirs := []string{t.TempDir()}
+	var fs unix.Statfs_t
+	if unix.Statfs("/dev/shm", &fs) == nil && fs.Type == unix.TMPFS_MAGIC {
+		d, err := os.MkdirTemp("/dev/shm", "du-test-")
+		if err == nil {
+			t.Cleanup(func() { os.RemoveAll(d) })
+			dirs = append(dirs, d)
+		}
+	} else {
+		t.Log("no tmpfs at /dev/shm: NoBlock chains not tested")
+	}
+	return dirs
+}
+
+func matchGNU(t *testing.T, dir string) {
 	makeTree(t, filepath.Join(dir, "t"))
 	for _, args := range duArgs {
 		want, wantErr, wantOK := gnuDu(t, dir, nil, args...)

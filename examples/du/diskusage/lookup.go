@@ -22,6 +22,8 @@ type lookuper interface {
 	// next chain, so flush ends a walk.
 	close(fd int)
 	flush()
+	// noBlock says whether the chains from now on may be NoBlock.
+	noBlock(bool)
 	dents() []byte
 	release()
 }
@@ -54,6 +56,7 @@ func newDirectLookup() (*directLookup, error) {
 func (d *directLookup) dents() []byte { return d.buf }
 func (d *directLookup) release()      { unix.Munmap(d.buf) }
 func (d *directLookup) flush()        {}
+func (d *directLookup) noBlock(bool)  {}
 
 func (d *directLookup) openRoot(path string) (int, int, unix.Errno) {
 	p, err := unix.BytePtrFromString(path)
