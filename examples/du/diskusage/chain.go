@@ -113,7 +113,7 @@ func newChainLookup(b runtime.Backend) (*chainLookup, error) {
 	return c, nil
 }
 
-func (c *chainLookup) dents() []byte { return c.direct.buf }
+func (c *chainLookup) dents() []byte  { return c.direct.buf }
 func (c *chainLookup) noBlock(b bool) { c.noblock = b }
 func (c *chainLookup) release() {
 	c.dropCache()
