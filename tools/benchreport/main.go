@@ -8,7 +8,7 @@
 //
 //	bench-steps.svg     ns per step vs K: rows getppid/<series>/<K> (the guest's comparison, kernel/guest/bench.go)
 //	bench-file.svg      ns per open→read→write→close: rows file/<series>
-//	bench-du-guest.svg  ms per du walk in the guest: rows du/<method>
+//	bench-du-guest.svg  ms per du walk in the guest: rows du/<method> (not du/statx-*, per statx)
 //	bench-du-host.svg   ms per du process on the host, per file system: rows host-<fs>/du/<method>
 //	                    (median wall time) and host-<fs>/du-cpu/<method> (CPU time), from examples/du/bench.sh
 //
@@ -211,7 +211,7 @@ func duGuestChart(all []bench) (chart, bool) {
 		}
 	}
 	for _, b := range all {
-		if m := duRow.FindStringSubmatch(b.row); m != nil {
+		if m := duRow.FindStringSubmatch(b.row); m != nil && !strings.HasPrefix(m[1], "statx-") {
 			c.bars = append(c.bars, bar{label: withRatio(m[1], direct, b.ns), v: b.ns / 1e6})
 		}
 	}
