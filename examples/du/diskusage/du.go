@@ -346,7 +346,8 @@ func memFS(fd int) bool {
 	if unix.Fstatfs(fd, &fs) != nil {
 		return false
 	}
-	return fs.Type == unix.TMPFS_MAGIC || fs.Type == unix.RAMFS_MAGIC
+	t := uint32(fs.Type) // int32 on some 32-bit arches
+	return t == unix.TMPFS_MAGIC || t == unix.RAMFS_MAGIC
 }
 
 // insert adds e's file to the set of counted ones; false if it was there.
