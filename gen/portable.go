@@ -116,6 +116,12 @@ var portableFuncs = []portableFunc{
 	{"Accept", pp("fd int"), []pimpl{impl("accept4", "fd, nil, nil, 0")}},
 	{"Accept4", pp("fd int, flags int"), []pimpl{impl("accept4", "fd, nil, nil, flags")}},
 	{"Eventfd", pp("initval uint, flags int"), []pimpl{impl("eventfd2", "int(initval), flags")}},
+	// 386 and arm's getuid and friends are the 16-bit ids; x/sys uses the
+	// 32-bit calls there.
+	{"Getuid", nil, []pimpl{impl("getuid32", ""), impl("getuid", "")}},
+	{"Geteuid", nil, []pimpl{impl("geteuid32", ""), impl("geteuid", "")}},
+	{"Getgid", nil, []pimpl{impl("getgid32", ""), impl("getgid", "")}},
+	{"Getegid", nil, []pimpl{impl("getegid32", ""), impl("getegid", "")}},
 	{"Getrlimit", pp("resource int, rlim *unix.Rlimit"), []pimpl{impl("prlimit64", "0, resource, nil, rlim")}},
 	{"Setrlimit", pp("resource int, rlim *unix.Rlimit"), []pimpl{impl("prlimit64", "0, resource, rlim, nil")}},
 }
@@ -128,27 +134,37 @@ type Portable struct {
 	Target *Syscall
 	Args   []string
 	Note   string // why the kernel-named method of that name was renamed, if it was
-	// Convert: the kernel fills a kernelStat that an AfterStep function
-	// converts into the *unix.Stat_t (mips64, whose x/sys Stat_t is not
-	// the kernel's struct stat).
-	Convert bool
+	// Convert: the kernel fills a struct that an AfterStep function
+	// converts into the *unix.Stat_t: "stat" (mips64: the kernel's struct
+	// stat, which x/sys's Stat_t is not) or "statx" (loong64: statx, as
+	// x/sys does there, because kernels before 6.11 and qemu-user have no
+	// fstat or newfstatat on loong64).
+	Convert string
 }
 
-// kernelStatArches are the arches whose x/sys Stat_t differs from the
-// kernel's struct stat (x/sys converts there too: fillStat_t).
-var kernelStatArches = set("mips64", "mips64le")
+// statConvert says which arches fill Stat_t through a conversion, and from
+// what.
+var statConvert = map[string]string{"mips64": "stat", "mips64le": "stat", "loong64": "statx"}
 
 // statImpls are the stat family's calls on such an arch, with the kernel
 // buffer k in place of the Stat_t.
-var statImpls = map[string]pimpl{
-	"Fstat":   impl("fstat", "fd, unsafe.Pointer(k)"),
-	"Stat":    impl("stat", "path, unsafe.Pointer(k)"),
-	"Lstat":   impl("lstat", "path, unsafe.Pointer(k)"),
-	"Fstatat": impl("newfstatat", "dirfd, path, unsafe.Pointer(k), flags"),
+var statImpls = map[string]map[string]pimpl{
+	"stat": {
+		"Fstat":   impl("fstat", "fd, unsafe.Pointer(k)"),
+		"Stat":    impl("stat", "path, unsafe.Pointer(k)"),
+		"Lstat":   impl("lstat", "path, unsafe.Pointer(k)"),
+		"Fstatat": impl("newfstatat", "dirfd, path, unsafe.Pointer(k), flags"),
+	},
+	"statx": {
+		"Fstat":   impl("statx", `fd, "", unix.AT_EMPTY_PATH, unix.STATX_BASIC_STATS, k`),
+		"Stat":    impl("statx", "unix.AT_FDCWD, path, 0, unix.STATX_BASIC_STATS, k"),
+		"Lstat":   impl("statx", "unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_BASIC_STATS, k"),
+		"Fstatat": impl("statx", "dirfd, path, flags, unix.STATX_BASIC_STATS, k"),
+	},
 }
 
-func convertStat(a *Arch, f portableFunc) *Portable {
-	im, ok := statImpls[f.name]
+func convertStat(a *Arch, f portableFunc, conv string) *Portable {
+	im, ok := statImpls[conv][f.name]
 	if !ok {
 		return nil
 	}
@@ -156,7 +172,7 @@ func convertStat(a *Arch, f portableFunc) *Portable {
 	if !ok || !t.HasSig || len(t.Params) != len(im.args) || !argsFit(f.params, im.args, t.Params) {
 		return nil
 	}
-	return &Portable{Name: f.name, Params: f.params, Target: t, Args: im.args, Convert: true}
+	return &Portable{Name: f.name, Params: f.params, Target: t, Args: im.args, Convert: conv}
 }
 
 // denied reports whether the runtime refuses a syscall of this name on
@@ -182,8 +198,10 @@ func addPortable(a *Arch) error {
 			p = &Portable{Name: f.name, Params: f.params, Target: t, Args: im.args}
 			break
 		}
-		if p == nil && kernelStatArches[a.GoArch] {
-			p = convertStat(a, f)
+		if conv := statConvert[a.GoArch]; conv != "" {
+			if q := convertStat(a, f, conv); q != nil {
+				p = q
+			}
 		}
 		if p == nil {
 			continue

@@ -175,16 +175,39 @@ func renderArch(pkg, header string, a *Arch, sel *Selection) ([]byte, error) {
 	for _, s := range calls {
 		renderMethod(f, a, s)
 	}
-	convert := false
+	convert := map[string]bool{}
 	for _, p := range sel.Portables {
 		renderPortable(f, a, p)
-		convert = convert || p.Convert
+		convert[p.Convert] = true
 	}
-	if convert {
+	if convert["stat"] {
 		f.Comment(kernelStatSrc)
+	}
+	if convert["statx"] {
+		f.Comment(statxSrc)
 	}
 	return render(f)
 }
+
+// statxSrc converts a statx result to unix.Stat_t, as x/sys/unix does on
+// loong64 (fillStatFromStatx there).
+const statxSrc = `*/
+
+// statFromStatx converts x into s after every run in which the last step
+// succeeded, as x/sys/unix's Fstat does on this arch.
+func (c *Chain) statFromStatx(x *unix.Statx_t, s *unix.Stat_t) *Chain {
+	c.Chain.AfterStep(func() {
+		*s = unix.Stat_t{Dev: unix.Mkdev(x.Dev_major, x.Dev_minor), Ino: x.Ino, Mode: uint32(x.Mode), Nlink: x.Nlink,
+			Uid: x.Uid, Gid: x.Gid, Rdev: unix.Mkdev(x.Rdev_major, x.Rdev_minor), Size: int64(x.Size),
+			Blksize: int32(x.Blksize), Blocks: int64(x.Blocks),
+			Atim: unix.Timespec{Sec: x.Atime.Sec, Nsec: int64(x.Atime.Nsec)},
+			Mtim: unix.Timespec{Sec: x.Mtime.Sec, Nsec: int64(x.Mtime.Nsec)},
+			Ctim: unix.Timespec{Sec: x.Ctime.Sec, Nsec: int64(x.Ctime.Nsec)}}
+	})
+	return c
+}
+
+/*`
 
 // kernelStatSrc is the kernel's struct stat on mips64 and its conversion
 // to unix.Stat_t, as x/sys/unix's stat_t and fillStat_t (unexported there).
@@ -250,11 +273,19 @@ func renderPortable(f *jen.File, a *Arch, p *Portable) {
 	f.Comment(fmt.Sprintf("arch; on linux/%s it calls %s (number %d):", a.GoArch, p.Target.Name, p.Target.Nr))
 	f.Comment("")
 	f.Comment(fmt.Sprintf("\t%s(%s)", p.Target.Name, strings.Join(p.Args, ", ")))
-	if p.Convert {
+	switch p.Convert {
+	case "stat":
 		f.Comment("The kernel fills its own struct stat, converted into stat when the step succeeds.")
 		f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id(p.Name).Params(params...).Op("*").Id("Chain").Block(
 			jen.Id("k").Op(":=").New(jen.Id("kernelStat")),
 			jen.Return(jen.Id("c").Dot(p.Target.GoName).Call(args...).Dot("statFromKernel").Call(jen.Id("k"), jen.Id("stat"))),
+		)
+		return
+	case "statx":
+		f.Comment("statx fills a unix.Statx_t, converted into stat when the step succeeds.")
+		f.Func().Params(jen.Id("c").Op("*").Id("Chain")).Id(p.Name).Params(params...).Op("*").Id("Chain").Block(
+			jen.Id("k").Op(":=").New(jen.Qual(unixPath, "Statx_t")),
+			jen.Return(jen.Id("c").Dot(p.Target.GoName).Call(args...).Dot("statFromStatx").Call(jen.Id("k"), jen.Id("stat"))),
 		)
 		return
 	}
@@ -301,6 +332,8 @@ func parseArg(e string) *jen.Statement {
 		return jen.Int().Call(jen.Id(e[4 : len(e)-1]))
 	case e == "unsafe.Pointer(k)":
 		return jen.Qual("unsafe", "Pointer").Call(jen.Id("k"))
+	case e == `""`:
+		return jen.Lit("")
 	case e == "nil":
 		return jen.Nil()
 	case e == "0":

@@ -488,7 +488,7 @@ var (
 	sigMount                    = runtime.Sig{Nr: 21, Name: "mount", Params: []runtime.Param{{Name: "dev_name", Kind: runtime.KindString}, {Name: "dir_name", Kind: runtime.KindString}, {Name: "type", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigUmount                   = runtime.Sig{Nr: 22, Name: "umount", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}}}
 	sigSetuid                   = runtime.Sig{Nr: 23, Name: "setuid", Params: []runtime.Param{{Name: "uid", Kind: runtime.KindInt}}}
-	sigGetuid                   = runtime.Sig{Nr: 24, Name: "getuid"}
+	sigSysGetuid                = runtime.Sig{Nr: 24, Name: "getuid"}
 	sigStime                    = runtime.Sig{Nr: 25, Name: "stime", Params: []runtime.Param{{Name: "tptr", Kind: runtime.KindPtr}}}
 	sigPtrace                   = runtime.Sig{Nr: 26, Name: "ptrace", Params: []runtime.Param{{Name: "request", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindUint}}}
 	sigAlarm                    = runtime.Sig{Nr: 27, Name: "alarm", Params: []runtime.Param{{Name: "seconds", Kind: runtime.KindUint}}}
@@ -507,10 +507,10 @@ var (
 	sigTimes                    = runtime.Sig{Nr: 43, Name: "times", Params: []runtime.Param{{Name: "tbuf", Kind: runtime.KindPtr}}}
 	sigBrk                      = runtime.Sig{Nr: 45, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigSetgid                   = runtime.Sig{Nr: 46, Name: "setgid", Params: []runtime.Param{{Name: "gid", Kind: runtime.KindInt}}}
-	sigGetgid                   = runtime.Sig{Nr: 47, Name: "getgid"}
+	sigSysGetgid                = runtime.Sig{Nr: 47, Name: "getgid"}
 	sigSignal                   = runtime.Sig{Nr: 48, Name: "signal", Params: []runtime.Param{{Name: "sig", Kind: runtime.KindInt}, {Name: "handler", Kind: runtime.KindInt}}}
-	sigGeteuid                  = runtime.Sig{Nr: 49, Name: "geteuid"}
-	sigGetegid                  = runtime.Sig{Nr: 50, Name: "getegid"}
+	sigSysGeteuid               = runtime.Sig{Nr: 49, Name: "geteuid"}
+	sigSysGetegid               = runtime.Sig{Nr: 50, Name: "getegid"}
 	sigAcct                     = runtime.Sig{Nr: 51, Name: "acct", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}}}
 	sigUmount2                  = runtime.Sig{Nr: 52, Name: "umount2", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigIoctl                    = runtime.Sig{Nr: 54, Name: "ioctl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
@@ -910,7 +910,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigWaitpid, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigExecve, &sigChdir, &sigTime, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigOldstat, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigSetuid, &sigGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigOldfstat, &sigPause, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigSignal, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigOldolduname, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigOldGetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigOldSelect, &sigSysSymlink, &sigOldlstat, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldReaddir, &sigOldMmap, &sigMunmap, &sigSysTruncate, &sigSysFtruncate, &sigFchmod, &sigSysFchown, &sigGetpriority, &sigSetpriority, &sigSysStatfs, &sigSysFstatfs, &sigIoperm, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigSysStat, &sigSysLstat, &sigSysFstat, &sigOlduname, &sigIopl, &sigVhangup, &sigVm86old, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigModifyLdt, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigSysGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigVm86, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigSysChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSysSendfile, &sigVfork, &sigUgetrlimit, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigLchown32, &sigGetuid32, &sigGetgid32, &sigGeteuid32, &sigGetegid32, &sigSetreuid32, &sigSetregid32, &sigGetgroups32, &sigSetgroups32, &sigFchown32, &sigSetresuid32, &sigGetresuid32, &sigSetresgid32, &sigGetresgid32, &sigChown32, &sigSetuid32, &sigSetgid32, &sigSetfsuid32, &sigSetfsgid32, &sigPivotRoot, &sigMincore, &sigMadvise, &sigGetdents64, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSetThreadArea, &sigGetThreadArea, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigFadvise64, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigStatfs64, &sigFstatfs64, &sigTgkill, &sigUtimes, &sigFadvise6464, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigSocket, &sigSocketpair, &sigBind, &sigConnect, &sigListen, &sigSysAccept4, &sigGetsockopt, &sigSetsockopt, &sigGetsockname, &sigGetpeername, &sigSendto, &sigSendmsg, &sigRecvfrom, &sigRecvmsg, &sigShutdown, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigArchPrctl, &sigIoPgetevents, &sigRseq, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigWaitpid, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigExecve, &sigChdir, &sigTime, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigOldstat, &sigLseek, &sigGetpid, &sigMount, &sigUmount, &sigSetuid, &sigSysGetuid, &sigStime, &sigPtrace, &sigAlarm, &sigOldfstat, &sigPause, &sigUtime, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigSysGetgid, &sigSignal, &sigSysGeteuid, &sigSysGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigOldolduname, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSgetmask, &sigSsetmask, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigOldGetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigOldSelect, &sigSysSymlink, &sigOldlstat, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigOldReaddir, &sigOldMmap, &sigMunmap, &sigSysTruncate, &sigSysFtruncate, &sigFchmod, &sigSysFchown, &sigGetpriority, &sigSetpriority, &sigSysStatfs, &sigSysFstatfs, &sigIoperm, &sigSocketcall, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigSysStat, &sigSysLstat, &sigSysFstat, &sigOlduname, &sigIopl, &sigVhangup, &sigVm86old, &sigWait4, &sigSwapoff, &sigSysinfo, &sigIpc, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigModifyLdt, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigSysGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigVm86, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigSysChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSysSendfile, &sigVfork, &sigUgetrlimit, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigLchown32, &sigGetuid32, &sigGetgid32, &sigGeteuid32, &sigGetegid32, &sigSetreuid32, &sigSetregid32, &sigGetgroups32, &sigSetgroups32, &sigFchown32, &sigSetresuid32, &sigGetresuid32, &sigSetresgid32, &sigGetresgid32, &sigChown32, &sigSetuid32, &sigSetgid32, &sigSetfsuid32, &sigSetfsgid32, &sigPivotRoot, &sigMincore, &sigMadvise, &sigGetdents64, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSetThreadArea, &sigGetThreadArea, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigFadvise64, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigStatfs64, &sigFstatfs64, &sigTgkill, &sigUtimes, &sigFadvise6464, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigKexecLoad, &sigWaitid, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMigratePages, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigSocket, &sigSocketpair, &sigBind, &sigConnect, &sigListen, &sigSysAccept4, &sigGetsockopt, &sigSetsockopt, &sigGetsockname, &sigGetpeername, &sigSendto, &sigSendmsg, &sigRecvfrom, &sigRecvmsg, &sigShutdown, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigArchPrctl, &sigIoPgetevents, &sigRseq, &sigSemget, &sigSemctl, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigMsgget, &sigMsgsnd, &sigMsgrcv, &sigMsgctl, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 3 on linux/386):
@@ -1119,11 +1119,13 @@ func (c *Chain) Setuid(uid int) *Chain {
 	return c
 }
 
-// Getuid adds a step calling getuid (number 24 on linux/386):
+// SysGetuid adds a step calling getuid (number 24 on linux/386):
 //
 //	long getuid(void)
-func (c *Chain) Getuid() *Chain {
-	c.Chain.Begin(&sigGetuid)
+//
+// On this arch Getuid is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getuid.
+func (c *Chain) SysGetuid() *Chain {
+	c.Chain.Begin(&sigSysGetuid)
 	return c
 }
 
@@ -1296,11 +1298,13 @@ func (c *Chain) Setgid(gid int) *Chain {
 	return c
 }
 
-// Getgid adds a step calling getgid (number 47 on linux/386):
+// SysGetgid adds a step calling getgid (number 47 on linux/386):
 //
 //	long getgid(void)
-func (c *Chain) Getgid() *Chain {
-	c.Chain.Begin(&sigGetgid)
+//
+// On this arch Getgid is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getgid.
+func (c *Chain) SysGetgid() *Chain {
+	c.Chain.Begin(&sigSysGetgid)
 	return c
 }
 
@@ -1314,19 +1318,23 @@ func (c *Chain) Signal(sig int, handler int) *Chain {
 	return c
 }
 
-// Geteuid adds a step calling geteuid (number 49 on linux/386):
+// SysGeteuid adds a step calling geteuid (number 49 on linux/386):
 //
 //	long geteuid(void)
-func (c *Chain) Geteuid() *Chain {
-	c.Chain.Begin(&sigGeteuid)
+//
+// On this arch Geteuid is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own geteuid.
+func (c *Chain) SysGeteuid() *Chain {
+	c.Chain.Begin(&sigSysGeteuid)
 	return c
 }
 
-// Getegid adds a step calling getegid (number 50 on linux/386):
+// SysGetegid adds a step calling getegid (number 50 on linux/386):
 //
 //	long getegid(void)
-func (c *Chain) Getegid() *Chain {
-	c.Chain.Begin(&sigGetegid)
+//
+// On this arch Getegid is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getegid.
+func (c *Chain) SysGetegid() *Chain {
+	c.Chain.Begin(&sigSysGetegid)
 	return c
 }
 
@@ -5780,6 +5788,38 @@ func (c *Chain) Accept4(fd int, flags int) *Chain {
 //	eventfd2(int(initval), flags)
 func (c *Chain) Eventfd(initval uint, flags int) *Chain {
 	return c.Eventfd2(int(initval), flags)
+}
+
+// Getuid is golang.org/x/sys/unix's Getuid() as a step, the same method on every
+// arch; on linux/386 it calls getuid32 (number 199):
+//
+//	getuid32()
+func (c *Chain) Getuid() *Chain {
+	return c.Getuid32()
+}
+
+// Geteuid is golang.org/x/sys/unix's Geteuid() as a step, the same method on every
+// arch; on linux/386 it calls geteuid32 (number 201):
+//
+//	geteuid32()
+func (c *Chain) Geteuid() *Chain {
+	return c.Geteuid32()
+}
+
+// Getgid is golang.org/x/sys/unix's Getgid() as a step, the same method on every
+// arch; on linux/386 it calls getgid32 (number 200):
+//
+//	getgid32()
+func (c *Chain) Getgid() *Chain {
+	return c.Getgid32()
+}
+
+// Getegid is golang.org/x/sys/unix's Getegid() as a step, the same method on every
+// arch; on linux/386 it calls getegid32 (number 202):
+//
+//	getegid32()
+func (c *Chain) Getegid() *Chain {
+	return c.Getegid32()
 }
 
 // Getrlimit is golang.org/x/sys/unix's Getrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every

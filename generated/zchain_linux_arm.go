@@ -463,7 +463,7 @@ var (
 	sigGetpid                   = runtime.Sig{Nr: 20, Name: "getpid"}
 	sigMount                    = runtime.Sig{Nr: 21, Name: "mount", Params: []runtime.Param{{Name: "dev_name", Kind: runtime.KindString}, {Name: "dir_name", Kind: runtime.KindString}, {Name: "type", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindPtr}}}
 	sigSetuid                   = runtime.Sig{Nr: 23, Name: "setuid", Params: []runtime.Param{{Name: "uid", Kind: runtime.KindInt}}}
-	sigGetuid                   = runtime.Sig{Nr: 24, Name: "getuid"}
+	sigSysGetuid                = runtime.Sig{Nr: 24, Name: "getuid"}
 	sigPtrace                   = runtime.Sig{Nr: 26, Name: "ptrace", Params: []runtime.Param{{Name: "request", Kind: runtime.KindInt}, {Name: "pid", Kind: runtime.KindInt}, {Name: "addr", Kind: runtime.KindHex}, {Name: "data", Kind: runtime.KindUint}}}
 	sigPause                    = runtime.Sig{Nr: 29, Name: "pause"}
 	sigSysAccess                = runtime.Sig{Nr: 33, Name: "access", Params: []runtime.Param{{Name: "filename", Kind: runtime.KindString}, {Name: "mode", Kind: runtime.KindInt}}}
@@ -478,9 +478,9 @@ var (
 	sigTimes                    = runtime.Sig{Nr: 43, Name: "times", Params: []runtime.Param{{Name: "tbuf", Kind: runtime.KindPtr}}}
 	sigBrk                      = runtime.Sig{Nr: 45, Name: "brk", Params: []runtime.Param{{Name: "brk", Kind: runtime.KindHex}}, Ret: runtime.KindHex}
 	sigSetgid                   = runtime.Sig{Nr: 46, Name: "setgid", Params: []runtime.Param{{Name: "gid", Kind: runtime.KindInt}}}
-	sigGetgid                   = runtime.Sig{Nr: 47, Name: "getgid"}
-	sigGeteuid                  = runtime.Sig{Nr: 49, Name: "geteuid"}
-	sigGetegid                  = runtime.Sig{Nr: 50, Name: "getegid"}
+	sigSysGetgid                = runtime.Sig{Nr: 47, Name: "getgid"}
+	sigSysGeteuid               = runtime.Sig{Nr: 49, Name: "geteuid"}
+	sigSysGetegid               = runtime.Sig{Nr: 50, Name: "getegid"}
 	sigAcct                     = runtime.Sig{Nr: 51, Name: "acct", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}}}
 	sigUmount2                  = runtime.Sig{Nr: 52, Name: "umount2", Params: []runtime.Param{{Name: "name", Kind: runtime.KindString}, {Name: "flags", Kind: runtime.KindInt}}}
 	sigIoctl                    = runtime.Sig{Nr: 54, Name: "ioctl", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "cmd", Kind: runtime.KindUint}, {Name: "arg", Kind: runtime.KindUint}}}
@@ -868,7 +868,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigExecve, &sigChdir, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigLseek, &sigGetpid, &sigMount, &sigSetuid, &sigGetuid, &sigPtrace, &sigPause, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigGetgid, &sigGeteuid, &sigGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSysSymlink, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigMunmap, &sigSysTruncate, &sigSysFtruncate, &sigFchmod, &sigSysFchown, &sigGetpriority, &sigSetpriority, &sigSysStatfs, &sigSysFstatfs, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigSysStat, &sigSysLstat, &sigSysFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigSysGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigSysChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSysSendfile, &sigVfork, &sigUgetrlimit, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigLchown32, &sigGetuid32, &sigGetgid32, &sigGeteuid32, &sigGetegid32, &sigSetreuid32, &sigSetregid32, &sigGetgroups32, &sigSetgroups32, &sigFchown32, &sigSetresuid32, &sigGetresuid32, &sigSetresgid32, &sigGetresgid32, &sigChown32, &sigSetuid32, &sigSetgid32, &sigSetfsuid32, &sigSetfsgid32, &sigGetdents64, &sigPivotRoot, &sigMincore, &sigMadvise, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigStatfs64, &sigFstatfs64, &sigTgkill, &sigUtimes, &sigArmFadvise6464, &sigPciconfigIobase, &sigPciconfigRead, &sigPciconfigWrite, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigSysAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigSemop, &sigSemget, &sigOldSemctl, &sigMsgsnd, &sigMsgrcv, &sigMsgget, &sigOldMsgctl, &sigShmat, &sigShmdt, &sigShmget, &sigOldShmctl, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSemtimedop, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigArmSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigKexecLoad, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigSysAccept4, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigMigratePages, &sigKexecFileLoad, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigRestartSyscall, &sigExit, &sigFork, &sigRead, &sigWrite, &sigSysOpen, &sigClose, &sigSysCreat, &sigSysLink, &sigSysUnlink, &sigExecve, &sigChdir, &sigSysMknod, &sigSysChmod, &sigSysLchown, &sigLseek, &sigGetpid, &sigMount, &sigSetuid, &sigSysGetuid, &sigPtrace, &sigPause, &sigSysAccess, &sigNice, &sigSync, &sigKill, &sigSysRename, &sigSysMkdir, &sigSysRmdir, &sigDup, &sigPipe, &sigTimes, &sigBrk, &sigSetgid, &sigSysGetgid, &sigSysGeteuid, &sigSysGetegid, &sigAcct, &sigUmount2, &sigIoctl, &sigFcntl, &sigSetpgid, &sigUmask, &sigChroot, &sigUstat, &sigDup2, &sigGetppid, &sigGetpgrp, &sigSetsid, &sigSigaction, &sigSetreuid, &sigSetregid, &sigSigsuspend, &sigSigpending, &sigSethostname, &sigSysSetrlimit, &sigGetrusage, &sigGettimeofday, &sigSettimeofday, &sigGetgroups, &sigSetgroups, &sigSysSymlink, &sigSysReadlink, &sigUselib, &sigSwapon, &sigReboot, &sigMunmap, &sigSysTruncate, &sigSysFtruncate, &sigFchmod, &sigSysFchown, &sigGetpriority, &sigSetpriority, &sigSysStatfs, &sigSysFstatfs, &sigSyslog, &sigSetitimer, &sigGetitimer, &sigSysStat, &sigSysLstat, &sigSysFstat, &sigVhangup, &sigWait4, &sigSwapoff, &sigSysinfo, &sigFsync, &sigSigreturn, &sigClone, &sigSetdomainname, &sigUname, &sigAdjtimex, &sigMprotect, &sigSigprocmask, &sigInitModule, &sigDeleteModule, &sigQuotactl, &sigGetpgid, &sigFchdir, &sigSysfs, &sigPersonality, &sigSetfsuid, &sigSetfsgid, &sigLlseek, &sigSysGetdents, &sigNewselect, &sigFlock, &sigMsync, &sigReadv, &sigWritev, &sigGetsid, &sigFdatasync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigSchedSetparam, &sigSchedGetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigNanosleep, &sigMremap, &sigSetresuid, &sigGetresuid, &sigPoll, &sigSetresgid, &sigGetresgid, &sigPrctl, &sigRtSigreturn, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigsuspend, &sigPread64, &sigPwrite64, &sigSysChown, &sigGetcwd, &sigCapget, &sigCapset, &sigSigaltstack, &sigSysSendfile, &sigVfork, &sigUgetrlimit, &sigMmap2, &sigTruncate64, &sigFtruncate64, &sigStat64, &sigLstat64, &sigFstat64, &sigLchown32, &sigGetuid32, &sigGetgid32, &sigGeteuid32, &sigGetegid32, &sigSetreuid32, &sigSetregid32, &sigGetgroups32, &sigSetgroups32, &sigFchown32, &sigSetresuid32, &sigGetresuid32, &sigSetresgid32, &sigGetresgid32, &sigChown32, &sigSetuid32, &sigSetgid32, &sigSetfsuid32, &sigSetfsgid32, &sigGetdents64, &sigPivotRoot, &sigMincore, &sigMadvise, &sigFcntl64, &sigGettid, &sigReadahead, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigTkill, &sigSendfile64, &sigFutex, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigIoSetup, &sigIoDestroy, &sigIoGetevents, &sigIoSubmit, &sigIoCancel, &sigExitGroup, &sigEpollCreate, &sigEpollCtl, &sigEpollWait, &sigRemapFilePages, &sigSetTidAddress, &sigTimerCreate, &sigTimerSettime, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigStatfs64, &sigFstatfs64, &sigTgkill, &sigUtimes, &sigArmFadvise6464, &sigPciconfigIobase, &sigPciconfigRead, &sigPciconfigWrite, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigWaitid, &sigSocket, &sigBind, &sigConnect, &sigListen, &sigSysAccept, &sigGetsockname, &sigGetpeername, &sigSocketpair, &sigSend, &sigSendto, &sigRecv, &sigRecvfrom, &sigShutdown, &sigSetsockopt, &sigGetsockopt, &sigSendmsg, &sigRecvmsg, &sigSemop, &sigSemget, &sigOldSemctl, &sigMsgsnd, &sigMsgrcv, &sigMsgget, &sigOldMsgctl, &sigShmat, &sigShmdt, &sigShmget, &sigOldShmctl, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigSemtimedop, &sigIoprioSet, &sigIoprioGet, &sigInotifyInit, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigOpenat, &sigMkdirat, &sigMknodat, &sigFchownat, &sigFutimesat, &sigFstatat64, &sigUnlinkat, &sigRenameat, &sigLinkat, &sigSymlinkat, &sigReadlinkat, &sigFchmodat, &sigFaccessat, &sigPselect6, &sigPpoll, &sigUnshare, &sigSetRobustList, &sigGetRobustList, &sigSplice, &sigArmSyncFileRange, &sigTee, &sigVmsplice, &sigMovePages, &sigGetcpu, &sigEpollPwait, &sigKexecLoad, &sigUtimensat, &sigSignalfd, &sigTimerfdCreate, &sigSysEventfd, &sigFallocate, &sigTimerfdSettime, &sigTimerfdGettime, &sigSignalfd4, &sigEventfd2, &sigEpollCreate1, &sigDup3, &sigPipe2, &sigInotifyInit1, &sigPreadv, &sigPwritev, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigRecvmmsg, &sigSysAccept4, &sigFanotifyInit, &sigFanotifyMark, &sigPrlimit64, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSendmmsg, &sigSetns, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigRseq, &sigIoPgetevents, &sigMigratePages, &sigKexecFileLoad, &sigClockGettime64, &sigClockSettime64, &sigClockAdjtime64, &sigClockGetresTime64, &sigClockNanosleepTime64, &sigTimerGettime64, &sigTimerSettime64, &sigTimerfdGettime64, &sigTimerfdSettime64, &sigUtimensatTime64, &sigPselect6Time64, &sigPpollTime64, &sigIoPgeteventsTime64, &sigRecvmmsgTime64, &sigMqTimedsendTime64, &sigMqTimedreceiveTime64, &sigSemtimedopTime64, &sigRtSigtimedwaitTime64, &sigFutexTime64, &sigSchedRrGetIntervalTime64, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // Read adds a step calling read (number 3 on linux/arm):
@@ -1038,11 +1038,13 @@ func (c *Chain) Setuid(uid int) *Chain {
 	return c
 }
 
-// Getuid adds a step calling getuid (number 24 on linux/arm):
+// SysGetuid adds a step calling getuid (number 24 on linux/arm):
 //
 //	long getuid(void)
-func (c *Chain) Getuid() *Chain {
-	c.Chain.Begin(&sigGetuid)
+//
+// On this arch Getuid is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getuid.
+func (c *Chain) SysGetuid() *Chain {
+	c.Chain.Begin(&sigSysGetuid)
 	return c
 }
 
@@ -1177,27 +1179,33 @@ func (c *Chain) Setgid(gid int) *Chain {
 	return c
 }
 
-// Getgid adds a step calling getgid (number 47 on linux/arm):
+// SysGetgid adds a step calling getgid (number 47 on linux/arm):
 //
 //	long getgid(void)
-func (c *Chain) Getgid() *Chain {
-	c.Chain.Begin(&sigGetgid)
+//
+// On this arch Getgid is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getgid.
+func (c *Chain) SysGetgid() *Chain {
+	c.Chain.Begin(&sigSysGetgid)
 	return c
 }
 
-// Geteuid adds a step calling geteuid (number 49 on linux/arm):
+// SysGeteuid adds a step calling geteuid (number 49 on linux/arm):
 //
 //	long geteuid(void)
-func (c *Chain) Geteuid() *Chain {
-	c.Chain.Begin(&sigGeteuid)
+//
+// On this arch Geteuid is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own geteuid.
+func (c *Chain) SysGeteuid() *Chain {
+	c.Chain.Begin(&sigSysGeteuid)
 	return c
 }
 
-// Getegid adds a step calling getegid (number 50 on linux/arm):
+// SysGetegid adds a step calling getegid (number 50 on linux/arm):
 //
 //	long getegid(void)
-func (c *Chain) Getegid() *Chain {
-	c.Chain.Begin(&sigGetegid)
+//
+// On this arch Getegid is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own getegid.
+func (c *Chain) SysGetegid() *Chain {
+	c.Chain.Begin(&sigSysGetegid)
 	return c
 }
 
@@ -5552,6 +5560,38 @@ func (c *Chain) Accept4(fd int, flags int) *Chain {
 //	eventfd2(int(initval), flags)
 func (c *Chain) Eventfd(initval uint, flags int) *Chain {
 	return c.Eventfd2(int(initval), flags)
+}
+
+// Getuid is golang.org/x/sys/unix's Getuid() as a step, the same method on every
+// arch; on linux/arm it calls getuid32 (number 199):
+//
+//	getuid32()
+func (c *Chain) Getuid() *Chain {
+	return c.Getuid32()
+}
+
+// Geteuid is golang.org/x/sys/unix's Geteuid() as a step, the same method on every
+// arch; on linux/arm it calls geteuid32 (number 201):
+//
+//	geteuid32()
+func (c *Chain) Geteuid() *Chain {
+	return c.Geteuid32()
+}
+
+// Getgid is golang.org/x/sys/unix's Getgid() as a step, the same method on every
+// arch; on linux/arm it calls getgid32 (number 200):
+//
+//	getgid32()
+func (c *Chain) Getgid() *Chain {
+	return c.Getgid32()
+}
+
+// Getegid is golang.org/x/sys/unix's Getegid() as a step, the same method on every
+// arch; on linux/arm it calls getegid32 (number 202):
+//
+//	getegid32()
+func (c *Chain) Getegid() *Chain {
+	return c.Getegid32()
 }
 
 // Getrlimit is golang.org/x/sys/unix's Getrlimit(resource int, rlim *unix.Rlimit) as a step, the same method on every

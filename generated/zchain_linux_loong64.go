@@ -424,7 +424,7 @@ var (
 	sigTee                   = runtime.Sig{Nr: 77, Name: "tee", Params: []runtime.Param{{Name: "fdin", Kind: runtime.KindFD}, {Name: "fdout", Kind: runtime.KindFD}, {Name: "len", Kind: runtime.KindUint}, {Name: "flags", Kind: runtime.KindHex}}}
 	sigReadlinkat            = runtime.Sig{Nr: 78, Name: "readlinkat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "pathname", Kind: runtime.KindString}, {Name: "buf", Kind: runtime.KindBuf}, {Name: "bufsiz", Kind: runtime.KindLen}}}
 	sigNewfstatat            = runtime.Sig{Nr: 79, Name: "newfstatat", Params: []runtime.Param{{Name: "dfd", Kind: runtime.KindDirFD}, {Name: "filename", Kind: runtime.KindString}, {Name: "statbuf", Kind: runtime.KindPtr}, {Name: "flag", Kind: runtime.KindAtFlags}}}
-	sigFstat                 = runtime.Sig{Nr: 80, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
+	sigSysFstat              = runtime.Sig{Nr: 80, Name: "fstat", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}, {Name: "statbuf", Kind: runtime.KindPtr}}}
 	sigSync                  = runtime.Sig{Nr: 81, Name: "sync"}
 	sigFsync                 = runtime.Sig{Nr: 82, Name: "fsync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
 	sigFdatasync             = runtime.Sig{Nr: 83, Name: "fdatasync", Params: []runtime.Param{{Name: "fd", Kind: runtime.KindFD}}}
@@ -673,7 +673,7 @@ var (
 
 // Registering the signatures lets raw Syscall steps and decoded chains print by name.
 func init() {
-	runtime.RegisterSigs(&sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigGetcwd, &sigEventfd2, &sigEpollCreate1, &sigEpollCtl, &sigEpollPwait, &sigDup, &sigDup3, &sigFcntl, &sigInotifyInit1, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigIoctl, &sigIoprioSet, &sigIoprioGet, &sigFlock, &sigMknodat, &sigMkdirat, &sigUnlinkat, &sigSymlinkat, &sigLinkat, &sigUmount2, &sigMount, &sigPivotRoot, &sigStatfs, &sigFstatfs, &sigTruncate, &sigFtruncate, &sigFallocate, &sigFaccessat, &sigChdir, &sigFchdir, &sigChroot, &sigFchmod, &sigFchmodat, &sigFchownat, &sigFchown, &sigOpenat, &sigClose, &sigVhangup, &sigPipe2, &sigQuotactl, &sigGetdents64, &sigLseek, &sigRead, &sigWrite, &sigReadv, &sigWritev, &sigPread64, &sigPwrite64, &sigPreadv, &sigPwritev, &sigSendfile, &sigPselect6, &sigPpoll, &sigSignalfd4, &sigVmsplice, &sigSplice, &sigTee, &sigReadlinkat, &sigNewfstatat, &sigFstat, &sigSync, &sigFsync, &sigFdatasync, &sigSyncFileRange, &sigTimerfdCreate, &sigTimerfdSettime, &sigTimerfdGettime, &sigUtimensat, &sigAcct, &sigCapget, &sigCapset, &sigPersonality, &sigExit, &sigExitGroup, &sigWaitid, &sigSetTidAddress, &sigUnshare, &sigFutex, &sigSetRobustList, &sigGetRobustList, &sigNanosleep, &sigGetitimer, &sigSetitimer, &sigKexecLoad, &sigInitModule, &sigDeleteModule, &sigTimerCreate, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerSettime, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSyslog, &sigPtrace, &sigSchedSetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetparam, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigRestartSyscall, &sigKill, &sigTkill, &sigTgkill, &sigSigaltstack, &sigRtSigsuspend, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigreturn, &sigSetpriority, &sigGetpriority, &sigReboot, &sigSetregid, &sigSetgid, &sigSetreuid, &sigSetuid, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigSetfsuid, &sigSetfsgid, &sigTimes, &sigSetpgid, &sigGetpgid, &sigGetsid, &sigSetsid, &sigGetgroups, &sigSetgroups, &sigUname, &sigSethostname, &sigSetdomainname, &sigGetrusage, &sigUmask, &sigPrctl, &sigGetcpu, &sigGettimeofday, &sigSettimeofday, &sigAdjtimex, &sigGetpid, &sigGetppid, &sigGetuid, &sigGeteuid, &sigGetgid, &sigGetegid, &sigGettid, &sigSysinfo, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigMsgget, &sigMsgctl, &sigMsgrcv, &sigMsgsnd, &sigSemget, &sigSemctl, &sigSemtimedop, &sigSemop, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigSocket, &sigSocketpair, &sigBind, &sigListen, &sigSysAccept, &sigConnect, &sigGetsockname, &sigGetpeername, &sigSendto, &sigRecvfrom, &sigSetsockopt, &sigGetsockopt, &sigShutdown, &sigSendmsg, &sigRecvmsg, &sigReadahead, &sigBrk, &sigMunmap, &sigMremap, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigClone, &sigExecve, &sigMmap, &sigFadvise64, &sigSwapon, &sigSwapoff, &sigMprotect, &sigMsync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigMincore, &sigMadvise, &sigRemapFilePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMigratePages, &sigMovePages, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigSysAccept4, &sigRecvmmsg, &sigWait4, &sigPrlimit64, &sigFanotifyInit, &sigFanotifyMark, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSetns, &sigSendmmsg, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigKexecFileLoad, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
+	runtime.RegisterSigs(&sigIoSetup, &sigIoDestroy, &sigIoSubmit, &sigIoCancel, &sigIoGetevents, &sigSetxattr, &sigLsetxattr, &sigFsetxattr, &sigGetxattr, &sigLgetxattr, &sigFgetxattr, &sigListxattr, &sigLlistxattr, &sigFlistxattr, &sigRemovexattr, &sigLremovexattr, &sigFremovexattr, &sigGetcwd, &sigEventfd2, &sigEpollCreate1, &sigEpollCtl, &sigEpollPwait, &sigDup, &sigDup3, &sigFcntl, &sigInotifyInit1, &sigInotifyAddWatch, &sigInotifyRmWatch, &sigIoctl, &sigIoprioSet, &sigIoprioGet, &sigFlock, &sigMknodat, &sigMkdirat, &sigUnlinkat, &sigSymlinkat, &sigLinkat, &sigUmount2, &sigMount, &sigPivotRoot, &sigStatfs, &sigFstatfs, &sigTruncate, &sigFtruncate, &sigFallocate, &sigFaccessat, &sigChdir, &sigFchdir, &sigChroot, &sigFchmod, &sigFchmodat, &sigFchownat, &sigFchown, &sigOpenat, &sigClose, &sigVhangup, &sigPipe2, &sigQuotactl, &sigGetdents64, &sigLseek, &sigRead, &sigWrite, &sigReadv, &sigWritev, &sigPread64, &sigPwrite64, &sigPreadv, &sigPwritev, &sigSendfile, &sigPselect6, &sigPpoll, &sigSignalfd4, &sigVmsplice, &sigSplice, &sigTee, &sigReadlinkat, &sigNewfstatat, &sigSysFstat, &sigSync, &sigFsync, &sigFdatasync, &sigSyncFileRange, &sigTimerfdCreate, &sigTimerfdSettime, &sigTimerfdGettime, &sigUtimensat, &sigAcct, &sigCapget, &sigCapset, &sigPersonality, &sigExit, &sigExitGroup, &sigWaitid, &sigSetTidAddress, &sigUnshare, &sigFutex, &sigSetRobustList, &sigGetRobustList, &sigNanosleep, &sigGetitimer, &sigSetitimer, &sigKexecLoad, &sigInitModule, &sigDeleteModule, &sigTimerCreate, &sigTimerGettime, &sigTimerGetoverrun, &sigTimerSettime, &sigTimerDelete, &sigClockSettime, &sigClockGettime, &sigClockGetres, &sigClockNanosleep, &sigSyslog, &sigPtrace, &sigSchedSetparam, &sigSchedSetscheduler, &sigSchedGetscheduler, &sigSchedGetparam, &sigSchedSetaffinity, &sigSchedGetaffinity, &sigSchedYield, &sigSchedGetPriorityMax, &sigSchedGetPriorityMin, &sigSchedRrGetInterval, &sigRestartSyscall, &sigKill, &sigTkill, &sigTgkill, &sigSigaltstack, &sigRtSigsuspend, &sigRtSigaction, &sigRtSigprocmask, &sigRtSigpending, &sigRtSigtimedwait, &sigRtSigqueueinfo, &sigRtSigreturn, &sigSetpriority, &sigGetpriority, &sigReboot, &sigSetregid, &sigSetgid, &sigSetreuid, &sigSetuid, &sigSetresuid, &sigGetresuid, &sigSetresgid, &sigGetresgid, &sigSetfsuid, &sigSetfsgid, &sigTimes, &sigSetpgid, &sigGetpgid, &sigGetsid, &sigSetsid, &sigGetgroups, &sigSetgroups, &sigUname, &sigSethostname, &sigSetdomainname, &sigGetrusage, &sigUmask, &sigPrctl, &sigGetcpu, &sigGettimeofday, &sigSettimeofday, &sigAdjtimex, &sigGetpid, &sigGetppid, &sigGetuid, &sigGeteuid, &sigGetgid, &sigGetegid, &sigGettid, &sigSysinfo, &sigMqOpen, &sigMqUnlink, &sigMqTimedsend, &sigMqTimedreceive, &sigMqNotify, &sigMqGetsetattr, &sigMsgget, &sigMsgctl, &sigMsgrcv, &sigMsgsnd, &sigSemget, &sigSemctl, &sigSemtimedop, &sigSemop, &sigShmget, &sigShmctl, &sigShmat, &sigShmdt, &sigSocket, &sigSocketpair, &sigBind, &sigListen, &sigSysAccept, &sigConnect, &sigGetsockname, &sigGetpeername, &sigSendto, &sigRecvfrom, &sigSetsockopt, &sigGetsockopt, &sigShutdown, &sigSendmsg, &sigRecvmsg, &sigReadahead, &sigBrk, &sigMunmap, &sigMremap, &sigAddKey, &sigRequestKey, &sigKeyctl, &sigClone, &sigExecve, &sigMmap, &sigFadvise64, &sigSwapon, &sigSwapoff, &sigMprotect, &sigMsync, &sigMlock, &sigMunlock, &sigMlockall, &sigMunlockall, &sigMincore, &sigMadvise, &sigRemapFilePages, &sigMbind, &sigGetMempolicy, &sigSetMempolicy, &sigMigratePages, &sigMovePages, &sigRtTgsigqueueinfo, &sigPerfEventOpen, &sigSysAccept4, &sigRecvmmsg, &sigWait4, &sigPrlimit64, &sigFanotifyInit, &sigFanotifyMark, &sigNameToHandleAt, &sigOpenByHandleAt, &sigClockAdjtime, &sigSyncfs, &sigSetns, &sigSendmmsg, &sigProcessVmReadv, &sigProcessVmWritev, &sigKcmp, &sigFinitModule, &sigSchedSetattr, &sigSchedGetattr, &sigRenameat2, &sigSeccomp, &sigGetrandom, &sigMemfdCreate, &sigBpf, &sigExecveat, &sigUserfaultfd, &sigMembarrier, &sigMlock2, &sigCopyFileRange, &sigPreadv2, &sigPwritev2, &sigPkeyMprotect, &sigPkeyAlloc, &sigPkeyFree, &sigStatx, &sigIoPgetevents, &sigRseq, &sigKexecFileLoad, &sigPidfdSendSignal, &sigIoUringSetup, &sigIoUringEnter, &sigIoUringRegister, &sigOpenTree, &sigMoveMount, &sigFsopen, &sigFsconfig, &sigFsmount, &sigFspick, &sigPidfdOpen, &sigClone3, &sigCloseRange, &sigOpenat2, &sigPidfdGetfd, &sigFaccessat2, &sigProcessMadvise, &sigEpollPwait2, &sigMountSetattr, &sigQuotactlFd, &sigLandlockCreateRuleset, &sigLandlockAddRule, &sigLandlockRestrictSelf, &sigMemfdSecret, &sigProcessMrelease, &sigFutexWaitv, &sigSetMempolicyHomeNode, &sigCachestat, &sigFchmodat2, &sigMapShadowStack, &sigFutexWake, &sigFutexWait, &sigFutexRequeue, &sigStatmount, &sigListmount, &sigLsmGetSelfAttr, &sigLsmSetSelfAttr, &sigLsmListModules, &sigMseal, &sigSetxattrat, &sigGetxattrat, &sigListxattrat, &sigRemovexattrat, &sigOpenTreeAttr, &sigFileGetattr, &sigFileSetattr, &sigListns, &sigRseqSliceYield)
 }
 
 // IoSetup adds a step calling io_setup (number 0 on linux/loong64):
@@ -1494,13 +1494,15 @@ func (c *Chain) Newfstatat(dfd int, filename string, statbuf *unix.Stat_t, flag 
 	return c
 }
 
-// Fstat adds a step calling fstat (number 80 on linux/loong64):
+// SysFstat adds a step calling fstat (number 80 on linux/loong64):
 //
 //	long fstat(unsigned int fd, struct stat __user *statbuf)
-func (c *Chain) Fstat(fd int, stat *unix.Stat_t) *Chain {
-	c.Chain.Begin(&sigFstat)
+//
+// On this arch Fstat is the portable method (golang.org/x/sys/unix's signature); this is the kernel's own fstat.
+func (c *Chain) SysFstat(fd int, statbuf *unix.Stat_t) *Chain {
+	c.Chain.Begin(&sigSysFstat)
 	c.Chain.ArgInt(0, int64(fd))
-	c.Chain.ArgPtr(1, unsafe.Pointer(stat), unsafe.Sizeof(*stat))
+	c.Chain.ArgPtr(1, unsafe.Pointer(statbuf), unsafe.Sizeof(*statbuf))
 	return c
 }
 
@@ -4099,28 +4101,48 @@ func (c *Chain) RseqSliceYield() *Chain {
 	return c
 }
 
-// Stat is golang.org/x/sys/unix's Stat(path string, stat *unix.Stat_t) as a step, the same method on every
-// arch; on linux/loong64 it calls newfstatat (number 79):
+// Fstat is golang.org/x/sys/unix's Fstat(fd int, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/loong64 it calls statx (number 291):
 //
-//	newfstatat(unix.AT_FDCWD, path, stat, 0)
+//	statx(fd, "", unix.AT_EMPTY_PATH, unix.STATX_BASIC_STATS, k)
+//
+// statx fills a unix.Statx_t, converted into stat when the step succeeds.
+func (c *Chain) Fstat(fd int, stat *unix.Stat_t) *Chain {
+	k := new(unix.Statx_t)
+	return c.Statx(fd, "", unix.AT_EMPTY_PATH, unix.STATX_BASIC_STATS, k).statFromStatx(k, stat)
+}
+
+// Stat is golang.org/x/sys/unix's Stat(path string, stat *unix.Stat_t) as a step, the same method on every
+// arch; on linux/loong64 it calls statx (number 291):
+//
+//	statx(unix.AT_FDCWD, path, 0, unix.STATX_BASIC_STATS, k)
+//
+// statx fills a unix.Statx_t, converted into stat when the step succeeds.
 func (c *Chain) Stat(path string, stat *unix.Stat_t) *Chain {
-	return c.Newfstatat(unix.AT_FDCWD, path, stat, 0)
+	k := new(unix.Statx_t)
+	return c.Statx(unix.AT_FDCWD, path, 0, unix.STATX_BASIC_STATS, k).statFromStatx(k, stat)
 }
 
 // Lstat is golang.org/x/sys/unix's Lstat(path string, stat *unix.Stat_t) as a step, the same method on every
-// arch; on linux/loong64 it calls newfstatat (number 79):
+// arch; on linux/loong64 it calls statx (number 291):
 //
-//	newfstatat(unix.AT_FDCWD, path, stat, unix.AT_SYMLINK_NOFOLLOW)
+//	statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_BASIC_STATS, k)
+//
+// statx fills a unix.Statx_t, converted into stat when the step succeeds.
 func (c *Chain) Lstat(path string, stat *unix.Stat_t) *Chain {
-	return c.Newfstatat(unix.AT_FDCWD, path, stat, unix.AT_SYMLINK_NOFOLLOW)
+	k := new(unix.Statx_t)
+	return c.Statx(unix.AT_FDCWD, path, unix.AT_SYMLINK_NOFOLLOW, unix.STATX_BASIC_STATS, k).statFromStatx(k, stat)
 }
 
 // Fstatat is golang.org/x/sys/unix's Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) as a step, the same method on every
-// arch; on linux/loong64 it calls newfstatat (number 79):
+// arch; on linux/loong64 it calls statx (number 291):
 //
-//	newfstatat(dirfd, path, stat, flags)
+//	statx(dirfd, path, flags, unix.STATX_BASIC_STATS, k)
+//
+// statx fills a unix.Statx_t, converted into stat when the step succeeds.
 func (c *Chain) Fstatat(dirfd int, path string, stat *unix.Stat_t, flags int) *Chain {
-	return c.Newfstatat(dirfd, path, stat, flags)
+	k := new(unix.Statx_t)
+	return c.Statx(dirfd, path, flags, unix.STATX_BASIC_STATS, k).statFromStatx(k, stat)
 }
 
 // Pread is golang.org/x/sys/unix's Pread(fd int, p []byte, offset int64) as a step, the same method on every
@@ -4314,3 +4336,23 @@ func (c *Chain) Getrlimit(resource int, rlim *unix.Rlimit) *Chain {
 func (c *Chain) Setrlimit(resource int, rlim *unix.Rlimit) *Chain {
 	return c.Prlimit64(0, resource, rlim, nil)
 }
+
+/*
+ */
+
+// statFromStatx converts x into s after every run in which the last step
+// succeeded, as x/sys/unix's Fstat does on this arch.
+func (c *Chain) statFromStatx(x *unix.Statx_t, s *unix.Stat_t) *Chain {
+	c.Chain.AfterStep(func() {
+		*s = unix.Stat_t{Dev: unix.Mkdev(x.Dev_major, x.Dev_minor), Ino: x.Ino, Mode: uint32(x.Mode), Nlink: x.Nlink,
+			Uid: x.Uid, Gid: x.Gid, Rdev: unix.Mkdev(x.Rdev_major, x.Rdev_minor), Size: int64(x.Size),
+			Blksize: int32(x.Blksize), Blocks: int64(x.Blocks),
+			Atim: unix.Timespec{Sec: x.Atime.Sec, Nsec: int64(x.Atime.Nsec)},
+			Mtim: unix.Timespec{Sec: x.Mtime.Sec, Nsec: int64(x.Mtime.Nsec)},
+			Ctim: unix.Timespec{Sec: x.Ctime.Sec, Nsec: int64(x.Ctime.Nsec)}}
+	})
+	return c
+}
+
+/*
+ */

@@ -77,7 +77,7 @@ func decodeExec(steps []step) []xstep {
 		if s.noblock {
 			x.call = callRaw6
 		}
-		if rawRetIsNegErrno && s.symmask>>3 == 0 && s.args[3]|s.args[4]|s.args[5] == 0 {
+		if rawRetIsNegErrno && noErrorZeroesArgs && s.symmask>>3 == 0 && s.args[3]|s.args[4]|s.args[5] == 0 {
 			x.call += call3
 		}
 	}

@@ -5,18 +5,27 @@
 // wrong slot order on any arch makes it fail:
 //
 //   - openat → read → close of a file with known content;
+//
 //   - getpid → getppid, compared with os.Getpid and os.Getppid;
+//
 //   - openat → pread64 → close at an offset above 4 GiB in a sparse file:
 //     on 32-bit arches the offset travels in a register pair, and any
 //     mistake in its halves or alignment reads the wrong place;
+//
 //   - mmap at a file offset of two pages: on 32-bit arches Mmap is mmap2
 //     with the offset in 4096-byte units, on s390x old_mmap with its
 //     arguments in memory.
 //
+//   - files, fds, process, memory, sockets (common.go): about 80 of the most
+//     common syscalls, through the portable x/sys-named methods (Fstat,
+//     Stat, Pread, Open, Sendfile, Accept4, ...) and the kernel-named ones,
+//     each result compared with Go's. The same source compiles for every
+//     arch: that is what the portable layer promises.
+//
 // It prints one "ok" line per check and exits 1 on the first mismatch.
 package main
 
-//go:generate go run github.com/syschain/syschain/cmd/syschain-gen -syscalls openat,read,close,getpid,getppid,pread64,mmap,munmap
+//go:generate go run github.com/syschain/syschain/cmd/syschain-gen -arch 386,amd64,arm,arm64,loong64,mips,mipsle,mips64,mips64le,ppc64,ppc64le,riscv64,s390x -syscalls openat,read,close,getpid,getppid,pread64,mmap,munmap,mkdir,creat,pwrite,fsync,fdatasync,ftruncate,fstat,stat,truncate,fstatat,statx,chmod,access,faccessat,link,symlink,lstat,readlink,readlinkat,rename,renameat,linkat,symlinkat,unlink,unlinkat,fchmodat,mkdirat,rmdir,open,pread,lseek,readv,dup,fcntl,dup3,dup2,flock,fstatfs,statfs,getdents,sendfile,copy_file_range,gettid,getuid,geteuid,getgid,getegid,umask,uname,sysinfo,getrlimit,getcwd,getpgid,getsid,clock_gettime,nanosleep,getrandom,kill,sched_yield,mprotect,madvise,socket,bind,getsockname,sendto,recvfrom,setsockopt,getsockopt,listen,connect,accept4,write,shutdown,eventfd,epoll_create1,epoll_ctl
 
 import (
 	"bytes"
@@ -37,7 +46,7 @@ func main() {
 		fail("%v", err)
 	}
 	defer os.RemoveAll(dir)
-	for _, check := range []func(string) error{readKnown, pids, preadHigh, mmapOffset} {
+	for _, check := range []func(string) error{readKnown, pids, preadHigh, mmapOffset, files, fds, process, memory, sockets} {
 		if err := check(dir); err != nil {
 			os.RemoveAll(dir)
 			fail("%v", err)
