@@ -22,6 +22,15 @@
 // calls mmap2 with the byte offset converted to pages. Each method's doc
 // gives the C prototype it was made from.
 //
+// Besides the kernel-named methods, every arch has x/sys/unix's portable
+// functions with x/sys's names and signatures (Fstat, Stat, Lstat,
+// Fstatat, Pread, Pwrite, Open, Sendfile, Accept4, Getrlimit, ...), mapped
+// to the syscall that arch uses (fstat64 on 32-bit arches, newfstatat
+// where there is no stat, statx on loong64); a kernel-named method that
+// has such a name but differs on an arch is Sys<Name> there. Syscalls the
+// runtime refuses (runtime.DenyNames: execve, clone, exit_group, ...) have
+// no method, so such a chain does not compile.
+//
 // The files zchain_linux_<goarch>.go are generated from tables/ by
 // syschain-gen (`make generate`); do not edit them. Each checks its syscall
 // numbers against unix.SYS_* and its version against the runtime package

@@ -26,10 +26,13 @@ func main() {
 	c.Openat(unix.AT_FDCWD, "/proc/self/comm", unix.O_RDONLY, 0) // step 0
 	c.Read(runtime.Ret(0), buf, len(buf))                        // 1
 	c.Close(runtime.Ret(0))                                      // 2
-	// Step 3 may fail; if it does, jump over its read to step 5.
-	c.Openat(unix.AT_FDCWD, "/nonexistent", unix.O_RDONLY, 0).AllowError().When(runtime.LT, 0).Goto(5)
+	// Step 3 may fail; if it says ENOENT, jump over its read to step 5.
+	c.Openat(unix.AT_FDCWD, "/nonexistent", unix.O_RDONLY, 0).AllowError().When(runtime.EQ, -int(unix.ENOENT)).Goto(5)
 	c.Read(runtime.Ret(3), buf, len(buf)) // 4
 	c.Getpid()                            // 5
+	// An anonymous mapping (its address prints in hex), unmapped again.
+	c.Mmap(0, 4096, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS, -1, 0) // 6
+	c.Munmap(runtime.Ret(6), 4096)                                                              // 7
 
 	fmt.Println("chain:")
 	fmt.Println(c.String())
