@@ -257,3 +257,42 @@ func BenchmarkBuild4(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkRunOverhead: the runtime's own cost per run, without a real
+// syscall: a one-step chain on dryrun, prepared and through RunInto. On a
+// shared machine a syscall's cost varies more than this whole figure, so
+// it is measured apart.
+func BenchmarkRunOverhead(b *testing.B) {
+	var c Chain
+	c.Syscall(unix.SYS_GETPPID)
+	d := &DryRun{}
+	b.Run("via=prepared", func(b *testing.B) {
+		pc := prepare(b, &c, d)
+		var r Result
+		loop(b, func() { runPrepared(b, pc, &r) })
+	})
+	b.Run("via=runinto", func(b *testing.B) {
+		var r Result
+		loop(b, func() {
+			if err := c.RunInto(d, &r); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	buf := make([]byte, 8)
+	var p Chain
+	p.Syscall(unix.SYS_READ, -1, buf, len(buf)).AllowError()
+	b.Run("pinned/via=prepared", func(b *testing.B) {
+		pc := prepare(b, &p, d)
+		var r Result
+		loop(b, func() { runPrepared(b, pc, &r) })
+	})
+	b.Run("pinned/via=runinto", func(b *testing.B) {
+		var r Result
+		loop(b, func() {
+			if err := p.RunInto(d, &r); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
