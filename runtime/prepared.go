@@ -63,11 +63,12 @@ type Prepared struct {
 	b    Backend
 	name string
 	how  uint8 // how execOn calls b (via)
-	// fast: b is the kernel backend and Run makes the sys_chain call
-	// itself (kernelCall), with the words' count and address worked out
-	// by Prepare; fast is the call form (fastRaw, fastSyscall) while the
-	// chain is open, 0 otherwise, so a run's fast path reads one word to
-	// know it may go ahead. Close clears it.
+	// fast: Run's fast path, while the chain is open (Close clears it),
+	// so a run reads one word to know it may go ahead: on the kernel
+	// backend Run makes the sys_chain call itself (kernelCall), with the
+	// words' count and address worked out by Prepare, in the call form
+	// fastRaw or fastSyscall; on interp (fastInterp) it calls the
+	// executor. 0: every run takes the general path (execOn).
 	fast   atomic.Uint32
 	nw     uintptr
 	wp     unsafe.Pointer
@@ -80,6 +81,7 @@ type Prepared struct {
 const (
 	fastRaw     = 1 // RawSyscall6: every step is NoBlock
 	fastSyscall = 2 // Syscall6
+	fastInterp  = 3 // the executor
 )
 
 // pinState holds the Pinner apart from the Prepared, so a cleanup
@@ -120,6 +122,9 @@ func (p *Program) Prepare(b Backend) (*Prepared, error) {
 			pc.fast.Store(fastRaw)
 		}
 		pc.nw, pc.wp = uintptr(len(p.words)), unsafe.Pointer(unsafe.SliceData(p.words))
+	}
+	if pc.how == viaInterp && len(p.after) == 0 {
+		pc.fast.Store(fastInterp)
 	}
 	p.exec() // decode the executor's steps now, not on the first run
 	if len(p.pins) > 0 {
@@ -182,18 +187,21 @@ func (pc *Prepared) Len() int { return pc.prog.n }
 //		n := r.Ret(1)
 //	}
 func (pc *Prepared) Run(r *Result) bool {
-	// The fast path: the kernel backend's call made here, into the
-	// Result the last run used. The per-run work is the syscall and two
-	// stores.
+	// The fast path, into the Result the last run used: the kernel
+	// backend's call made here, or the interpreter called directly. The
+	// per-run work is the syscalls and two stores.
 	if f := pc.fast.Load(); f != 0 && r.last == pc {
 		var (
 			st uintptr
 			e  unix.Errno
 		)
-		if f == fastRaw {
+		switch f {
+		case fastRaw:
 			st, e = kernelCallRaw(pc.nw, pc.wp, r.raw)
-		} else {
+		case fastSyscall:
 			st, e = kernelCall(pc.nw, pc.wp, r.raw)
+		default: // fastInterp
+			st = execute(pc.prog, r.raw, nil)
 		}
 		goruntime.KeepAlive(pc) // keeps the words and pinned memory reachable
 		if e == 0 {
