@@ -27,7 +27,8 @@ import (
 // syscalls, filepath.WalkDir + os.Lstat, and GNU du (the host's binary,
 // packed by du-initramfs.sh), all in this boot. Every method must print
 // GNU du's output; the table gives the best of duRounds walks of `du -s`,
-// the methods' walks alternating within each round, and the median over
+// the methods' walks alternating within each round (each round starting
+// with another), and the median over
 // rounds of each round's ratio to the direct loop (the host's load under
 // TCG comes in bursts: a ratio within one round is steadier than the
 // ratio of two bests).
@@ -198,7 +199,12 @@ func testDu(s *section) {
 	for r := 0; r < duRounds && (r == 0 || time.Since(t0) < duBudget); r++ {
 		rounds++
 		round := make([]float64, len(methods))
-		for i, m := range methods {
+		// Each round starts with another method: a method's place in a
+		// round changes its time under TCG (later is faster in some
+		// boots), so no method keeps one place.
+		for j := range methods {
+			i := (j + r*3) % len(methods)
+			m := methods[i]
 			t := time.Now()
 			m.run("-s", duTree)
 			ns := float64(time.Since(t).Nanoseconds())
