@@ -6,7 +6,7 @@
 // (make bench-report runs exactly that). Charts, each written only when
 // its rows are present:
 //
-//	bench-steps.svg     ns per step vs K: rows getppid/<series>/<K> (the guest's comparison, kernel/guest/bench.go)
+//	bench-steps.svg     ns per step vs K: rows getppid/<series>/K=<K> (the guest's comparison, kernel/guest/bench.go)
 //	bench-file.svg      ns per open→read→write→close: rows file/<series>
 //	bench-du-guest.svg  ms per du walk in the guest: rows du/<method> (not du/statx-*, per statx)
 //	bench-du-host.svg   ms per du process on the host, per file system: rows host-<fs>/du/<method>
@@ -123,7 +123,7 @@ func main() {
 }
 
 var (
-	stepRow   = regexp.MustCompile(`^getppid/([^/]+)/([0-9]+)$`)
+	stepRow   = regexp.MustCompile(`^getppid/([^/]+)/(?:K=)?([0-9]+)$`)
 	fileRow   = regexp.MustCompile(`^file/(.+)$`)
 	duRow     = regexp.MustCompile(`^du/([a-z-]+)$`)
 	duHostRow = regexp.MustCompile(`^host-([a-z0-9]+)/(du|du-cpu)/(.+)$`)

@@ -27,6 +27,13 @@ func (c chart) save(path string) error {
 		}
 		p.Y.Min = 0
 		p.Legend.Top = true
+		maxy := 0.0
+		for _, s := range c.lines {
+			for _, y := range s.y {
+				maxy = max(maxy, y)
+			}
+		}
+		p.Y.Max = maxy * 1.6 // room for the legend
 		for i, s := range c.lines {
 			xy := make(plotter.XYs, len(s.x))
 			for j := range s.x {
