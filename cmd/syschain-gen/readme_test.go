@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,3 +91,50 @@ func TestReadmeClient(t *testing.T) {
 
 // goBin is the go command of the toolchain running the test.
 func goBin() string { return filepath.Join(goruntime.GOROOT(), "bin", "go") }
+
+// TestArchLeftOut: a package generated with -arch amd64 and built for
+// arm64 fails with a sentence saying to add the arch, not only with
+// "c.Openat undefined". The generated files replace examples/client's
+// through a build overlay, so the tree is not touched.
+func TestArchLeftOut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a package")
+	}
+	dir := filepath.Join(repoRoot(t), "examples", "client")
+	args, pkg := generateLine(t, dir)
+	t.Setenv("GOPACKAGE", pkg)
+	j, err := prepare(io.Discard, io.Discard, append(args, "-arch", "amd64"), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	replace := map[string]string{}
+	old, _ := filepath.Glob(filepath.Join(dir, "zchain_linux*.go"))
+	for _, p := range old {
+		replace[p] = "" // deleted unless generated again below
+	}
+	for _, f := range j.files {
+		p := filepath.Join(tmp, f.Name)
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		replace[filepath.Join(dir, f.Name)] = p
+	}
+	ov, _ := json.Marshal(map[string]map[string]string{"Replace": replace})
+	ovPath := filepath.Join(tmp, "overlay.json")
+	if err := os.WriteFile(ovPath, ov, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, arch := range []string{"amd64", "arm64"} {
+		cmd := exec.Command(goBin(), "build", "-overlay", ovPath, "-o", os.DevNull, ".")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+arch, "CGO_ENABLED=0")
+		out, err := cmd.CombinedOutput()
+		switch {
+		case arch == "amd64" && err != nil:
+			t.Errorf("the amd64 build fails: %v\n%s", err, out)
+		case arch == "arm64" && (err == nil || !strings.Contains(string(out), "no syschain builder for this GOARCH: add it to -arch")):
+			t.Errorf("the arm64 build: %v\n%s", err, out)
+		}
+	}
+}
