@@ -2,9 +2,13 @@ package gen
 
 import (
 	"bytes"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/syschain/syschain/runtime"
 
 	"github.com/syschain/syschain/tables"
 )
@@ -192,6 +196,26 @@ func TestNumberedHalves(t *testing.T) {
 	} {
 		if got := goTypes(tc.goarch, tc.name); got != tc.want {
 			t.Errorf("%s on %s: params %q, want %q", tc.name, tc.goarch, got, tc.want)
+		}
+	}
+}
+
+// TestTypedWraps: every chaining method of runtime.Chain has a typed
+// wrapper in the common file, so chaining keeps the typed *Chain.
+func TestTypedWraps(t *testing.T) {
+	files, err := Render("p", "zchain", "test", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, methods := Declared(files)
+	typ := reflect.TypeOf(&runtime.Chain{})
+	for i := 0; i < typ.NumMethod(); i++ {
+		m := typ.Method(i)
+		if m.Name == "Begin" || m.Type.NumOut() != 1 || m.Type.Out(0) != typ {
+			continue
+		}
+		if !slices.Contains(methods, m.Name) {
+			t.Errorf("runtime.Chain.%s returns *runtime.Chain but the typed Chain has no %s", m.Name, m.Name)
 		}
 	}
 }

@@ -3,9 +3,12 @@ package gen
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
+
+	"github.com/syschain/syschain/runtime"
 )
 
 const (
@@ -56,6 +59,9 @@ func renderCommon(pkg, header string) ([]byte, error) {
 		{"AllowError", "AllowError lets the chain go on after the last step returns an error.", nil, nil},
 		{"NoBlock", "NoBlock marks the last step as never blocking, so it may run as a raw syscall.", nil, nil},
 	}
+	wraps = append(wraps, moreWraps(func(name, doc string, params, args []jen.Code) wrap {
+		return wrap{name, doc, params, args}
+	})...)
 	for _, w := range wraps {
 		// func (c *Chain) When(cmp runtime.Cmp, v int) *Chain { c.Chain.When(cmp, v); return c }
 		f.Comment(w.doc)
@@ -108,6 +114,72 @@ func renderCommon(pkg, header string) ([]byte, error) {
 
 // mmapOffWhy is the build error's reason for a Ret as Mmap's offset.
 const mmapOffWhy = "Mmap's offset is converted to pages on 32-bit arches, so it must be known when the chain is built (on every arch)"
+
+// moreWraps returns typed wrappers for the other chaining methods of
+// runtime.Chain (those returning *runtime.Chain), read from the type
+// itself like reservedMethods: a chaining method the runtime adds (AfterStep,
+// Bound, ...) keeps typed chaining the moment it exists, after make
+// generate. Begin and Syscall are left out: generated methods call Begin
+// on the embedded chain, and Syscall is written above with its own doc.
+func moreWraps[W any](mk func(name, doc string, params, args []jen.Code) W) []W {
+	done := map[string]bool{"Begin": true, "Syscall": true, "When": true, "Continue": true, "Goto": true, "AllowError": true, "NoBlock": true}
+	typ := reflect.TypeOf(&runtime.Chain{})
+	self := typ
+	var out []W
+	for i := 0; i < typ.NumMethod(); i++ {
+		m := typ.Method(i)
+		ft := m.Type
+		if done[m.Name] || ft.NumOut() != 1 || ft.Out(0) != self {
+			continue
+		}
+		var params, args []jen.Code
+		ok := true
+		for k := 1; k < ft.NumIn(); k++ {
+			name := fmt.Sprintf("a%d", k)
+			t := ft.In(k)
+			variadic := ft.IsVariadic() && k == ft.NumIn()-1
+			if variadic {
+				t = t.Elem()
+			}
+			code, good := goTypeOf(t)
+			if !good {
+				ok = false
+				break
+			}
+			if variadic {
+				params = append(params, jen.Id(name).Op("...").Add(code))
+				args = append(args, jen.Id(name).Op("..."))
+			} else {
+				params = append(params, jen.Id(name).Add(code))
+				args = append(args, jen.Id(name))
+			}
+		}
+		if !ok {
+			continue
+		}
+		out = append(out, mk(m.Name, fmt.Sprintf("%s is runtime.Chain's %s, returning the typed chain.", m.Name, m.Name), params, args))
+	}
+	return out
+}
+
+// goTypeOf writes a parameter type of a runtime.Chain method: a basic
+// type, a type of package runtime or unix, a func() or a slice of those.
+func goTypeOf(t reflect.Type) (*jen.Statement, bool) {
+	switch {
+	case t.Kind() == reflect.Slice:
+		e, ok := goTypeOf(t.Elem())
+		return jen.Index().Add(e), ok
+	case t.Kind() == reflect.Func && t.NumIn() == 0 && t.NumOut() == 0:
+		return jen.Func().Params(), true
+	case t.PkgPath() == runtimePath:
+		return jen.Qual(runtimePath, t.Name()), true
+	case t.PkgPath() == unixPath:
+		return jen.Qual(unixPath, t.Name()), true
+	case t.PkgPath() == "" && t.Name() != "":
+		return jen.Id(t.Name()), true
+	}
+	return nil, false
+}
 
 // renderArch emits one GOARCH's methods.
 func renderArch(pkg, header string, a *Arch, sel *Selection) ([]byte, error) {

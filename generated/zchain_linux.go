@@ -59,6 +59,18 @@ func (c *Chain) NoBlock() *Chain {
 	return c
 }
 
+// AfterStep is runtime.Chain's AfterStep, returning the typed chain.
+func (c *Chain) AfterStep(a1 func()) *Chain {
+	c.Chain.AfterStep(a1)
+	return c
+}
+
+// Bound is runtime.Chain's Bound, returning the typed chain.
+func (c *Chain) Bound(a1 int, a2 uint64) *Chain {
+	c.Chain.Bound(a1, a2)
+	return c
+}
+
 // Syscall adds a raw step for anything the typed methods do not cover. args are
 // ints (or runtime.Ret(i)), uintptrs, strings, []byte or unsafe.Pointer values.
 func (c *Chain) Syscall(nr uintptr, args ...any) *Chain {
