@@ -228,7 +228,7 @@ var arrayParams = map[string]map[string]int{
 	"socketpair":       {"usockvec": 2},
 	"utimes":           {"utimes": 2},
 	"futimesat":        {"utimes": 2},
-	"utimensat":        {"utimes": 2},
+	"utimensat":        {"utimes": 2, "t": 2}, // "t" on 32-bit arches (old_timespec32)
 	"utimensat_time64": {"utimes": 2},
 }
 

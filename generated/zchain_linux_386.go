@@ -3897,11 +3897,11 @@ func (c *Chain) Getcpu(cpup unsafe.Pointer, nodep unsafe.Pointer, unused unsafe.
 // Utimensat adds a step calling utimensat (number 320 on linux/386):
 //
 //	long utimensat(unsigned int dfd, const char __user *filename, struct old_timespec32 __user *t, int flags)
-func (c *Chain) Utimensat(dfd int, filename string, t *unix.Timespec, flags int) *Chain {
+func (c *Chain) Utimensat(dfd int, filename string, utimes *[2]unix.Timespec, flags int) *Chain {
 	c.Chain.Begin(&sigUtimensat)
 	c.Chain.ArgInt(0, int64(dfd))
 	c.Chain.ArgStr(1, filename)
-	c.Chain.ArgPtr(2, unsafe.Pointer(t), unsafe.Sizeof(*t))
+	c.Chain.ArgPtr(2, unsafe.Pointer(utimes), unsafe.Sizeof(*utimes))
 	c.Chain.ArgInt(3, int64(flags))
 	return c
 }
