@@ -311,3 +311,26 @@ func sockets(dir string) error {
 	fmt.Println("ok sockets: socket bind getsockname sendto recvfrom setsockopt getsockopt listen connect accept4 write shutdown read eventfd epoll_create1 epoll_ctl close")
 	return nil
 }
+
+// retOffset passes an earlier step's result as a 64-bit offset:
+// int64(runtime.Ret(j)) is one register on 64-bit arches and the low half
+// of a register pair (high half 0) on 32-bit ones, the same value either way.
+func retOffset(dir string) error {
+	path := filepath.Join(dir, "append")
+	if err := os.WriteFile(path, []byte("0123456789"), 0o644); err != nil {
+		return err
+	}
+	c := New()
+	c.Open(path, unix.O_RDWR|unix.O_CLOEXEC, 0). // 0
+							Lseek(runtime.Ret(0), 0, unix.SEEK_END).                    // 1: 10
+							Pwrite(runtime.Ret(0), []byte("X"), int64(runtime.Ret(1))). // 2: at 10
+							Close(runtime.Ret(0))
+	if _, err := run("ret offset", c); err != nil {
+		return err
+	}
+	if got, _ := os.ReadFile(path); string(got) != "0123456789X" {
+		return fmt.Errorf("pwrite at int64(Ret(1)) made %q", got)
+	}
+	fmt.Println("ok int64(Ret) as a 64-bit offset")
+	return nil
+}

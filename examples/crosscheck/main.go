@@ -46,7 +46,7 @@ func main() {
 		fail("%v", err)
 	}
 	defer os.RemoveAll(dir)
-	for _, check := range []func(string) error{readKnown, pids, preadHigh, mmapOffset, files, fds, process, memory, sockets} {
+	for _, check := range []func(string) error{readKnown, pids, preadHigh, mmapOffset, files, fds, process, memory, sockets, retOffset} {
 		if err := check(dir); err != nil {
 			os.RemoveAll(dir)
 			fail("%v", err)
