@@ -25,8 +25,12 @@ buf, writes what step 1 read to standard output, and closes the fd step 0
 returned. The trace, strace style, goes to standard error:
 
 	openat(AT_FDCWD, "/etc/hostname", O_RDONLY, 0) = 3
-	read($0, 0xc000180000, 4096) = 9
+	read($0, 0xc000180000, 4096) = 9 # when == 0 goto 3: false
 	...
+	# backend: interp
+
+(a step's conditions and what they decided follow "#"; the last line
+names the backend that ran the chain).
 
 If a step fails the chain stops there (as Go code would), the trace shows
 what ran, and syschain prints the step's error and exits with status 1.
