@@ -10,12 +10,16 @@
 #
 # Uses KVM when the CPU has hardware virtualization (vmx/svm) and
 # /dev/kvm is usable, TCG (emulation) otherwise; SYSCHAIN_ACCEL=tcg|kvm
-# overrides. Environment: QEMU_TIMEOUT (seconds, default 600).
+# overrides. Environment: QEMU_TIMEOUT (seconds, default 600),
+# SYSCHAIN_KIMAGE (an image directory to boot instead of building one),
+# SYSCHAIN_APPEND (more kernel parameters, e.g. syschain.only=abi,leak).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-img=$("$here/build.sh")
+# SYSCHAIN_KIMAGE=dir boots an image built earlier (say, from an older
+# series, to see a regression test fail on it) instead of build.sh's.
+img=${SYSCHAIN_KIMAGE:-$("$here/build.sh")}
 timeout_s=${QEMU_TIMEOUT:-600}
 
 work=$(mktemp -d)

@@ -69,6 +69,7 @@ var children = map[string]func() int{
 	"seccomp-child": seccompChild,
 	"ptrace-child":  ptraceChild,
 	"hostile-child": hostileChild,
+	"leak-child":    leakChildMain,
 }
 
 func main() {
@@ -112,6 +113,7 @@ func runAll() bool {
 		{"differential", testDifferential},
 		{"conformance", testConformance},
 		{"seccomp", testSeccomp},
+		{"leak", testLeak},
 		{"ptrace", testPtrace},
 		{"hostile", testHostile},
 		{"bench", testBench},
