@@ -55,6 +55,13 @@ func (Kernel) Available() error {
 	case st != 1 || res[0] != uintptr(os.Getpid()):
 		return fmt.Errorf("syschain: syscall %d is not sys_chain on this kernel (a getpid chain returned status %#x, result %d); the kernel backend is unavailable", SysChain, st, res[0])
 	}
+	// Built chains run as version 2 (FlagV2); a sys_chain from before it
+	// refuses the flag.
+	_, _, e = unix.RawSyscall6(SysChain, uintptr(len(words)), uintptr(unsafe.Pointer(&words[0])),
+		uintptr(unsafe.Pointer(&res[0])), FlagV2, 0, 0)
+	if e != 0 {
+		return fmt.Errorf("syschain: this kernel's sys_chain refuses FlagV2 (%w): it predates wire-format version 2 (cleanup steps, resumable signal stops); rebuild it from kernel/patches", e)
+	}
 	return nil
 }
 
@@ -72,8 +79,23 @@ func filtered() bool {
 	return len(f) > 0 && string(f[0]) != "0"
 }
 
-// Exec runs p in one sys_chain call.
+// Exec runs p in one sys_chain call, with p's flags (FlagV2 for built
+// chains). A version-2 chain that a signal stopped (Pause, Restart) is
+// resumed by Run through ExecFrom.
 func (Kernel) Exec(p *Program, results []uintptr) (uintptr, error) {
+	return kernelExec(p, results, p.flags)
+}
+
+// ExecFrom resumes a version-2 chain at step k: sys_chain with
+// FlagResume reads results[0:k] back and starts at step k (Resumer).
+func (Kernel) ExecFrom(p *Program, results []uintptr, k int) (uintptr, error) {
+	if p.flags&FlagV2 == 0 || k < 0 || k > 0x1ff {
+		return 0, fmt.Errorf("syschain: kernel backend: cannot resume a version-1 chain or at step %d", k)
+	}
+	return kernelExec(p, results, p.flags|FlagResume|uintptr(k)<<ResumeShift)
+}
+
+func kernelExec(p *Program, results []uintptr, flags uintptr) (uintptr, error) {
 	w := p.Words()
 	if len(results) < p.Len() {
 		return 0, fmt.Errorf("syschain: kernel backend: %d result slots for a %d-step chain", len(results), p.Len())
@@ -96,9 +118,9 @@ func (Kernel) Exec(p *Program, results []uintptr) (uintptr, error) {
 		e  unix.Errno
 	)
 	if allNoBlock(p) {
-		st, _, e = unix.RawSyscall6(SysChain, uintptr(len(w)), uintptr(wp), uintptr(rp), 0, 0, 0)
+		st, _, e = unix.RawSyscall6(SysChain, uintptr(len(w)), uintptr(wp), uintptr(rp), flags, 0, 0)
 	} else {
-		st, _, e = unix.Syscall6(SysChain, uintptr(len(w)), uintptr(wp), uintptr(rp), 0, 0, 0)
+		st, _, e = unix.Syscall6(SysChain, uintptr(len(w)), uintptr(wp), uintptr(rp), flags, 0, 0)
 	}
 	if e != 0 {
 		return 0, kernelRefusal(e)

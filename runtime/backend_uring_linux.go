@@ -511,7 +511,7 @@ func (Uring) Exec(p *Program, results []uintptr) (uintptr, error) {
 	if err != nil {
 		return 0, err
 	}
-	st, err := c.exec(p, results)
+	st, err := c.exec(p, results, 0)
 	if err != nil {
 		c.ring.Close() // its state is unknown: do not reuse it
 		return st, err
@@ -524,17 +524,34 @@ func (Uring) Exec(p *Program, results []uintptr) (uintptr, error) {
 // same as interp's, except that a step may be submitted together with the
 // steps that follow it (a segment, see Uring) and its result then comes
 // from the completion queue.
-func (c *uringCtx) exec(p *Program, res []uintptr) (uintptr, error) {
+func (c *uringCtx) exec(p *Program, res []uintptr, start int) (st uintptr, err error) {
 	steps := p.steps
 	res = res[:len(steps)]
-	for i := range res {
+	for i := start; i < len(res); i++ {
 		res[i] = negECANCELED
+	}
+	v2 := p.v2()
+	nbody := len(steps)
+	if v2 {
+		nbody = p.nbody
+		// Cleanup steps run at every end that is not resumable, as plain
+		// syscalls (executeV2's runCleanup), after the body's last segment.
+		defer func() {
+			if err == nil && !Why(st>>16&0xF).resumable() && nbody < len(steps) {
+				runCleanup(p, p.exec(), res, nil)
+			}
+		}()
 	}
 	ran := 0
 	limit := 0 // >0: the next segment has at most this many steps (see the recovery below)
 	replaced := false
-	for i := 0; i < len(steps); {
+	for i := start; i < nbody; {
 		s := &steps[i].w
+		if v2 && !s.rawref {
+			if _, j := s.failedRef(res); j >= 0 {
+				return status(ran, RefStop), nil
+			}
+		}
 		a := s.native()
 		if s.symmask != 0 {
 			for k := range a {
@@ -630,6 +647,27 @@ func (c *uringCtx) exec(p *Program, res []uintptr) (uintptr, error) {
 				// result is -ECANCELED.
 			}
 			sj := &steps[j].w
+			if v2 {
+				if isErrno(r) && isRestart(r) {
+					if restartsStep(r) {
+						return status(ran, Restart), nil
+					}
+					r = negEINTR
+				}
+				ran++
+				res[j] = r
+				if sj.nconds != 0 && sj.firstTrue(r, res) >= 0 {
+					switch sj.action {
+					case Stop:
+						return status(ran, CondStop), nil
+					case Jump:
+						next = int(sj.target) // only the last step of a segment can jump
+					}
+				} else if sj.errstop && isErrno(r) {
+					return status(ran, ErrStop), nil
+				}
+				continue
+			}
 			ran++
 			if isErrno(r) {
 				if isRestart(r) {
@@ -658,6 +696,27 @@ func (c *uringCtx) exec(p *Program, res []uintptr) (uintptr, error) {
 	return status(ran, End), nil
 }
 
+// ExecFrom resumes a version-2 chain at step k (Resumer). Uring itself
+// does not stop resumably in practice (io_uring reports EINTR, not a
+// restart code, and its plain-syscall steps restart in the kernel), but
+// a restart code in a completion would be re-issued this way.
+func (Uring) ExecFrom(p *Program, results []uintptr, k int) (uintptr, error) {
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
+	tid := unix.Gettid()
+	c, err := getUringCtx(tid)
+	if err != nil {
+		return 0, err
+	}
+	st, err := c.exec(p, results, k)
+	if err != nil {
+		c.ring.Close()
+		return st, err
+	}
+	putUringCtx(tid, c)
+	return st, nil
+}
+
 // joins reports whether step j+1 can be linked after step j, the n-th
 // step of the segment, and if so prepares its entry in sqe.
 func (c *uringCtx) joins(steps []step, j, n, limit int, sqe *uring.SQE) bool {
@@ -665,6 +724,16 @@ func (c *uringCtx) joins(steps []step, j, n, limit int, sqe *uring.SQE) bool {
 		return false
 	}
 	s, t := &steps[j].w, &steps[j+1].w
+	if t.cleanup {
+		return false // the body ends here; cleanup runs after it
+	}
+	if s.nconds != 0 && s.errstop || t.condsym != 0 {
+		// Version 2 tests a step's conditions before its error stop, so a
+		// failing step with conditions may go on; and a condition value
+		// that names a failed step stops the step before it runs. Both
+		// are decided in Go.
+		return false
+	}
 	if s.nconds != 0 && s.action != Continue {
 		return false // the path depends on the conditions
 	}

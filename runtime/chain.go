@@ -33,6 +33,8 @@ type wstep struct {
 	action    Action
 	errstop   bool
 	noblock   bool
+	rawref    bool   // v2: references pass failed/skipped results as they are (bitmap bit 29)
+	cleanup   bool   // v2: a cleanup step (bitmap bit 30; see Cleanup)
 	target    uint64 // the jump target when action == Jump
 	args      [maxArgs]uint64
 	cmps      [maxConds]Cmp

@@ -56,8 +56,8 @@ func Decode(words []uint64, width int) (*Chain, error) {
 		bm := words[pos+1]
 		bmw := pos + 1
 		pos += 2
-		if bm>>bmUsedBits != 0 {
-			return nil, ferr(bmw, i, "bitmap", RuleReservedBits, "bitmap %#x has bits above 28", bm)
+		if bm>>bmUsedBitsV2 != 0 {
+			return nil, ferr(bmw, i, "bitmap", RuleReservedBits, "bitmap %#x has bits above 30", bm)
 		}
 		w.symmask = uint8(bm >> bmSymShift & 0x3f)
 		w.nconds = uint8(bm >> bmNcondsShift & 7)
@@ -66,6 +66,8 @@ func Decode(words []uint64, width int) (*Chain, error) {
 		w.action = Action(bm >> bmActionShift & 3)
 		w.errstop = bm&bmErrstop != 0
 		w.noblock = bm&bmNoblock != 0
+		w.rawref = bm&bmRawref != 0
+		w.cleanup = bm&bmCleanup != 0
 		w.boundmask = uint8(bm >> bmBoundShift & 0x3f)
 		switch {
 		case w.nargs > maxArgs:

@@ -36,6 +36,9 @@ const (
 	RuleRetSplit                     // a reference where the value must be known when the chain is built (RequireLiteral)
 	RuleWordRange                    // a value that does not fit the machine word
 	RuleNilSig                       // Begin with a nil Sig
+	RuleNoCond                       // Continue or Goto without a condition; ContinueOn/GotoOn without an errno
+	RuleCleanup                      // a cleanup step that is not at the end, or has conditions
+	RuleFlags                        // unknown sys_chain flags, or version-2 bits under version 1
 )
 
 var ruleText = [...]string{
@@ -59,6 +62,9 @@ var ruleText = [...]string{
 	RuleRetSplit:     "this value must be known when the chain is built; it cannot be a reference",
 	RuleWordRange:    "the value does not fit in a machine word",
 	RuleNilSig:       "Begin needs a non-nil *Sig",
+	RuleNoCond:       "an action (Continue, Goto) applies to a true condition, and the step has none",
+	RuleCleanup:      "cleanup steps come last and have no conditions",
+	RuleFlags:        "the flags must be 0 or FlagV2, and version-2 bits need FlagV2",
 }
 
 func (r Rule) String() string {
@@ -154,11 +160,19 @@ const (
 	ErrStop             // a step returned an error and stops on errors (the default)
 	CondStop            // a condition of a step was true and its action is Stop
 	Bound               // a bounded argument of the next step exceeded its bound; it did not run
-	Intr                // a step returned EINTR (or a signal arrived between steps)
+	Intr                // version 1 only: a step returned EINTR (or a signal arrived between steps)
+	// Version 2 (FlagV2) only:
+	Pause   // a signal was pending before the next step; nothing of it happened (resumable)
+	Restart // the next step returned a restart code; nothing of it happened (resumable: re-issue it)
+	RefStop // the next step references a step that failed or did not run; it did not run
 	numWhy
 )
 
-var whyNames = [numWhy]string{"end", "error", "condition", "bound", "interrupted"}
+var whyNames = [numWhy]string{"end", "error", "condition", "bound", "interrupted", "paused", "restart", "reference"}
+
+// resumable reports the stops a caller must resume (FlagResume): a
+// signal, not the chain, stopped it.
+func (w Why) resumable() bool { return w == Pause || w == Restart }
 
 func (w Why) String() string {
 	if w < numWhy {
@@ -173,6 +187,7 @@ var (
 	ErrCondStop    = errors.New("syschain: a condition stopped the chain")
 	ErrBound       = errors.New("syschain: an argument exceeded its bound")
 	ErrInterrupted = errors.New("syschain: the chain was interrupted")
+	ErrRefStop     = errors.New("syschain: a step uses a result of a step that failed or did not run")
 )
 
 // StepError is the error of a chain that stopped before its end: which step
@@ -186,7 +201,12 @@ type StepError struct {
 	Why   Why
 	Value int64 // the step's result (-EOVERFLOW for Bound)
 	Cond  int   // CondStop: the first true condition; else -1
-	Arg   int   // Bound: the argument over its bound; else -1
+	Arg   int   // Bound, RefStop: the argument over its bound, or the referencing one (-1 for a condition value); else -1
+	// RefStop: the referenced step (Ref), whether it ran, and its name.
+	// Errno and Value are then the referenced step's: the original failure.
+	Ref     int
+	RefRan  bool
+	RefName string
 }
 
 func (e *StepError) Error() string {
@@ -204,6 +224,21 @@ func (e *StepError) Error() string {
 		return fmt.Sprintf("%s: not run: argument %d exceeds its bound (the buffer it describes is shorter)", head, e.Arg)
 	case Intr:
 		return head + ": interrupted by a signal; later steps did not run"
+	case RefStop:
+		what := "did not run"
+		if e.RefRan {
+			what = "failed with " + e.Errno.Error()
+			if e.Errno == 0 {
+				what = "returned " + strconv.FormatInt(e.Value, 10)
+			}
+		}
+		where := "an argument"
+		if e.Arg >= 0 {
+			where = "argument " + strconv.Itoa(e.Arg)
+		} else {
+			where = "a condition"
+		}
+		return fmt.Sprintf("%s: not run: %s uses $%d (%s), which %s", head, where, e.Ref, e.RefName, what)
 	}
 	return head + ": " + e.Why.String()
 }
@@ -227,6 +262,8 @@ func (e *StepError) Is(target error) bool {
 		return e.Why == Bound
 	case ErrInterrupted:
 		return e.Why == Intr
+	case ErrRefStop:
+		return e.Why == RefStop
 	}
 	return false
 }

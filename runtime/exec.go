@@ -100,6 +100,9 @@ func cancel(res []uintptr) {
 // Every result is written once: by the step, or with -ECANCELED when
 // control passes over the step (a jump) or the chain ends before it.
 func execute(p *Program, res []uintptr, fake caller) uintptr {
+	if p.flags&FlagV2 != 0 {
+		return executeV2(p, res, fake, 0)
+	}
 	xs := p.exec()
 	res = res[:len(xs)]
 	ran := 0
@@ -258,6 +261,16 @@ func (Interp) Exec(p *Program, results []uintptr) (uintptr, error) {
 	return execute(p, results, nil), nil
 }
 
+// ExecFrom resumes a version-2 chain at step k (Resumer). The interpreter
+// itself never stops resumably: each step is a syscall of its own, which
+// the kernel restarts under Go's SA_RESTART handlers.
+func (Interp) ExecFrom(p *Program, results []uintptr, k int) (uintptr, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	return executeV2(p, results, nil, k), nil
+}
+
 // DryRun executes nothing: each step "returns" a scripted value, so
 // conditions, jumps, bounds and error stops can be tested
 // deterministically, and `syschain run -n` can show what a chain would do.
@@ -268,6 +281,12 @@ type DryRun struct {
 	// Func, if set, is called instead of Results with the step index,
 	// number and resolved arguments (references already replaced).
 	Func func(step int, nr uintptr, args [6]uintptr) int64
+	// Pause, if set, simulates a signal pending before step (version 2,
+	// not before the first step of a call): the chain stops with Pause
+	// and the runtime resumes it at step, as it does a kernel chain. A
+	// Func result of -512 (-ERESTARTSYS) simulates a step interrupted
+	// with a restart code.
+	Pause func(step int) bool
 }
 
 func (*DryRun) Name() string { return "dryrun" }
@@ -278,6 +297,16 @@ func (d *DryRun) Exec(p *Program, results []uintptr) (uintptr, error) {
 	}
 	return execute(p, results, d), nil
 }
+
+// ExecFrom resumes a version-2 chain at step k (Resumer).
+func (d *DryRun) ExecFrom(p *Program, results []uintptr, k int) (uintptr, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	return executeV2(p, results, d, k), nil
+}
+
+func (d *DryRun) pause(step int) bool { return d.Pause != nil && d.Pause(step) }
 
 func (d *DryRun) call(step int, nr uintptr, a [maxArgs]uintptr) uintptr {
 	if d.Func != nil {

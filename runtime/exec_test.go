@@ -28,23 +28,43 @@ func TestDryRunComparisons(t *testing.T) {
 				var lit Chain
 				lit.Syscall(unix.SYS_GETPID).When(c, v)
 				lit.Syscall(unix.SYS_GETPID)
-				res, _ := lit.RunOn(&DryRun{Results: []int64{int64(r), 7}})
 				var sym Chain
 				sym.Syscall(unix.SYS_GETPID).AllowError()
 				sym.Syscall(unix.SYS_GETPID).AllowError().When(c, Ret(0))
 				sym.Syscall(unix.SYS_GETPID)
-				sres, _ := sym.RunOn(&DryRun{Results: []int64{int64(v), int64(r), 7}})
 				want := refCmp(c, r, v)
-				// r in the errno range stops the literal chain first (errstop).
-				if isErrno(uintptr(r)) {
-					if res.Why != ErrStop {
-						t.Errorf("%s r=%d: why %s, want error stop", c, r, res.Why)
+				for _, flags := range []uintptr{0, FlagV2} {
+					lp, _ := lit.Program()
+					var res Result
+					lp.WithFlags(flags).RunInto(&DryRun{Results: []int64{int64(r), 7}}, &res)
+					sp, _ := sym.Program()
+					var sres Result
+					sp.WithFlags(flags).RunInto(&DryRun{Results: []int64{int64(v), int64(r), 7}}, &sres)
+					switch {
+					case flags == 0 && isErrno(uintptr(r)):
+						// Version 1: r in the errno range stops the
+						// literal chain first (errstop).
+						if res.Why != ErrStop {
+							t.Errorf("v1 %s r=%d: why %s, want error stop", c, r, res.Why)
+						}
+					case flags != 0 && !want && isErrno(uintptr(r)):
+						// Version 2: the conditions first, then errstop.
+						if res.Why != ErrStop {
+							t.Errorf("v2 %s r=%d v=%d: why %s, want error stop", c, r, v, res.Why)
+						}
+					default:
+						if got := res.Why == CondStop; got != want {
+							t.Errorf("flags %d %s r=%d v=%d literal: stopped=%v, want %v", flags, c, r, v, got, want)
+						}
 					}
-				} else if got := res.Why == CondStop; got != want {
-					t.Errorf("%s r=%d v=%d literal: stopped=%v, want %v", c, r, v, got, want)
-				}
-				if got := sres.Why == CondStop; got != want {
-					t.Errorf("%s r=%d v=$0=%d symbolic: stopped=%v, want %v", c, r, v, got, want)
+					if flags != 0 && isErrno(uintptr(v)) {
+						// Version 2: a condition value naming a failed step.
+						if sres.Why != RefStop {
+							t.Errorf("v2 %s r=%d v=$0=%d: why %s, want reference stop", c, r, v, sres.Why)
+						}
+					} else if got := sres.Why == CondStop; got != want {
+						t.Errorf("flags %d %s r=%d v=$0=%d symbolic: stopped=%v, want %v", flags, c, r, v, got, want)
+					}
 				}
 			}
 		}
@@ -83,14 +103,40 @@ func TestDryRunRefsEveryPosition(t *testing.T) {
 	}
 }
 
+// TestDryRunIntr: version 1 stops on EINTR and every restart code (stored
+// as EINTR); version 2 re-issues a step interrupted with -ERESTARTSYS or
+// -ERESTARTNOINTR and treats EINTR, -ERESTARTNOHAND and
+// -ERESTART_RESTARTBLOCK as an ordinary EINTR error.
 func TestDryRunIntr(t *testing.T) {
 	for _, r := range []int64{-4 /* EINTR */, -512, -513, -514, -516} {
 		var c Chain
 		c.Syscall(unix.SYS_GETPID).AllowError()
 		c.Syscall(unix.SYS_GETPID)
-		res, err := c.RunOn(&DryRun{Results: []int64{r}})
+		p, _ := c.Program()
+		var res Result
+		err := p.WithFlags(0).RunInto(&DryRun{Results: []int64{r}}, &res)
 		if res.Why != Intr || res.Steps != 1 || res.Ret(0) != -int64(unix.EINTR) || !errors.Is(err, ErrInterrupted) || !errors.Is(err, unix.EINTR) {
-			t.Errorf("result %d: why %s ran %d ret %d err %v", r, res.Why, res.Steps, res.Ret(0), err)
+			t.Errorf("v1 result %d: why %s ran %d ret %d err %v", r, res.Why, res.Steps, res.Ret(0), err)
+		}
+
+		calls := 0
+		d := &DryRun{Func: func(step int, nr uintptr, a [6]uintptr) int64 {
+			calls++
+			if step == 0 && calls == 1 {
+				return r
+			}
+			return int64(100 + step)
+		}}
+		var c2 Chain
+		c2.Syscall(unix.SYS_GETPID)
+		c2.Syscall(unix.SYS_GETPID)
+		res2, err := c2.RunOn(d)
+		if r == -512 || r == -513 {
+			if err != nil || res2.Why != End || res2.Steps != 2 || res2.Ret(0) != 100 || calls != 3 {
+				t.Errorf("v2 result %d: why %s ran %d ret %d calls %d err %v; want the step re-issued", r, res2.Why, res2.Steps, res2.Ret(0), calls, err)
+			}
+		} else if res2.Why != ErrStop || res2.Steps != 1 || res2.Ret(0) != -int64(unix.EINTR) || !errors.Is(err, unix.EINTR) || calls != 1 {
+			t.Errorf("v2 result %d: why %s ran %d ret %d calls %d err %v; want an EINTR error stop", r, res2.Why, res2.Steps, res2.Ret(0), calls, err)
 		}
 	}
 	// -515 (ENOIOCTLCMD) is not a restart code.
@@ -104,14 +150,14 @@ func TestDryRunIntr(t *testing.T) {
 // TestDryRunFlow: jumps, continue, ECANCELED and the Result's replay.
 func TestDryRunFlow(t *testing.T) {
 	var c Chain
-	c.Syscall(unix.SYS_GETPID).When(EQ, 1).Goto(3)                   // 0: r=1 -> 3
-	c.Syscall(unix.SYS_GETPID)                                       // 1: skipped
-	c.Syscall(unix.SYS_GETPID)                                       // 2: skipped
-	c.Syscall(unix.SYS_GETPID).AllowError().When(EQ, Ret(1)).Goto(5) // 3: r == $1 (-ECANCELED) -> 5
-	c.Syscall(unix.SYS_GETPID)                                       // 4: skipped
-	c.Syscall(unix.SYS_GETPID).When(GT, 0).Continue()                // 5
-	c.Syscall(unix.SYS_GETPID).AllowError().When(LT, 0)              // 6: r=-2 stops
-	c.Syscall(unix.SYS_GETPID)                                       // 7: not run
+	c.Syscall(unix.SYS_GETPID).When(EQ, 1).Goto(3)                             // 0: r=1 -> 3
+	c.Syscall(unix.SYS_GETPID)                                                 // 1: skipped
+	c.Syscall(unix.SYS_GETPID)                                                 // 2: skipped
+	c.Syscall(unix.SYS_GETPID).AllowError().When(EQ, Ret(1)).Goto(5).RawRefs() // 3: r == $1 (-ECANCELED) -> 5
+	c.Syscall(unix.SYS_GETPID)                                                 // 4: skipped
+	c.Syscall(unix.SYS_GETPID).When(GT, 0).Continue()                          // 5
+	c.Syscall(unix.SYS_GETPID).AllowError().When(LT, 0)                        // 6: r=-2 stops
+	c.Syscall(unix.SYS_GETPID)                                                 // 7: not run
 	seen := []int{}
 	d := &DryRun{Func: func(step int, nr uintptr, a [6]uintptr) int64 {
 		seen = append(seen, step)

@@ -62,6 +62,9 @@ func (r *Result) checkStep(method string, i int) {
 // Ran reports whether step i ran, by replaying the control flow (the wire
 // format needs no list of executed steps).
 func (r *Result) Ran(i int) bool {
+	if r.prog != nil && i >= r.prog.nbody && i < len(r.prog.steps) {
+		return r.prog.cleanupRan(i, r.raw, r.Why)
+	}
 	ran := false
 	r.replay(func(j int) { ran = ran || j == i })
 	return ran
@@ -80,18 +83,7 @@ func (r *Result) replay(f func(int)) int {
 	if r.prog == nil {
 		return 0
 	}
-	steps := r.prog.steps
-	i := 0
-	for n := 0; n < r.Steps && i < len(steps); n++ {
-		f(i)
-		s := &steps[i].w
-		if s.nconds != 0 && s.firstTrue(r.raw[i], r.raw) >= 0 && s.action == Jump {
-			i = int(s.target)
-		} else {
-			i++
-		}
-	}
-	return i
+	return r.prog.replay(r.raw, r.Steps, f)
 }
 
 // Err returns the run's error: nil if the chain reached its end, else a
@@ -108,8 +100,9 @@ func (r *Result) Err() error {
 	next := -1
 	last := -1
 	next = r.replay(func(j int) { last = j })
-	e := &StepError{Step: last, Why: r.Why, Cond: -1, Arg: -1}
-	if r.Why == Bound {
+	e := &StepError{Step: last, Why: r.Why, Cond: -1, Arg: -1, Ref: -1}
+	switch r.Why {
+	case Bound, RefStop, Pause, Restart:
 		e.Step = next
 	}
 	if e.Step < 0 || e.Step >= len(r.raw) {
@@ -123,6 +116,17 @@ func (r *Result) Err() error {
 	}
 	s := &r.prog.steps[e.Step].w
 	switch r.Why {
+	case RefStop:
+		k, j := s.failedRef(r.raw)
+		if j < 0 {
+			return fmt.Errorf("syschain: backend %s stopped step %d for a failed reference, and its references all succeeded", r.Backend, e.Step)
+		}
+		e.Arg, e.Ref, e.RefName = k, j, r.prog.steps[j].m.name
+		e.RefRan = r.Ran(j)
+		e.Value, e.Errno = int64(intptr(r.raw[j])), 0
+		if e.RefRan && isErrno(r.raw[j]) {
+			e.Errno = unix.Errno(-r.raw[j])
+		}
 	case CondStop:
 		e.Cond = s.firstTrue(v, r.raw)
 	case Bound:
@@ -151,7 +155,8 @@ func (r *Result) finish(st uintptr) error {
 // malformed one becomes the Result's error (false).
 func (r *Result) setStatus(st uintptr) bool {
 	ran, why := int(st&0xFFFF), Why(st>>16&0xF)
-	if st>>20 != 0 || why >= numWhy || ran > len(r.raw) {
+	v2 := r.prog != nil && r.prog.v2()
+	if st>>20 != 0 || why >= numWhy || ran > len(r.raw) || !v2 && why > Intr || v2 && (why == Intr || why.resumable()) {
 		r.Steps, r.Why, r.last = 0, End, nil
 		r.fail = fmt.Errorf("syschain: backend %s returned a malformed status word %#x for a %d-step chain", r.Backend, st, len(r.raw))
 		return false
@@ -228,7 +233,11 @@ func execOn(b Backend, how uint8, p *Program, raw []uintptr) (uintptr, error) {
 	case viaKernel:
 		return execKernel(p, raw)
 	}
-	return b.Exec(p, raw)
+	st, err := b.Exec(p, raw)
+	if err == nil && st>>16&0xF >= uintptr(Pause) {
+		st, err = resumeLoop(b, p, raw, st) // a signal stopped it: go on
+	}
+	return st, err
 }
 
 // RunInto runs the program on b (the default backend if nil) into r.

@@ -19,7 +19,10 @@ const (
 	bmErrstop      = 1 << 21
 	bmNoblock      = 1 << 22
 	bmBoundShift   = 23
-	bmUsedBits     = 29 // bits 29 and up must be 0
+	bmUsedBits     = 29 // version 1: bits 29 and up must be 0
+	bmRawref       = 1 << 29
+	bmCleanup      = 1 << 30
+	bmUsedBitsV2   = 31 // version 2 (FlagV2): bit 31 and up must be 0
 )
 
 // words returns the number of words the step takes.
@@ -46,6 +49,12 @@ func (s *wstep) bitmap() uint64 {
 	}
 	if s.noblock {
 		bm |= bmNoblock
+	}
+	if s.rawref {
+		bm |= bmRawref
+	}
+	if s.cleanup {
+		bm |= bmCleanup
 	}
 	return bm
 }
@@ -113,7 +122,13 @@ func validateStep(steps []step, lens []slotLen, i int) error {
 			return fail("cond["+strconv.Itoa(j)+"]", RuleBackRef, "refers to step %d", s.vals[j])
 		}
 	}
-	if n := len(steps); s.action == Jump && (s.target <= uint64(i) || s.target > uint64(n)) {
+	if m.actionSet && s.nconds == 0 {
+		return fail("action", RuleNoCond, "%s has action %s but no condition; add When, or use ContinueOn or GotoOn with the errnos that should take it", m.name, s.action)
+	}
+	if err := validateCleanup(steps, i); err != nil {
+		return err
+	}
+	if n := bodyLen(steps); s.action == Jump && (s.target <= uint64(i) || s.target > uint64(n)) {
 		return fail("goto", RuleJumpRange, "target %d from step %d; a jump goes to a step in %d..%d (%d ends the chain)", s.target, i, i+1, n, n)
 	}
 	// Buffer lengths: a literal is checked now; a reference gets the
@@ -205,6 +220,8 @@ type Program struct {
 	// raw program, words only, counts as blocking).
 	noblock bool
 	after   []afterHook // AfterStep functions, shared with the Chain
+	flags   uintptr     // the sys_chain flags: FlagV2 for built chains, 0 or FlagV2 for raw ones
+	nbody   int         // steps before the first cleanup step
 
 	xonce sync.Once
 	xs    []xstep // the executor's form of steps, decoded on first use (exec)
@@ -236,21 +253,47 @@ func (p *Program) Len() int { return p.n }
 // program. Otherwise Validate returns the *FormatError or *DeniedError;
 // interp and dryrun return it from Exec, as sys_chain returns -EINVAL,
 // -E2BIG or -EPERM for the same words.
-func RawProgram(words []uintptr) *Program {
+func RawProgram(words []uintptr) *Program { return RawProgramFlags(words, 0) }
+
+// RawProgramFlags is RawProgram for words run with the given sys_chain
+// flags: 0 (version 1, the seed's semantics) or FlagV2.
+func RawProgramFlags(words []uintptr, flags uintptr) *Program {
 	ws := make([]uint64, len(words))
 	for i, w := range words {
 		ws[i] = uint64(w)
 	}
-	c, err := Decode(ws, int(unsafe.Sizeof(uintptr(0)))*8)
-	if err == nil {
-		var p *Program
-		if p, err = c.Program(); err == nil {
-			return p
+	var err error
+	if flags&^FlagV2 != 0 {
+		err = &FormatError{Word: -1, Step: -1, Field: "flags", Rule: RuleFlags, Detail: fmt.Sprintf("flags %#x; a chain is run with 0 or FlagV2 (FlagResume is the runtime's)", flags)}
+	} else {
+		var c *Chain
+		c, err = Decode(ws, int(unsafe.Sizeof(uintptr(0)))*8)
+		if err == nil && flags&FlagV2 == 0 {
+			for i := range c.steps {
+				if c.steps[i].w.isV2() {
+					err = &FormatError{Word: -1, Step: i, Field: "bitmap", Rule: RuleFlags, Detail: "bits 29-30 (RawRefs, Cleanup) need FlagV2"}
+					break
+				}
+			}
+		}
+		if err == nil {
+			var p *Program
+			if p, err = c.Program(); err == nil {
+				p.flags = flags
+				return p
+			}
 		}
 	}
 	n := len(words)/3 + 1
-	return &Program{words: slices.Clone(words), n: n, err: err}
+	return &Program{words: slices.Clone(words), n: n, err: err, flags: flags}
 }
+
+// Flags returns the sys_chain flags the program runs with: FlagV2 for
+// chains built with this package.
+func (p *Program) Flags() uintptr { return p.flags }
+
+// v2 reports whether the program runs with version-2 semantics.
+func (p *Program) v2() bool { return p.flags&FlagV2 != 0 }
 
 // Validate returns nil for a valid program, else the error that an
 // executor must refuse it with (RawProgram only; compiled chains are
@@ -289,7 +332,7 @@ func compile(steps []step, pins []unsafe.Pointer, strs []goStr, lens []slotLen) 
 	if err != nil {
 		return nil, err
 	}
-	p := &Program{steps: steps, n: len(steps), pins: pins, strs: strs, noblock: true}
+	p := &Program{steps: steps, n: len(steps), pins: pins, strs: strs, noblock: true, flags: FlagV2, nbody: bodyLen(steps)}
 	for i := range steps {
 		p.noblock = p.noblock && steps[i].w.noblock
 	}

@@ -195,7 +195,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"truncated-args", []uint64{gp, bm(3, 0, 0), 1}, RuleTruncated, 3, 0},
 		{"truncated-second", append(ok, gp, bm(0, 1, 0), 0, 4), RuleTruncated, 7, 1},
 		{"nargs-7", []uint64{gp, bm(7, 0, 0), 0, 0, 0, 0, 0, 0, 0, 0}, RuleTooManyArgs, 1, 0},
-		{"reserved-bit", append(ok, gp, 1<<29, 0), RuleReservedBits, 4, 1},
+		{"reserved-bit", append(ok, gp, 1<<31, 0), RuleReservedBits, 4, 1},
 		{"reserved-bit-63", []uint64{gp, 1 << 63, 0}, RuleReservedBits, 1, 0},
 		{"action-3", []uint64{gp, bm(0, 1, 0) | 3<<19, 0, 0, 0}, RuleBadAction, 1, 0},
 		{"symmask", []uint64{gp, bm(1, 0, 2), 0, 0}, RuleMaskBit, 1, 0},

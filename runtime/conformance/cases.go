@@ -44,7 +44,7 @@ func multiCondCases() []Case {
 			if err := e.check(&c, want{ran: 1, why: runtime.CondStop}); err != nil {
 				return err
 			}
-			_, err := c.RunOn(e.B)
+			_, err := e.runOn(&c)
 			var se *runtime.StepError
 			if !errors.As(err, &se) || se.Cond != m.first || se.Step != 0 || se.Value != 50 {
 				return fmt.Errorf("error %#v, want a *StepError for step 0, condition %d, value 50", err, m.first)
@@ -222,7 +222,7 @@ func boundCases() []Case {
 			if err := e.check(c, want{ran: 1, why: runtime.Bound, rets: map[int]int64{0: n, 1: -int64(unix.EOVERFLOW)}, is: []error{runtime.ErrBound, unix.EOVERFLOW}}); err != nil {
 				return err
 			}
-			_, err := c.RunOn(e.B)
+			_, err := e.runOn(c)
 			var se *runtime.StepError
 			if !errors.As(err, &se) || se.Step != 1 || se.Arg != 2 || se.Name != "write" {
 				return fmt.Errorf("error %#v, want a bound *StepError for step 1 (write), arg 2", err)
@@ -282,7 +282,7 @@ func errCases() []Case {
 			if err := e.check(&c, want{ran: 2, why: runtime.ErrStop, rets: map[int]int64{0: pid, 1: -int64(unix.EBADF), 2: canceled}, is: []error{unix.EBADF, runtime.ErrStopped}}); err != nil {
 				return err
 			}
-			_, err := c.RunOn(e.B)
+			_, err := e.runOn(&c)
 			var se *runtime.StepError
 			if !errors.As(err, &se) || se.Step != 1 || se.Name != "close" || se.Errno != unix.EBADF {
 				return fmt.Errorf("error %#v, want *StepError{Step: 1, Name: close, Errno: EBADF}", err)
@@ -408,7 +408,7 @@ func refusalCases() []Case {
 			one := []byte{'x'}
 			words := []uintptr{uintptr(unix.SYS_WRITE), bitmap(3, 0, 0), uintptr(e.PipeW), uintptr(unsafe.Pointer(&one[0])), 1, 0}
 			words = append(words, b.tail...)
-			p := runtime.RawProgram(words)
+			p := runtime.RawProgramFlags(words, e.Flags)
 			if p.Validate() == nil {
 				return fmt.Errorf("RawProgram accepted the words")
 			}
@@ -440,7 +440,7 @@ func refusalCases() []Case {
 			var c runtime.Chain
 			c.Syscall(unix.SYS_GETPID)
 			c.Syscall(nr)
-			_, err := c.RunOn(e.B)
+			_, err := e.runOn(&c)
 			var de *runtime.DeniedError
 			if !errors.As(err, &de) || de.Step != 1 || de.Nr != nr || !errors.Is(err, unix.EPERM) {
 				return fmt.Errorf("%s: error %v, want *DeniedError for step 1", dname, err)
