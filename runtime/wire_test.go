@@ -331,7 +331,7 @@ func FuzzDecode(f *testing.F) {
 			return int64(words[(uint64(step)*7+uint64(nr))%uint64(len(words))])
 		}}
 		r, err := c.RunOn(d)
-		if err != nil && !errors.Is(err, ErrStopped) && !errors.Is(err, ErrCondStop) && !errors.Is(err, ErrBound) && !errors.Is(err, ErrInterrupted) {
+		if err != nil && !errors.Is(err, ErrStopped) && !errors.Is(err, ErrCondStop) && !errors.Is(err, ErrBound) && !errors.Is(err, ErrInterrupted) && !errors.Is(err, ErrRefStop) {
 			t.Fatalf("dryrun of an accepted chain: %v", err)
 		}
 		if r == nil || r.Steps > c.Len() {
