@@ -78,6 +78,43 @@
 // as a unix.Errno. Package runtime/conformance checks any backend against
 // the spec.
 //
+// # Errors, cleanup and references (wire format version 2)
+//
+// Built chains run as version 2 of the wire format (FlagV2 in the
+// sys_chain flags; the words of a seed-only chain do not change). A
+// step's conditions see its result before the error stop does, so
+//
+//	c.Mkdirat(unix.AT_FDCWD, dir, 0o755).ContinueOn(unix.EEXIST)
+//	c.Openat(unix.AT_FDCWD, path, unix.O_RDONLY, 0).GotoOn(3, unix.ENOENT)
+//
+// go on past EEXIST and jump on ENOENT, and stop on any other error.
+// Continue or Goto without a condition is a build error (RuleNoCond). A
+// step that uses the result of a step that failed or did not run does not
+// run: the chain stops with RefStop and the *StepError names the original
+// failure (errors.Is(err, unix.EISDIR)); RawRefs opts out. Cleanup marks
+// steps that run at every end of the chain, each unless it uses a result
+// that failed or did not run; Result.Err stays the body's error.
+//
+// # Signals
+//
+// Go's own signals (SIGURG for preemption, SIGPROF for profiling, the
+// program's) never show in a chain's results, on any engine:
+//
+//	engine   signal between steps      step interrupted (SA_RESTART)   step returns EINTR
+//	interp   nothing (a step is a      the kernel restarts the step    an ordinary error
+//	         syscall of its own)
+//	kernel   Pause: Run resumes at     Restart: Run resumes at the     an ordinary error
+//	         the next step             step, re-issuing it
+//	uring    nothing (EINTR waits      io_uring says EINTR, not a      an ordinary error
+//	         are retried)              restart code
+//	dryrun   DryRun.Pause simulates    a scripted -512 simulates it    a scripted -4
+//
+// No step runs twice and none is skipped; cleanup steps run once, at the
+// real end. Resumes counts the resumes of the process. A version-1 chain
+// (Program.WithFlags(0), or RawProgram) keeps the seed's behaviour: the
+// kernel ends it with Intr. docs/wire-format.md ("Version 2") has the
+// details.
+//
 // # Concurrency
 //
 // A built chain, and a Prepared chain, may be run from many goroutines at
