@@ -87,6 +87,39 @@ func testDifferential(s *section) {
 				Syscall(unix.SYS_DUP, 999).
 				Syscall(unix.SYS_GETPID)
 		}},
+		// Version 2 (issue 11): errno conditions, references to failed
+		// steps, cleanup steps. The cleanup closes leave both backends
+		// with the same descriptors, or the next case's numbers differ.
+		{"v2: cat a directory, cleanup close", -1, -1, func(c *runtime.Chain) {
+			c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, "/tmp", unix.O_RDONLY, 0).
+				Syscall(unix.SYS_READ, runtime.Ret(0), buf, len(buf)).
+				Syscall(unix.SYS_WRITE, 1, buf, runtime.Ret(1)).
+				Syscall(unix.SYS_CLOSE, runtime.Ret(0)).Cleanup()
+		}},
+		{"v2: mkdir EEXIST goes on (ContinueOn)", -1, -1, func(c *runtime.Chain) {
+			c.Syscall(unix.SYS_MKDIRAT, unix.AT_FDCWD, "/tmp", 0o755).ContinueOn(unix.EEXIST).
+				Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, path, unix.O_RDONLY, 0).
+				Syscall(unix.SYS_FSTAT, runtime.Ret(1), &st).
+				Syscall(unix.SYS_CLOSE, runtime.Ret(1)).Cleanup()
+		}},
+		{"v2: open-or-create (GotoOn ENOENT)", -1, -1, func(c *runtime.Chain) {
+			c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, "/tmp/sem-new", unix.O_WRONLY|unix.O_APPEND, 0).GotoOn(2, unix.ENOENT).
+				Syscall(unix.SYS_WRITE, runtime.Ret(0), "x\n", 2).When(runtime.GE, 0).Goto(4).
+				Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, "/tmp/sem-new", unix.O_WRONLY|unix.O_CREAT|unix.O_EXCL, 0o644).
+				Syscall(unix.SYS_UNLINKAT, unix.AT_FDCWD, "/tmp/sem-new", 0).
+				Syscall(unix.SYS_CLOSE, runtime.Ret(0)).Cleanup().
+				Syscall(unix.SYS_CLOSE, runtime.Ret(2)).Cleanup()
+		}},
+		{"v2: a reference to a failed step stops (RefStop)", -1, -1, func(c *runtime.Chain) {
+			c.Syscall(unix.SYS_OPENAT, unix.AT_FDCWD, "/tmp/missing", unix.O_RDONLY, 0).AllowError().
+				Syscall(unix.SYS_READ, runtime.Ret(0), buf, len(buf)).
+				Syscall(unix.SYS_GETPID).Cleanup()
+		}},
+		{"v2: RawRefs passes the errno", -1, -1, func(c *runtime.Chain) {
+			c.Syscall(unix.SYS_CLOSE, 999).AllowError().
+				Syscall(unix.SYS_DUP, runtime.Ret(0)).AllowError().RawRefs().
+				Syscall(unix.SYS_GETPID)
+		}},
 		{"condition on an earlier result", -1, -1, func(c *runtime.Chain) {
 			c.Syscall(unix.SYS_GETPID).
 				Syscall(unix.SYS_GETPID).When(runtime.EQ, runtime.Ret(0)).Goto(3).

@@ -109,6 +109,7 @@ func runAll() bool {
 		{"probe", testProbe},
 		{"abi", testABI},
 		{"signals", testSignals},
+		{"go-signals", testGoSignals},
 		{"pointers", testPointers},
 		{"differential", testDifferential},
 		{"conformance", testConformance},
