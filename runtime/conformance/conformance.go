@@ -364,5 +364,6 @@ func Cases() []Case {
 	cs = append(cs, errCases()...)
 	cs = append(cs, refusalCases()...)
 	cs = append(cs, dataCases()...)
+	cs = append(cs, v2Cases()...)
 	return cs
 }
