@@ -54,6 +54,7 @@ type hostile struct {
 	calls, valid, refused, skipped, compared int
 	errnos                                   map[unix.Errno]int
 	fails                                    []string
+	v2                                       bool // run with CHAIN_F_V2, random chains with its bits
 }
 
 func testHostile(s *section) {
@@ -111,6 +112,17 @@ func hostileChild() int {
 		}
 		h.try(w)
 	}
+	// Version 2 (flags CHAIN_F_V2): the same with RAWREF and CLEANUP
+	// bits in the random chains, compared with interp through the
+	// runtime, which resumes the chains a signal stops.
+	h.v2 = true
+	for range hostileN {
+		h.try(h.random())
+	}
+	for range hostileN {
+		h.try(h.mutate(h.random()))
+	}
+	h.v2 = false
 	h.badPointers(hole, hb)
 	fmt.Printf("hostile: %d calls: %d ran (%d compared with interp), %d refused, %d skipped (decoded to a syscall or pointer outside the harmless set); errnos %v\n",
 		h.calls, h.valid, h.compared, h.refused, h.skipped, h.errnos)
@@ -173,6 +185,27 @@ func (h *hostile) random() []uintptr {
 			s.target = uintptr(i + 1 + h.rng.IntN(n-i))
 		}
 		s.errstop = h.rng.IntN(2) == 0
+		if h.v2 {
+			s.rawref = h.rng.IntN(4) == 0
+		}
+	}
+	if h.v2 && h.rng.IntN(2) == 0 {
+		// A valid cleanup suffix: plain steps that may use any result.
+		for i := range 1 + h.rng.IntN(3) {
+			c := step{nr: harmless[h.rng.IntN(len(harmless))], cleanup: true, args: make([]uintptr, h.rng.IntN(4))}
+			for k := range c.args {
+				c.args[k] = h.pool[h.rng.IntN(len(h.pool))]
+				if h.rng.IntN(2) == 0 {
+					c.args[k], c.sym = uintptr(h.rng.IntN(n+i)), c.sym|1<<k
+				}
+			}
+			steps = append(steps, c)
+		}
+		for i := range steps[:n] { // jumps end at the body's end
+			if steps[i].action == aJump && steps[i].target > uintptr(n) {
+				steps[i].target = uintptr(n)
+			}
+		}
 	}
 	return enc(steps...)
 }
@@ -252,7 +285,12 @@ func (h *hostile) try(w []uintptr) {
 	for i, v := range w {
 		w64[i] = uint64(v)
 	}
-	ch, derr := runtime.Decode(w64, 64)
+	var flags uintptr
+	if h.v2 {
+		flags = fV2
+	}
+	prog := runtime.RawProgramFlags(w, flags)
+	derr := prog.Validate()
 	var want unix.Errno
 	switch {
 	case len(w) > 8192:
@@ -268,7 +306,15 @@ func (h *hostile) try(w []uintptr) {
 	}
 	h.calls++
 	nsteps := len(w)/3 + 1
-	st, res, e := run(w, nsteps)
+	res := make([]uintptr, nsteps+1)
+	for i := range res {
+		res[i] = 0xdeadbeef
+	}
+	var wp unsafe.Pointer
+	if len(w) > 0 {
+		wp = unsafe.Pointer(&w[0])
+	}
+	st, e := call(uintptr(len(w)), wp, unsafe.Pointer(&res[0]), flags)
 	if e != 0 {
 		h.errnos[e]++
 		h.refused++
@@ -282,18 +328,34 @@ func (h *hostile) try(w []uintptr) {
 		h.failf("words %#x: kernel ran them (status %#x), decoder refused: %v", w, st, derr)
 		return
 	}
-	n := ch.Len()
-	if ran(st) > n || why(st) > whyIntr || st>>20 != 0 {
+	n := prog.Len()
+	maxWhy := whyIntr
+	if h.v2 {
+		maxWhy = whyRefStop
+	}
+	if ran(st) > n || why(st) > maxWhy || st>>20 != 0 || h.v2 && why(st) == whyIntr {
 		h.failf("words %#x: malformed status %#x for %d steps", w, st, n)
 		return
 	}
 	if res[n] != 0xdeadbeef {
 		h.failf("words %#x: kernel wrote past %d results", w, n)
 	}
-	ri, _ := ch.RunOn(runtime.Interp{})
-	if ri == nil {
-		h.failf("words %#x: interp refused a chain the kernel ran", w)
+	ri := new(runtime.Result)
+	if err := prog.RunInto(runtime.Interp{}, ri); err != nil && !errors.As(err, new(*runtime.StepError)) {
+		h.failf("words %#x: interp refused a chain the kernel ran: %v", w, err)
 		return
+	}
+	if h.v2 {
+		// A signal may have paused the raw call; the runtime resumes.
+		rk := new(runtime.Result)
+		if err := prog.RunInto(runtime.Kernel{}, rk); err != nil && !errors.As(err, new(*runtime.StepError)) {
+			h.failf("words %#x: the kernel backend refused what sys_chain ran: %v", w, err)
+			return
+		}
+		st = uintptr(rk.Steps) | uintptr(rk.Why)<<16
+		for i := 0; i < n; i++ {
+			res[i] = uintptr(rk.Ret(i))
+		}
 	}
 	h.compared++
 	if ri.Steps != ran(st) || int(ri.Why) != why(st) {

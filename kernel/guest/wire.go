@@ -63,6 +63,8 @@ type step struct {
 	target  uintptr // for aJump
 	errstop bool
 	bounds  map[int]uintptr // argument → bound
+	rawref  bool            // version 2: bitmap bit 29
+	cleanup bool            // version 2: bitmap bit 30
 }
 
 // enc encodes steps per the spec's word order: number, bitmap, arguments,
@@ -78,6 +80,12 @@ func enc(steps ...step) []uintptr {
 		}
 		if s.errstop {
 			bm |= 1 << 21
+		}
+		if s.rawref {
+			bm |= 1 << 29
+		}
+		if s.cleanup {
+			bm |= 1 << 30
 		}
 		for k := range s.bounds {
 			bm |= 1 << (23 + k)
