@@ -3,6 +3,8 @@
 //
 //	openat(path) → fstat(fd) → read(fd, buf) → write(1, buf, n)
 //
+// (the fstat is statx(fd, "", AT_EMPTY_PATH), which has one struct on
+// every arch)
 // and at the end, one cleanup step per file: close(fd). A file that
 // cannot be opened (ENOENT, EACCES) or read (EISDIR) is reported and the
 // chain jumps to the next file: each of those is one GotoOn call. The
@@ -64,12 +66,12 @@ func catn(out int, paths []string, buf []byte) (bad []error, err error) {
 }
 
 func catChain(out int, paths []string, buf []byte) (bad []error, err error) {
-	st := make([]unix.Stat_t, len(paths))
+	st := make([]unix.Statx_t, len(paths))
 	c := generated.New()
 	for i, path := range paths {
 		fd, next := 4*i, 4*(i+1) // step of this file's fd; the next file's first step
 		c.Openat(unix.AT_FDCWD, path, unix.O_RDONLY|unix.O_CLOEXEC, 0).GotoOn(next, unix.ENOENT, unix.EACCES)
-		c.Fstat(runtime.Ret(fd), &st[i])
+		c.Statx(runtime.Ret(fd), "", unix.AT_EMPTY_PATH, unix.STATX_SIZE, &st[i])
 		c.Read(runtime.Ret(fd), buf, len(buf)).GotoOn(next, unix.EISDIR)
 		c.Write(out, buf, runtime.Ret(fd+2))
 	}
@@ -86,7 +88,7 @@ func catChain(out int, paths []string, buf []byte) (bad []error, err error) {
 			bad = append(bad, fmt.Errorf("%s: %w", path, res.Errno(4*i)))
 		case read < 0 && res.Ran(4*i+2):
 			bad = append(bad, fmt.Errorf("%s: %w", path, res.Errno(4*i+2)))
-		case res.Ran(4*i+3) && st[i].Size > int64(len(buf)):
+		case res.Ran(4*i+3) && st[i].Size > uint64(len(buf)):
 			err = errors.Join(err, fmt.Errorf("%s: %d bytes, longer than the %d-byte buffer of this example", path, st[i].Size, len(buf)))
 		}
 		if e := res.Errno(4*len(paths) + i); e != 0 {
