@@ -43,6 +43,9 @@ func (r *Result) String() string {
 	ran := make([]bool, len(r.raw))
 	jumpedOver := make([]int, len(r.raw)) // step+1 of the jump that passed over each step; 0 if none
 	next := r.replay(func(i int) { ran[i] = true })
+	for i := r.prog.nbody; i < len(ran); i++ {
+		ran[i] = r.prog.cleanupRan(i, r.raw, r.Why) // cleanup steps: from the results
+	}
 	for i := range r.prog.steps {
 		w := &r.prog.steps[i].w
 		if !ran[i] || w.nconds == 0 || w.action != Jump || w.firstTrue(r.raw[i], r.raw) < 0 {
@@ -226,8 +229,13 @@ func writeOptions(b *strings.Builder, w *wstep) {
 		writeConds(&c, w)
 		opts = append(opts, c.String())
 	}
-	if !w.errstop {
+	if w.cleanup {
+		opts = append(opts, "cleanup")
+	} else if !w.errstop {
 		opts = append(opts, "allow-error")
+	}
+	if w.rawref {
+		opts = append(opts, "raw-refs")
 	}
 	if w.noblock {
 		opts = append(opts, "noblock")
