@@ -227,13 +227,18 @@ func via(b Backend, p *Program) uint8 {
 // and Prepared.Run both reach the backend through it: what every run
 // needs from the backend goes here.
 func execOn(b Backend, how uint8, p *Program, raw []uintptr) (uintptr, error) {
+	var (
+		st  uintptr
+		err error
+	)
 	switch how {
 	case viaInterp:
-		return execute(p, raw, nil), nil
+		return execute(p, raw, nil), nil // interp never stops resumably
 	case viaKernel:
-		return execKernel(p, raw)
+		st, err = execKernel(p, raw)
+	default:
+		st, err = b.Exec(p, raw)
 	}
-	st, err := b.Exec(p, raw)
 	if err == nil && st>>16&0xF >= uintptr(Pause) {
 		st, err = resumeLoop(b, p, raw, st) // a signal stopped it: go on
 	}
