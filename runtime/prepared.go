@@ -142,11 +142,11 @@ func (ps *pinState) unpin() { ps.pinner.Unpin() }
 
 // directOK reports whether a prepared run on the kernel backend may make
 // p's sys_chain call itself (kernelCall) instead of going through
-// execOn and Kernel.Exec: the call is the same (p's words, no flags), and
-// a refusal still goes to Kernel.Exec, which reports or handles it. Only
-// a chain whose every status is final qualifies; a chain the kernel can
-// stop resumably must go through execOn, which resumes it, and so must a
-// chain with AfterStep functions (the general path calls them).
+// execOn and Kernel.Exec: the call is the same (p's words and flags), a
+// refusal still goes to Kernel.Exec, which reports or handles it, and a
+// resumable stop (version 2: Pause, Restart) is resumed by Run like
+// execOn resumes it. A chain with AfterStep functions takes the general
+// path, which calls them.
 func directOK(p *Program) bool { return len(p.words) > 0 && len(p.after) == 0 }
 
 // Close unpins the chain's memory. Runs after Close do nothing and report
@@ -197,9 +197,9 @@ func (pc *Prepared) Run(r *Result) bool {
 		)
 		switch f {
 		case fastRaw:
-			st, e = kernelCallRaw(pc.nw, pc.wp, r.raw)
+			st, e = kernelCallRaw(pc.nw, pc.wp, r.raw, pc.prog.flags)
 		case fastSyscall:
-			st, e = kernelCall(pc.nw, pc.wp, r.raw)
+			st, e = kernelCall(pc.nw, pc.wp, r.raw, pc.prog.flags)
 		default: // fastInterp
 			st = execute(pc.prog, r.raw, nil)
 		}
@@ -208,6 +208,14 @@ func (pc *Prepared) Run(r *Result) bool {
 			if st <= uintptr(len(r.raw)) { // why End: the common case
 				r.Steps, r.Why = int(st), End
 				return true
+			}
+			if st>>16&0xF >= uintptr(Pause) && st>>20 == 0 {
+				// A signal stopped it (version 2): resume, as execOn does.
+				var err error
+				if st, err = resumeLoop(pc.b, pc.prog, r.raw, st); err != nil {
+					r.refused(err)
+					return false
+				}
 			}
 			return r.setStatus(st) && r.Why == End
 		}

@@ -23,12 +23,12 @@ func execKernel(p *Program, results []uintptr) (uintptr, error) {
 // count and address and the call form (raw for a chain of NoBlock steps)
 // worked out by Prepare. e != 0 is a refusal: nothing ran. The raw form
 // is small enough to be inlined into Run.
-func kernelCallRaw(nw uintptr, wp unsafe.Pointer, res []uintptr) (uintptr, unix.Errno) {
-	st, _, e := unix.RawSyscall6(SysChain, nw, uintptr(wp), uintptr(unsafe.Pointer(unsafe.SliceData(res))), 0, 0, 0)
+func kernelCallRaw(nw uintptr, wp unsafe.Pointer, res []uintptr, flags uintptr) (uintptr, unix.Errno) {
+	st, _, e := unix.RawSyscall6(SysChain, nw, uintptr(wp), uintptr(unsafe.Pointer(unsafe.SliceData(res))), flags, 0, 0)
 	return st, e
 }
 
-func kernelCall(nw uintptr, wp unsafe.Pointer, res []uintptr) (uintptr, unix.Errno) {
-	st, _, e := unix.Syscall6(SysChain, nw, uintptr(wp), uintptr(unsafe.Pointer(unsafe.SliceData(res))), 0, 0, 0)
+func kernelCall(nw uintptr, wp unsafe.Pointer, res []uintptr, flags uintptr) (uintptr, unix.Errno) {
+	st, _, e := unix.Syscall6(SysChain, nw, uintptr(wp), uintptr(unsafe.Pointer(unsafe.SliceData(res))), flags, 0, 0)
 	return st, e
 }

@@ -18,10 +18,10 @@ func execKernel(p *Program, results []uintptr) (uintptr, error) {
 
 // kernelCallRaw and kernelCall are never called where isKernel is
 // always false.
-func kernelCallRaw(nw uintptr, wp unsafe.Pointer, res []uintptr) (uintptr, unix.Errno) {
+func kernelCallRaw(nw uintptr, wp unsafe.Pointer, res []uintptr, flags uintptr) (uintptr, unix.Errno) {
 	panic("syschain: kernelCallRaw on an arch without the kernel backend")
 }
 
-func kernelCall(nw uintptr, wp unsafe.Pointer, res []uintptr) (uintptr, unix.Errno) {
+func kernelCall(nw uintptr, wp unsafe.Pointer, res []uintptr, flags uintptr) (uintptr, unix.Errno) {
 	panic("syschain: kernelCall on an arch without the kernel backend")
 }

@@ -104,7 +104,7 @@ func (p *Program) WithFlags(flags uintptr) *Program {
 	if p.err != nil || flags == p.flags {
 		return p
 	}
-	q := &Program{steps: p.steps, words: p.words, pins: p.pins, strs: p.strs, n: p.n, flags: flags, nbody: p.nbody}
+	q := &Program{steps: p.steps, words: p.words, pins: p.pins, strs: p.strs, n: p.n, noblock: p.noblock, after: p.after, flags: flags, nbody: p.nbody}
 	switch {
 	case flags&^FlagV2 != 0:
 		q.err = &FormatError{Word: -1, Step: -1, Field: "flags", Rule: RuleFlags, Detail: fmt.Sprintf("flags %#x; a chain is run with 0 or FlagV2", flags)}

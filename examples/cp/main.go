@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -105,7 +104,7 @@ func copyRange(src, dst string) (int64, error) {
 		c.Openat(unix.AT_FDCWD, dst, dflags, 0o644)                   // 1
 		end := 2 + perChain
 		for k := 0; k < perChain; k++ {
-			c.CopyFileRange(runtime.Ret(0), &offIn, runtime.Ret(1), unsafe.Pointer(&offOut), cfrMax, 0).When(runtime.EQ, 0).Goto(end)
+			c.CopyFileRange(runtime.Ret(0), &offIn, runtime.Ret(1), &offOut, cfrMax, 0).When(runtime.EQ, 0).Goto(end)
 		}
 		c.Close(runtime.Ret(1)).Cleanup()
 		c.Close(runtime.Ret(0)).Cleanup()
