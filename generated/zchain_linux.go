@@ -71,6 +71,18 @@ func (c *Chain) Bound(a1 int, a2 uint64) *Chain {
 	return c
 }
 
+// Cleanup is runtime.Chain's Cleanup, returning the typed chain.
+func (c *Chain) Cleanup() *Chain {
+	c.Chain.Cleanup()
+	return c
+}
+
+// RawRefs is runtime.Chain's RawRefs, returning the typed chain.
+func (c *Chain) RawRefs() *Chain {
+	c.Chain.RawRefs()
+	return c
+}
+
 // Syscall adds a raw step for anything the typed methods do not cover. args are
 // ints (or runtime.Ret(i)), uintptrs, strings, []byte or unsafe.Pointer values.
 func (c *Chain) Syscall(nr uintptr, args ...any) *Chain {
