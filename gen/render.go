@@ -175,6 +175,8 @@ func goTypeOf(t reflect.Type) (*jen.Statement, bool) {
 		return jen.Qual(runtimePath, t.Name()), true
 	case t.PkgPath() == unixPath:
 		return jen.Qual(unixPath, t.Name()), true
+	case t.PkgPath() == "syscall" && t.Name() == "Errno":
+		return jen.Qual(unixPath, "Errno"), true // unix.Errno is an alias of syscall.Errno
 	case t.PkgPath() == "" && t.Name() != "":
 		return jen.Id(t.Name()), true
 	}

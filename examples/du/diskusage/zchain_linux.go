@@ -5,6 +5,7 @@ package diskusage
 
 import (
 	"github.com/syschain/syschain/runtime"
+	"golang.org/x/sys/unix"
 	"unsafe"
 )
 
@@ -74,6 +75,18 @@ func (c *Chain) Bound(a1 int, a2 uint64) *Chain {
 // Cleanup is runtime.Chain's Cleanup, returning the typed chain.
 func (c *Chain) Cleanup() *Chain {
 	c.Chain.Cleanup()
+	return c
+}
+
+// ContinueOn is runtime.Chain's ContinueOn, returning the typed chain.
+func (c *Chain) ContinueOn(a1 ...unix.Errno) *Chain {
+	c.Chain.ContinueOn(a1...)
+	return c
+}
+
+// GotoOn is runtime.Chain's GotoOn, returning the typed chain.
+func (c *Chain) GotoOn(a1 int, a2 ...unix.Errno) *Chain {
+	c.Chain.GotoOn(a1, a2...)
 	return c
 }
 
