@@ -268,22 +268,11 @@ func testGoSignals(s *section) {
 		r1 := runtime.Resumes()
 		s.logf("go-signals: %s: %d rounds, %d chains, resumes: %d pauses, %d restarts; version 1 control: %d of %d chains stopped early (INTR)",
 			m.name, rounds, rounds*len(chains)*2, r1.Pauses-r0.Pauses, r1.Restarts-r0.Restarts, v1Stopped, v1Total)
-		fmt.Printf("BENCH go-signals-resumes-%s %d\n", shortMode(m.name), (r1.Pauses-r0.Pauses)+(r1.Restarts-r0.Restarts))
 	}
 	r := runtime.Resumes()
 	pauses, restarts := r.Pauses-pauses0.Pauses, r.Restarts-pauses0.Restarts
 	s.logf("go-signals: %d kernel chains equal to interp's; %d resumes after a signal between steps, %d re-issued interrupted steps", total, pauses, restarts)
 	s.check(pauses+restarts > 0, "no chain was resumed: the signal traffic did not reach the chains, so the test proved nothing")
-}
-
-func shortMode(name string) string {
-	switch name[0] {
-	case 'C':
-		return "pprof"
-	case 's':
-		return "itimer"
-	}
-	return "preempt"
 }
 
 // spinners starts n goroutines that never block (so sysmon preempts
