@@ -136,6 +136,9 @@ func moreWraps[W any](mk func(name, doc string, params, args []jen.Code) W) []W 
 		ok := true
 		for k := 1; k < ft.NumIn(); k++ {
 			name := fmt.Sprintf("a%d", k)
+			if ns := wrapParamNames[m.Name]; k-1 < len(ns) {
+				name = ns[k-1]
+			}
 			t := ft.In(k)
 			variadic := ft.IsVariadic() && k == ft.NumIn()-1
 			if variadic {
@@ -160,6 +163,15 @@ func moreWraps[W any](mk func(name, doc string, params, args []jen.Code) W) []W 
 		out = append(out, mk(m.Name, fmt.Sprintf("%s is runtime.Chain's %s, returning the typed chain.", m.Name, m.Name), params, args))
 	}
 	return out
+}
+
+// wrapParamNames are readable parameter names for the wrapped methods
+// (reflection has none); others get a1, a2, ...
+var wrapParamNames = map[string][]string{
+	"AfterStep":  {"f"},
+	"Bound":      {"arg", "limit"},
+	"ContinueOn": {"errs"},
+	"GotoOn":     {"step", "errs"},
 }
 
 // goTypeOf writes a parameter type of a runtime.Chain method: a basic

@@ -61,14 +61,14 @@ func (c *Chain) NoBlock() *Chain {
 }
 
 // AfterStep is runtime.Chain's AfterStep, returning the typed chain.
-func (c *Chain) AfterStep(a1 func()) *Chain {
-	c.Chain.AfterStep(a1)
+func (c *Chain) AfterStep(f func()) *Chain {
+	c.Chain.AfterStep(f)
 	return c
 }
 
 // Bound is runtime.Chain's Bound, returning the typed chain.
-func (c *Chain) Bound(a1 int, a2 uint64) *Chain {
-	c.Chain.Bound(a1, a2)
+func (c *Chain) Bound(arg int, limit uint64) *Chain {
+	c.Chain.Bound(arg, limit)
 	return c
 }
 
@@ -79,14 +79,14 @@ func (c *Chain) Cleanup() *Chain {
 }
 
 // ContinueOn is runtime.Chain's ContinueOn, returning the typed chain.
-func (c *Chain) ContinueOn(a1 ...unix.Errno) *Chain {
-	c.Chain.ContinueOn(a1...)
+func (c *Chain) ContinueOn(errs ...unix.Errno) *Chain {
+	c.Chain.ContinueOn(errs...)
 	return c
 }
 
 // GotoOn is runtime.Chain's GotoOn, returning the typed chain.
-func (c *Chain) GotoOn(a1 int, a2 ...unix.Errno) *Chain {
-	c.Chain.GotoOn(a1, a2...)
+func (c *Chain) GotoOn(step int, errs ...unix.Errno) *Chain {
+	c.Chain.GotoOn(step, errs...)
 	return c
 }
 
