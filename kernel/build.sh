@@ -87,13 +87,22 @@ if [ ! -f "$applied" ]; then
 	# A trial run on copies of the files it touches first, so a bad
 	# series leaves the tree pristine (patch --dry-run cannot check a
 	# series whose later patches change what earlier ones added).
+	# Patch by patch: in one stream, GNU patch cannot edit a file that
+	# an earlier patch of the stream renamed (kernel/sys_chain.c).
 	trial=$keep/trial
-	mkdir -p "$trial"
-	(cd "$tree" && touched "$series" | while read -r f; do
+	mkdir -p "$trial" "$keep/new"
+	awk -v d="$keep/new" '/^From [0-9a-f]+ Mon Sep 17 00:00:00 2001$/ { n++ } { print > sprintf("%s/%04d.patch", d, n) }' "$series"
+	(cd "$tree" && { touched "$series"; sed -n 's|^rename from \(.*\)|\1|p' "$series"; } | sort -u | while read -r f; do
 		if [ -f "$f" ]; then mkdir -p "$trial/$(dirname "$f")" && cp -p "$f" "$trial/$f"; fi; done)
-	patch -d "$trial" -p1 -s -N <"$series" >/dev/null ||
-		{ echo "build.sh: the patch series does not apply to $tarball" >&2; exit 1; }
-	patch -d "$tree" -p1 -s -N <"$series"
+	for p in "$keep/new"/*.patch; do
+		grep -q '^+++ ' "$p" || continue # the cover letter
+		patch -d "$trial" -p1 -s -N <"$p" >/dev/null ||
+			{ echo "build.sh: the patch series does not apply to $tarball ($(sed -n 's/^Subject: //p' "$p" | head -1))" >&2; exit 1; }
+	done
+	for p in "$keep/new"/*.patch; do
+		grep -q '^+++ ' "$p" || continue
+		patch -d "$tree" -p1 -s -N <"$p"
+	done
 	(cd "$tree" && touched "$series" | while read -r f; do
 		if [ -f "$keep/$f" ] && cmp -s "$keep/$f" "$f"; then touch -r "$keep/$f" "$f"; fi; done)
 	cp "$series" "$applied"
