@@ -84,6 +84,9 @@ func (r *Result) String() string {
 		default:
 			b.WriteString(" = ? (not run)")
 		}
+		if w.cleanup {
+			b.WriteString(" # cleanup")
+		}
 		b.WriteByte('\n')
 	}
 	if err := r.Err(); err != nil {

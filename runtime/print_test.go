@@ -134,9 +134,11 @@ func TestPrintStrace(t *testing.T) {
 	c.ArgPtr(4, nil, 0)
 	c.AllowError()
 	c.Syscall(unix.SYS_MUNMAP, Ret(2), 8192)
+	c.Syscall(unix.SYS_CLOSE, 7).Cleanup()
+	c.Syscall(unix.SYS_CLOSE, Ret(3)).Cleanup()
 	var b strings.Builder
 	b.WriteString("# chain\n" + c.String())
-	r, err := c.RunOn(&DryRun{Results: []int64{-int64(unix.EEXIST), 0, 0x7f1234560000, 0x7f0000001000, -int64(unix.EFAULT), 0}})
+	r, err := c.RunOn(&DryRun{Results: []int64{-int64(unix.EEXIST), 0, 0x7f1234560000, 0x7f0000001000, -int64(unix.EFAULT), 0, 0, 0}})
 	b.WriteString("# run\n" + r.String())
 	if err != nil {
 		b.WriteString("# err: " + err.Error() + "\n")
