@@ -13,9 +13,11 @@ import (
 )
 
 // interrupting is a backend that behaves as the kernel does when a signal
-// arrives between steps (why INTR): it runs only the first k steps of a
-// chain on interp, k random, and reports the rest as not run. The walk
-// must redo what did not run and still print GNU du's output.
+// is pending between steps (why Pause, wire-format version 2): each call
+// runs a random number of the next steps on interp and stops before the
+// rest, which the runtime then resumes through ExecFrom. The walk must see
+// one uninterrupted chain and still print GNU du's output. (A version-1
+// chain stopped with INTR instead; the walker redoes what did not run.)
 type interrupting struct {
 	rng  *rand.Rand
 	cuts int
@@ -24,11 +26,20 @@ type interrupting struct {
 func (*interrupting) Name() string { return "interrupting" }
 
 func (b *interrupting) Exec(p *runtime.Program, results []uintptr) (uintptr, error) {
+	return b.ExecFrom(p, results, 0)
+}
+
+// ExecFrom runs steps k, k+1, … of p and may stop before any of them but
+// the first (runtime.Resumer).
+func (b *interrupting) ExecFrom(p *runtime.Program, results []uintptr, k int) (uintptr, error) {
 	w := p.Words()
 	// Step boundaries (docs/wire-format.md, "A step").
 	var ends []int
 	for pos := 0; pos < len(w); {
 		bm := uint64(w[pos+1])
+		if bm>>30&1 != 0 { // a cleanup step: cut only the body
+			break
+		}
 		nconds := int(bm >> 6 & 7)
 		nargs := int(bm >> 9 & 7)
 		action := bm >> 19 & 3
@@ -42,24 +53,24 @@ func (b *interrupting) Exec(p *runtime.Program, results []uintptr) (uintptr, err
 		}
 		ends = append(ends, pos)
 	}
-	if len(ends) < 2 || b.rng.Intn(3) == 0 {
-		return runtime.Interp{}.Exec(p, results)
+	if len(ends) == len(results) && len(ends)-k >= 2 && b.rng.Intn(3) != 0 {
+		m := k + 1 + b.rng.Intn(len(ends)-k-1) // run steps k..m-1, stop before m
+		prefix := runtime.RawProgramFlags(w[:ends[m-1]], p.Flags())
+		if err := prefix.Validate(); err != nil {
+			return 0, err
+		}
+		st, err := runtime.Interp{}.ExecFrom(prefix, results[:m], k)
+		if err != nil || st != uintptr(m-k) { // the prefix ended early by itself
+			canceled := unix.ECANCELED
+			for i := m; i < len(results); i++ {
+				results[i] = -uintptr(canceled)
+			}
+			return st, err
+		}
+		b.cuts++
+		return uintptr(m-k) | uintptr(runtime.Pause)<<16, nil
 	}
-	k := 1 + b.rng.Intn(len(ends)-1)
-	prefix := runtime.RawProgram(w[:ends[k-1]])
-	if err := prefix.Validate(); err != nil {
-		return 0, err
-	}
-	st, err := runtime.Interp{}.Exec(prefix, results[:k])
-	if err != nil || st != uintptr(k) { // the prefix ended early by itself
-		return st, err
-	}
-	canceled := unix.ECANCELED
-	for i := k; i < len(results); i++ {
-		results[i] = -uintptr(canceled)
-	}
-	b.cuts++
-	return uintptr(k) | uintptr(runtime.Intr)<<16, nil
+	return runtime.Interp{}.ExecFrom(p, results, k)
 }
 
 func TestInterruptedChains(t *testing.T) {
