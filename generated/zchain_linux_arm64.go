@@ -2105,18 +2105,6 @@ func (c *Chain) Getpriority(which int, who int) *Chain {
 	return c
 }
 
-// Reboot adds a step calling reboot (number 142 on linux/arm64):
-//
-//	long reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
-func (c *Chain) Reboot(magic1 int, magic2 int, cmd int, arg unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigReboot)
-	c.Chain.ArgInt(0, int64(magic1))
-	c.Chain.ArgInt(1, int64(magic2))
-	c.Chain.ArgInt(2, int64(cmd))
-	c.Chain.ArgPtr(3, arg, 0)
-	return c
-}
-
 // Setregid adds a step calling setregid (number 143 on linux/arm64):
 //
 //	long setregid(gid_t rgid, gid_t egid)

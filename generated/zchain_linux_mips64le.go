@@ -2414,18 +2414,6 @@ func (c *Chain) Swapoff(specialfile string) *Chain {
 	return c
 }
 
-// Reboot adds a step calling reboot (number 5164 on linux/mips64le):
-//
-//	long reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
-func (c *Chain) Reboot(magic1 int, magic2 int, cmd int, arg unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigReboot)
-	c.Chain.ArgInt(0, int64(magic1))
-	c.Chain.ArgInt(1, int64(magic2))
-	c.Chain.ArgInt(2, int64(cmd))
-	c.Chain.ArgPtr(3, arg, 0)
-	return c
-}
-
 // Sethostname adds a step calling sethostname (number 5165 on linux/mips64le):
 //
 //	long sethostname(char __user *name, int len)

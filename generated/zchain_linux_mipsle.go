@@ -1559,18 +1559,6 @@ func (c *Chain) Swapon(specialfile string, swapFlags int) *Chain {
 	return c
 }
 
-// Reboot adds a step calling reboot (number 4088 on linux/mipsle):
-//
-//	long reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
-func (c *Chain) Reboot(magic1 int, magic2 int, cmd int, arg unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigReboot)
-	c.Chain.ArgInt(0, int64(magic1))
-	c.Chain.ArgInt(1, int64(magic2))
-	c.Chain.ArgInt(2, int64(cmd))
-	c.Chain.ArgPtr(3, arg, 0)
-	return c
-}
-
 // OldReaddir adds a step calling readdir (number 4089 on linux/mipsle):
 //
 //	long readdir(unsigned int fd, struct old_linux_dirent __user *dirent, unsigned int count)

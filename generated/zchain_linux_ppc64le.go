@@ -1450,18 +1450,6 @@ func (c *Chain) Swapon(specialfile string, swapFlags int) *Chain {
 	return c
 }
 
-// Reboot adds a step calling reboot (number 88 on linux/ppc64le):
-//
-//	long reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
-func (c *Chain) Reboot(magic1 int, magic2 int, cmd int, arg unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigReboot)
-	c.Chain.ArgInt(0, int64(magic1))
-	c.Chain.ArgInt(1, int64(magic2))
-	c.Chain.ArgInt(2, int64(cmd))
-	c.Chain.ArgPtr(3, arg, 0)
-	return c
-}
-
 // Mmap adds a step calling mmap (number 90 on linux/ppc64le):
 //
 //	long mmap(unsigned long addr, size_t len, unsigned long prot, unsigned long flags, unsigned long fd, off_t offset)

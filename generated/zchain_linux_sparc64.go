@@ -1295,18 +1295,6 @@ func (c *Chain) Ioctl(fd int, cmd int, arg int) *Chain {
 	return c
 }
 
-// Reboot adds a step calling reboot (number 55 on linux/sparc64):
-//
-//	long reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
-func (c *Chain) Reboot(magic1 int, magic2 int, cmd int, arg unsafe.Pointer) *Chain {
-	c.Chain.Begin(&sigReboot)
-	c.Chain.ArgInt(0, int64(magic1))
-	c.Chain.ArgInt(1, int64(magic2))
-	c.Chain.ArgInt(2, int64(cmd))
-	c.Chain.ArgPtr(3, arg, 0)
-	return c
-}
-
 // SysSymlink adds a step calling symlink (number 57 on linux/sparc64):
 //
 //	long symlink(const char __user *oldname, const char __user *newname)

@@ -50,6 +50,10 @@ func (Kernel) Available() error {
 	switch {
 	case e == unix.ENOSYS:
 		return fmt.Errorf("%w (%w)", ErrNoKernel, e)
+	case e == unix.EOPNOTSUPP:
+		// sys_chain is there but refuses while this task is traced
+		// or audited; Run falls back to interp chain by chain.
+		return nil
 	case e != 0:
 		return fmt.Errorf("syschain: probing sys_chain (syscall %d) failed: %w; the kernel backend is unavailable", SysChain, e)
 	case st != 1 || res[0] != uintptr(os.Getpid()):
@@ -135,6 +139,8 @@ func kernelRefusal(e unix.Errno) error {
 	switch e {
 	case unix.ENOSYS:
 		return fmt.Errorf("%w (%w)", ErrNoKernel, e)
+	case unix.EOPNOTSUPP:
+		return fmt.Errorf("%w (%w)", ErrTraced, e)
 	case unix.EPERM:
 		why = "the task is under ptrace syscall tracing or syscall audit (the kernel refuses chains it cannot report step by step; run without strace/audit or use interp), or a seccomp filter denies syscall 500"
 	case unix.EINVAL, unix.E2BIG:

@@ -66,6 +66,9 @@ func TestKernelRefusal(t *testing.T) {
 			t.Errorf("kernelRefusal(%v) = %v: want errors.Is %v and %q in the text", c.e, err, c.e, c.want)
 		}
 	}
+	if err := kernelRefusal(unix.EOPNOTSUPP); !errors.Is(err, ErrTraced) || !errors.Is(err, unix.EOPNOTSUPP) || !strings.Contains(err.Error(), "strace") {
+		t.Errorf("kernelRefusal(EOPNOTSUPP) = %v, want ErrTraced naming strace", err)
+	}
 	if err := kernelRefusal(unix.ENOSYS); !errors.Is(err, ErrNoKernel) || !errors.Is(err, unix.ENOSYS) {
 		t.Errorf("kernelRefusal(ENOSYS) = %v, want ErrNoKernel", err)
 	}

@@ -22,6 +22,7 @@ var denyList = []denied{
 	{unix.SYS_EXECVEAT, "execveat"},
 	{unix.SYS_EXIT, "exit"},
 	{unix.SYS_EXIT_GROUP, "exit_group"},
+	{unix.SYS_REBOOT, "reboot"}, // in a child pid namespace it ends the caller
 	{unix.SYS_RT_SIGRETURN, "rt_sigreturn"},
 	{unix.SYS_RESTART_SYSCALL, "restart_syscall"},
 	{unix.SYS_RT_SIGSUSPEND, "rt_sigsuspend"},
@@ -37,7 +38,7 @@ var denyList = []denied{
 // the generator gives none of them a builder method, so a chain that
 // would be refused does not compile.
 var DenyNames = []string{
-	"clone", "clone3", "execve", "execveat", "exit", "exit_group",
+	"clone", "clone3", "execve", "execveat", "exit", "exit_group", "reboot",
 	"rt_sigreturn", "restart_syscall", "rt_sigsuspend", "ppoll", "pselect6",
 	"epoll_pwait", "epoll_pwait2", "fork", "pause", "sigreturn", "sigsuspend",
 	"ppoll_time64", "pselect6_time64", "vfork", "sys_chain",

@@ -63,6 +63,7 @@ type Prepared struct {
 	b    Backend
 	name string
 	how  uint8 // how execOn calls b (via)
+	auto bool  // b was chosen by default: a traced refusal falls back to interp
 	// fast: Run's fast path, while the chain is open (Close clears it),
 	// so a run reads one word to know it may go ahead: on the kernel
 	// backend Run makes the sys_chain call itself (kernelCall), with the
@@ -111,10 +112,11 @@ func (p *Program) Prepare(b Backend) (*Prepared, error) {
 	if p.err != nil {
 		return nil, p.err
 	}
-	if b == nil {
+	auto := b == nil
+	if auto {
 		b = DefaultBackend(p)
 	}
-	pc := &Prepared{prog: p, b: b, name: b.Name()}
+	pc := &Prepared{prog: p, b: b, name: b.Name(), auto: auto}
 	pc.how = via(b, p)
 	if pc.how == viaKernel && directOK(p) {
 		pc.fast.Store(fastSyscall)
@@ -241,7 +243,10 @@ func (pc *Prepared) run(r *Result, refused bool) bool {
 		// run makes the same call.
 		return pc.Run(r)
 	}
-	st, err := execOn(pc.b, pc.how, pc.prog, r.raw)
+	st, fellBack, err := execOn(pc.b, pc.how, pc.auto, pc.prog, r.raw)
+	if fellBack {
+		r.Backend = interpName
+	}
 	// The words hold the addresses of pinned memory as integers only;
 	// pc keeps it reachable (and pinned) until the run is over.
 	goruntime.KeepAlive(pc)

@@ -156,6 +156,14 @@ func (r *Result) finish(st uintptr) error {
 func (r *Result) setStatus(st uintptr) bool {
 	ran, why := int(st&0xFFFF), Why(st>>16&0xF)
 	v2 := r.prog != nil && r.prog.v2()
+	if st&statusResultsNotWritten != 0 && st>>21 == 0 && why < numWhy && ran <= len(r.raw) {
+		// The steps ran, but the backend could not write the results
+		// back: say what ran, and leave no stale values of an earlier run.
+		cancel(r.raw)
+		r.Steps, r.Why, r.last = ran, why, nil
+		r.fail = fmt.Errorf("%w (backend %s, %d steps ran, %v)", ErrResultsNotWritten, r.Backend, ran, why)
+		return false
+	}
 	if st>>20 != 0 || why >= numWhy || ran > len(r.raw) || !v2 && why > Intr || v2 && (why == Intr || why.resumable()) {
 		r.Steps, r.Why, r.last = 0, End, nil
 		r.fail = fmt.Errorf("syschain: backend %s returned a malformed status word %#x for a %d-step chain", r.Backend, st, len(r.raw))
@@ -226,23 +234,29 @@ func via(b Backend, p *Program) uint8 {
 // execOn runs p on b into raw, which has p.Len() slots. Program.RunInto
 // and Prepared.Run both reach the backend through it: what every run
 // needs from the backend goes here.
-func execOn(b Backend, how uint8, p *Program, raw []uintptr) (uintptr, error) {
-	var (
-		st  uintptr
-		err error
-	)
+//
+// auto says b is the default backend (the caller passed nil). When it
+// refuses because the task is traced or audited (ErrTraced: the kernel
+// under strace), the chain runs on interp instead, whose steps the tracer
+// sees one by one, and fellBack says so. An explicit backend's refusal is
+// returned as is.
+func execOn(b Backend, how uint8, auto bool, p *Program, raw []uintptr) (st uintptr, fellBack bool, err error) {
 	switch how {
 	case viaInterp:
-		return execute(p, raw, nil), nil // interp never stops resumably
+		return execute(p, raw, nil), false, nil // interp never stops resumably
 	case viaKernel:
 		st, err = execKernel(p, raw)
 	default:
 		st, err = b.Exec(p, raw)
 	}
+	if auto && err != nil && errors.Is(err, ErrTraced) {
+		st, err = Interp{}.Exec(p, raw)
+		return st, true, err
+	}
 	if err == nil && st>>16&0xF >= uintptr(Pause) {
 		st, err = resumeLoop(b, p, raw, st) // a signal stopped it: go on
 	}
-	return st, err
+	return st, false, err
 }
 
 // RunInto runs the program on b (the default backend if nil) into r.
@@ -250,7 +264,8 @@ func (p *Program) RunInto(b Backend, r *Result) error {
 	if r == nil {
 		return errNilResult
 	}
-	if b == nil {
+	auto := b == nil
+	if auto {
 		b = DefaultBackend(p)
 	}
 	n := p.n
@@ -268,7 +283,10 @@ func (p *Program) RunInto(b Backend, r *Result) error {
 	} else {
 		r.Backend = b.Name()
 	}
-	st, err := execOn(b, how, p, r.raw)
+	st, fellBack, err := execOn(b, how, auto, p, r.raw)
+	if fellBack {
+		r.Backend = interpName
+	}
 	if len(p.pins) > 0 {
 		r.pinner.Unpin()
 	}

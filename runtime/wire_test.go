@@ -265,7 +265,7 @@ func TestDecodeDenied(t *testing.T) {
 			t.Errorf("%s: %v, want a *DeniedError for step 1", name, err)
 		}
 	}
-	for _, name := range []string{"clone", "clone3", "execve", "execveat", "exit", "exit_group", "rt_sigreturn", "restart_syscall", "rt_sigsuspend", "ppoll", "pselect6", "epoll_pwait", "epoll_pwait2"} {
+	for _, name := range []string{"clone", "clone3", "execve", "execveat", "exit", "exit_group", "reboot", "rt_sigreturn", "restart_syscall", "rt_sigsuspend", "ppoll", "pselect6", "epoll_pwait", "epoll_pwait2"} {
 		found := false
 		for _, n := range DeniedSyscalls() {
 			found = found || n == name

@@ -166,7 +166,7 @@ func testABI(s *section) {
 	msg := []byte("x")
 	wr := step{nr: unix.SYS_WRITE, args: []uintptr{uintptr(p[1]), uintptr(unsafe.Pointer(&msg[0])), 1}}
 	for _, nr := range []uintptr{sysChain, unix.SYS_CLONE, unix.SYS_CLONE3, unix.SYS_FORK, unix.SYS_VFORK,
-		unix.SYS_EXECVE, unix.SYS_EXECVEAT, unix.SYS_EXIT, unix.SYS_EXIT_GROUP, unix.SYS_RT_SIGRETURN,
+		unix.SYS_EXECVE, unix.SYS_EXECVEAT, unix.SYS_EXIT, unix.SYS_EXIT_GROUP, unix.SYS_REBOOT, unix.SYS_RT_SIGRETURN,
 		unix.SYS_RESTART_SYSCALL, unix.SYS_RT_SIGSUSPEND, unix.SYS_PAUSE, unix.SYS_PPOLL, unix.SYS_PSELECT6,
 		unix.SYS_EPOLL_PWAIT, unix.SYS_EPOLL_PWAIT2} {
 		expect(s, "deny list", enc(wr, getppid, step{nr: nr}), 3, unix.EPERM, 0, 0, nil)
