@@ -7,12 +7,14 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # linux-source-6.12 is the kernel tree tables are regenerated from,
 # linux-source-6.1 the tree the guest kernel is built from and the older
 # layout the tables are checked against (tables-compat), the rest build
-# and boot the sys_chain guest kernel.
+# and boot the sys_chain guest kernel (qemu-system-arm and
+# gcc-aarch64-linux-gnu: its arm64 twin).
 APT_PKGS := qemu-user-static qemu-system-x86 linux-source-6.12 linux-source-6.1 seccomp \
-	bc flex bison libelf-dev libssl-dev cpio xz-utils gcc make
+	bc flex bison libelf-dev libssl-dev cpio xz-utils gcc make \
+	qemu-system-arm gcc-aarch64-linux-gnu
 
 .PHONY: all demo test deps vet fmt-check generate generate-check tables \
-	tables-check tables-compat bench fuzz kernel kernel-test clean du-bench bench-report
+	tables-check tables-compat bench fuzz kernel kernel-test kernel-arm64 kernel-test-arm64 clean du-bench bench-report
 
 all: test
 
@@ -111,6 +113,14 @@ kernel: deps
 
 kernel-test: kernel
 	./kernel/test.sh
+
+# The same kernel and guest on arm64: cross-built, booted under
+# qemu-system-aarch64 -M virt (TCG).
+kernel-arm64: deps
+	SYSCHAIN_KARCH=arm64 ./kernel/build.sh
+
+kernel-test-arm64: kernel-arm64
+	./kernel/test-arm64.sh
 
 clean:
 	rm -f bench.out du-bench.out

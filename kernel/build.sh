@@ -9,13 +9,17 @@
 # in place (the previous series is reverse-applied first), so a changed
 # patch costs an incremental build, not a full one.
 #
-# Output: prints the path of the image directory, which holds bzImage and
-# gen_init_cpio (the kernel's initramfs packer, used by test.sh).
+# Output: prints the path of the image directory, which holds bzImage (Image
+# on arm64) and gen_init_cpio (the kernel's initramfs packer, used by test.sh).
 #
 # Environment: SYSCHAIN_KCACHE (default $HOME/.cache/syschain/kernel),
 # KERNEL_TARBALL (default /usr/src/linux-source-6.1.tar.xz), JOBS (nproc),
 # SYSCHAIN_KVARIANT (empty for the test guest, "debug" for the sanitizer
-# guest: config.debug.fragment merged last, its own tree and images).
+# guest: config.debug.fragment merged last, its own tree and images),
+# SYSCHAIN_KARCH (x86_64, the default, or arm64: cross-built with
+# aarch64-linux-gnu-gcc from tinyconfig + config-arm64.fragment into an
+# Image, in its own cache SYSCHAIN_KCACHE_ARM64, default
+# $HOME/.cache/syschain/kernel-aarch64).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,6 +33,18 @@ case $variant in
 debug) suffix=-debug; fragments+=("$here/config.debug.fragment") ;;
 *) echo "build.sh: SYSCHAIN_KVARIANT must be empty or debug, not $variant" >&2; exit 2 ;;
 esac
+karch=${SYSCHAIN_KARCH:-x86_64}
+case $karch in
+x86_64) kmake=(); configs=(tinyconfig kvm_guest.config); target=bzImage; image=arch/x86/boot/bzImage; ucc=gcc ;;
+arm64)
+	[ -z "$variant" ] || { echo "build.sh: SYSCHAIN_KVARIANT=$variant is x86_64 only" >&2; exit 2; }
+	kmake=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-); configs=(tinyconfig); target=Image; image=arch/arm64/boot/Image
+	ucc=aarch64-linux-gnu-gcc
+	fragments=("$here/config-arm64.fragment")
+	cache=${SYSCHAIN_KCACHE_ARM64:-$HOME/.cache/syschain/kernel-aarch64}
+	command -v $ucc >/dev/null || { echo "build.sh: $ucc not found: run 'make deps' (apt package gcc-aarch64-linux-gnu)" >&2; exit 1; } ;;
+*) echo "build.sh: SYSCHAIN_KARCH must be x86_64 or arm64, not $karch" >&2; exit 2 ;;
+esac
 
 [ -r "$tarball" ] || { echo "build.sh: $tarball not found: run 'make deps' (apt package linux-source-6.1)" >&2; exit 1; }
 mkdir -p "$cache"
@@ -39,7 +55,7 @@ flock 9
 
 key=$( { echo "tarball $(basename "$tarball") $(stat -c %s "$tarball")"; cat "$here"/patches/*.patch "${fragments[@]}" "$here/build.sh"; } | sha256sum | cut -c1-16)
 out=$cache/images$suffix/$key
-if [ -s "$out/bzImage" ] && [ -x "$out/gen_init_cpio" ]; then
+if [ -s "$out/$target" ] && [ -x "$out/gen_init_cpio" ]; then
 	echo "build.sh: cached kernel $key" >&2
 	echo "$out"
 	exit 0
@@ -108,11 +124,10 @@ if [ ! -f "$applied" ]; then
 	cp "$series" "$applied"
 fi
 
-echo "build.sh: configuring (tinyconfig + kvm_guest.config + ${fragments[*]##*/})" >&2
-make -C "$tree" -s tinyconfig >/dev/null
-make -C "$tree" -s kvm_guest.config >/dev/null
+echo "build.sh: configuring $karch (${configs[*]} + ${fragments[*]##*/})" >&2
+for c in "${configs[@]}"; do make -C "$tree" "${kmake[@]}" -s "$c" >/dev/null; done
 "$tree/scripts/kconfig/merge_config.sh" -m -O "$tree" "$tree/.config" "${fragments[@]}" >/dev/null
-make -C "$tree" -s olddefconfig >/dev/null
+make -C "$tree" "${kmake[@]}" -s olddefconfig >/dev/null
 # Every line of the fragment must have survived olddefconfig (a missing
 # dependency silently drops an option).
 missing=0
@@ -121,10 +136,10 @@ while IFS= read -r line; do
 done < <(cat "${fragments[@]}")
 [ $missing = 0 ] || exit 1
 
-echo "build.sh: make -j$jobs bzImage${suffix:+ ($variant)} (first build ~5 min on 2 cores${suffix:+, the debug one longer})" >&2
+echo "build.sh: make -j$jobs $target${suffix:+ ($variant)} (first build ~5 min on 2 cores${suffix:+, the debug one longer})" >&2
 start=$(date +%s)
 buildlog=$cache/build$suffix.log
-make -C "$tree" -j"$jobs" -s bzImage 2>&1 | tee "$buildlog" >&2
+make -C "$tree" "${kmake[@]}" -j"$jobs" -s "$target" 2>&1 | tee "$buildlog" >&2
 [ "${PIPESTATUS[0]}" = 0 ] || { echo "build.sh: make failed" >&2; exit 1; }
 echo "build.sh: built in $(( $(date +%s) - start ))s" >&2
 # objtool only warns about a call with AC set (user access open); for the
@@ -136,14 +151,14 @@ if grep -E 'chain\.o: warning: objtool' "$buildlog" >&2; then
 fi
 
 mkdir -p "$out.tmp"
-cp "$tree/arch/x86/boot/bzImage" "$out.tmp/bzImage"
+cp "$tree/$image" "$out.tmp/$target"
 cp "$tree/.config" "$out.tmp/config"
 gcc -O2 -o "$out.tmp/gen_init_cpio" "$tree/usr/gen_init_cpio.c"
 # The series' kselftest (tools/testing/selftests/sys_chain), static, for
 # the guest to run next to the Go suite.
 st=$tree/tools/testing/selftests/sys_chain/sys_chain_test.c
 if [ -f "$st" ]; then
-	gcc -static -O2 -Wall -o "$out.tmp/sys_chain_test" "$st"
+	$ucc -static -O2 -Wall -o "$out.tmp/sys_chain_test" "$st"
 fi
 rm -rf "$out"
 mv "$out.tmp" "$out"

@@ -74,7 +74,7 @@
 // available (optional Prober, asked once) and accepts the chain (optional
 // Acceptor) wins; interp has priority 0. A kernel backend living in this
 // package implements Exec by handing p.Words() and results to sys_chain
-// (SysChain on amd64) and returning its status word, or its negative errno
+// (SysChain on amd64 and arm64) and returning its status word, or its negative errno
 // as a unix.Errno. Package runtime/conformance checks any backend against
 // the spec.
 //

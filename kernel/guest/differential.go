@@ -1,4 +1,4 @@
-//go:build linux && amd64
+//go:build linux && (amd64 || arm64)
 
 package main
 
@@ -49,7 +49,7 @@ func testDifferential(s *section) {
 	}
 	cases := []tc{
 		{"the seed's chain", 0, 3, func(c *runtime.Chain) {
-			c.Syscall(unix.SYS_OPEN, path, unix.O_RDWR, 0).When(runtime.LT, 0).
+			openStep(c, path, unix.O_RDWR).When(runtime.LT, 0).
 				Syscall(unix.SYS_READ, runtime.Ret(0), buf, 15).When(runtime.LT, 0).
 				Syscall(unix.SYS_WRITE, runtime.Ret(0), "replace!", 8).When(runtime.LT, 0).
 				Syscall(unix.SYS_CLOSE, runtime.Ret(0)).When(runtime.LT, 0)

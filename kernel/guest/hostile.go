@@ -1,4 +1,4 @@
-//go:build linux && amd64
+//go:build linux && (amd64 || arm64)
 
 package main
 
@@ -33,7 +33,7 @@ const hostileN = 4000 // per kind: random, mutated, garbage
 // pool value, or a structural word.
 var harmless = []uintptr{
 	unix.SYS_GETPID, unix.SYS_GETPPID, unix.SYS_GETUID, unix.SYS_GETGID, unix.SYS_GETEUID,
-	unix.SYS_GETEGID, unix.SYS_GETPGRP, unix.SYS_GETTID, unix.SYS_SCHED_YIELD,
+	unix.SYS_GETEGID, unix.SYS_GETPGID, unix.SYS_GETTID, unix.SYS_SCHED_YIELD,
 	unix.SYS_UNAME, unix.SYS_SYSINFO, unix.SYS_GETCWD, unix.SYS_GETRUSAGE,
 }
 

@@ -1,4 +1,4 @@
-//go:build linux && amd64
+//go:build linux && (amd64 || arm64)
 
 package main
 
@@ -150,7 +150,7 @@ func seccompErrno(s *section) {
 	// getgid → USER_NOTIF; everything else allowed.
 	prog := []unix.SockFilter{
 		bpf(ldW, 0, 0, 4),
-		bpf(jeqK, 1, 0, unix.AUDIT_ARCH_X86_64),
+		bpf(jeqK, 1, 0, auditArch),
 		bpf(retK, 0, 0, unix.SECCOMP_RET_KILL_PROCESS),
 		bpf(ldW, 0, 0, 0),
 		bpf(jeqK, 0, 3, unix.SYS_WRITE),
@@ -214,7 +214,7 @@ func seccompErrno(s *section) {
 	for i := 0; i < 3; i++ { // two chain steps and the direct Getgid
 		select {
 		case req := <-seen:
-			s.check(req.nr == unix.SYS_GETGID && req.arch == unix.AUDIT_ARCH_X86_64, "USER_NOTIF saw nr %d arch %#x, want getgid, x86_64", req.nr, req.arch)
+			s.check(req.nr == unix.SYS_GETGID && req.arch == auditArch, "USER_NOTIF saw nr %d arch %#x, want getgid, %s", req.nr, req.arch, archName)
 			if i == 0 {
 				s.check(req.args[0] == 1, "USER_NOTIF saw args[0] %d, want the step's 1", req.args[0])
 			}
