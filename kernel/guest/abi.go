@@ -147,8 +147,9 @@ func testABI(s *section) {
 	st, e := call(0, unsafe.Pointer(&one[0]), unsafe.Pointer(&one[0]), 0)
 	s.check(e == unix.EINVAL, "nwords 0: status %#x errno %v, want EINVAL", st, e)
 	w := enc(getppid)
-	st, e = call(uintptr(len(w)), unsafe.Pointer(&w[0]), unsafe.Pointer(&one[0]), 1)
-	s.check(e == unix.EINVAL, "flags 1: status %#x errno %v, want EINVAL", st, e)
+	// An undefined flag (bit 0 is CHAIN_F_V2 since version 2).
+	st, e = call(uintptr(len(w)), unsafe.Pointer(&w[0]), unsafe.Pointer(&one[0]), 1<<20)
+	s.check(e == unix.EINVAL, "flags 1<<20: status %#x errno %v, want EINVAL", st, e)
 	st, e = call(8193, unsafe.Pointer(&w[0]), unsafe.Pointer(&one[0]), 0)
 	s.check(e == unix.E2BIG, "nwords 8193: status %#x errno %v, want E2BIG", st, e)
 	big := make([]uintptr, 8192) // 8192 zero words: read() steps with 0 args... malformed at the end
