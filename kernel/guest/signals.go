@@ -172,6 +172,10 @@ func testGoSignals(s *section) {
 	alrm := make(chan os.Signal, 1)
 	signal.Notify(alrm, unix.SIGALRM) // Go's default for SIGALRM is to exit
 	defer signal.Stop(alrm)
+	// The chains run on this thread, which the storms aim at.
+	goruntime.LockOSThread()
+	defer goruntime.UnlockOSThread()
+	pid, tid := os.Getpid(), unix.Gettid()
 
 	var st unix.Stat_t
 	var chains []*sigChain
@@ -220,10 +224,27 @@ func testGoSignals(s *section) {
 			spin := spinners(2)
 			return func() { pprof.StopCPUProfile(); spin() }
 		}},
-		{"setitimer storm (SIGALRM every 100us)", func() func() {
+		{"setitimer storm (SIGALRM every 100us) + tgkill storm at the chains' thread", func() func() {
+			// ITIMER_REAL's SIGALRM is process-directed: the kernel hands
+			// it to the thread group leader, rarely to the thread running
+			// the chains. A tgkill every 100 us aims the same traffic at
+			// that thread, as a handler-heavy program's signals would.
 			it := unix.Itimerval{Interval: unix.Timeval{Usec: 100}, Value: unix.Timeval{Usec: 100}}
 			unix.Setitimer(unix.ITIMER_REAL, it)
-			return func() { unix.Setitimer(unix.ITIMER_REAL, unix.Itimerval{}) }
+			var stop atomic.Bool
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for !stop.Load() {
+					unix.Tgkill(pid, tid, unix.SIGALRM)
+					time.Sleep(100 * time.Microsecond)
+				}
+			}()
+			return func() {
+				stop.Store(true)
+				<-done
+				unix.Setitimer(unix.ITIMER_REAL, unix.Itimerval{})
+			}
 		}},
 		{"preemption (16 busy goroutines, SIGURG)", func() func() { return spinners(16) }},
 	}
