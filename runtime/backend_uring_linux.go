@@ -19,7 +19,7 @@ import (
 // measured on, a chain of cheap file operations is slower through
 // io_uring than through plain syscalls: a dependent openat→read→close
 // takes three submissions where interp makes three syscalls, and linked
-// requests cost more per step than a syscall (findings.md: linked NOPs
+// requests cost more per step than a syscall (docs/io_uring-measurements.md: linked NOPs
 // 1.2-1.7× slower than as many getppid calls; tmpfs reads are punted to
 // io-wq workers, 3-4× slower; BenchmarkUring* has this backend's numbers).
 // So it runs only when asked for by name: BackendByName("uring"),
@@ -161,7 +161,7 @@ const (
 // locked (LockOSThread): with SINGLE_ISSUER only the creating thread may
 // submit, and DEFER_TASKRUN runs completions' task work only when that
 // thread waits in io_uring_enter, which saves a task-work round trip per
-// linked step (about half the cost of a linked chain, findings.md).
+// linked step (about half the cost of a linked chain, docs/io_uring-measurements.md).
 // Kernels without those flags (before 6.1) get a ring without them.
 func newUringCtx() (*uringCtx, error) {
 	r, err := newUringRing()
