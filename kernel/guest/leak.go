@@ -304,19 +304,33 @@ func leakKillProcess(iters, fd int, msg []byte) int {
 			return 1
 		}
 		words, _ := leakChain("killprocess", true, 3, msg)
+		flags := uintptr(0)
+		if os.Args[4] == "die-cleanup" {
+			// Version 2, the fatal step last in the body and a cleanup
+			// step after it: the cleanup must not run in the dying task
+			// (seccomp mode DEAD: a filtered step there would WARN, and
+			// the task would exit with SIGKILL, not the queued SIGSYS).
+			words = enc(step{nr: unix.SYS_GETPPID, args: []uintptr{leakMagic}},
+				step{nr: unix.SYS_WRITE, args: []uintptr{3, uintptr(unsafe.Pointer(&msg[0])), uintptr(len(msg))}, cleanup: true})
+			flags = 1 // CHAIN_F_V2
+		}
 		res := make([]uintptr, 257)
-		st, e := call(uintptr(len(words)), unsafe.Pointer(&words[0]), unsafe.Pointer(&res[0]), 0)
+		st, e := call(uintptr(len(words)), unsafe.Pointer(&words[0]), unsafe.Pointer(&res[0]), flags)
 		fmt.Printf("FAIL: survived KILL_PROCESS: status %#x errno %v\n", st, e)
 		return 1
 	}
 	n := iters / 8
-	for it := 0; it < n; it++ {
+	for it := 0; it < n+1; it++ {
+		how := "die"
+		if it == n {
+			how = "die-cleanup"
+		}
 		pr, pw, err := os.Pipe()
 		if err != nil {
 			fmt.Printf("FAIL: pipe: %v\n", err)
 			return 1
 		}
-		cmd := selfCmd("leak-child", "killprocess", "1", "die")
+		cmd := selfCmd("leak-child", "killprocess", "1", how)
 		var buf bytes.Buffer
 		cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = &buf, &buf, []*os.File{pw}
 		cmd.Run()
@@ -326,10 +340,10 @@ func leakKillProcess(iters, fd int, msg []byte) int {
 		pr.Close()
 		ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
 		if !ws.Signaled() || ws.Signal() != unix.SIGSYS || k != 0 {
-			fmt.Printf("FAIL: KILL_PROCESS child: %v, after-step wrote %q (%s)\n", cmd.ProcessState, got[:k], bytes.TrimSpace(buf.Bytes()))
+			fmt.Printf("FAIL: KILL_PROCESS child (%s): %v, after-step wrote %q (%s)\n", how, cmd.ProcessState, got[:k], bytes.TrimSpace(buf.Bytes()))
 			return 1
 		}
 	}
-	fmt.Printf("%d processes died of SIGSYS at the fatal step of a 256-step chain", n)
+	fmt.Printf("%d processes died of SIGSYS at the fatal step of a 256-step chain, and one at the last body step of a version-2 chain without running its cleanup step", n)
 	return 0
 }
