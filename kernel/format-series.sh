@@ -18,6 +18,15 @@ base=${2:-base}
 branch=$(git -C "$kgit" symbolic-ref --short HEAD)
 tmp=$(mktemp -d "$here/patches.tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+# The cover letter's author and date are the series' last commit's, so
+# regenerating an unchanged series reproduces it byte for byte (build.sh
+# keys its image cache by these files).
+GIT_AUTHOR_NAME=$(git -C "$kgit" log -1 --format=%an HEAD) \
+GIT_AUTHOR_EMAIL=$(git -C "$kgit" log -1 --format=%ae HEAD) \
+GIT_AUTHOR_DATE=$(git -C "$kgit" log -1 --format=%aD HEAD) \
+GIT_COMMITTER_NAME=$(git -C "$kgit" log -1 --format=%an HEAD) \
+GIT_COMMITTER_EMAIL=$(git -C "$kgit" log -1 --format=%ae HEAD) \
+GIT_COMMITTER_DATE=$(git -C "$kgit" log -1 --format=%aD HEAD) \
 git -C "$kgit" -c "branch.$branch.description=$(cat "$here/cover-letter.txt")" \
 	format-patch -q --no-signature --cover-letter --cover-from-description=subject \
 	"$base..HEAD" -o "$tmp"
