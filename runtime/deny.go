@@ -61,8 +61,13 @@ var denySet = sync.OnceValue(func() []uint64 {
 	return set
 })
 
-// isDenied returns the deny-list name of nr on this arch, or "".
+// isDenied returns the deny-list name of nr on this arch, or "". Only
+// the low 32 bits count, as for the kernel (docs/wire-format.md: a step's
+// number is canonicalised like the direct entry's, which takes it as an
+// int), so (1<<32)|execve is denied as execve: a direct syscall, which
+// interp makes, would run execve with that number.
 func isDenied(nr uint64) string {
+	nr = uint64(uint32(nr))
 	set := denySet()
 	if nr/64 >= uint64(len(set)) || set[nr/64]&(1<<(nr%64)) == 0 {
 		return ""

@@ -274,6 +274,18 @@ func TestDecodeDenied(t *testing.T) {
 			t.Errorf("%s is not on this arch's deny list", name)
 		}
 	}
+	// Only the low 32 bits of a number count (contract G), as for the
+	// kernel and the direct entry.
+	for _, nr := range []uint64{1<<32 | uint64(unix.SYS_EXECVE), 0xffffffff<<32 | uint64(unix.SYS_EXIT_GROUP)} {
+		_, err := Decode([]uint64{uint64(unix.SYS_GETPID), 0, 0, nr, 0, 0}, 64)
+		var de *DeniedError
+		if !errors.As(err, &de) || de.Step != 1 {
+			t.Errorf("number %#x: %v, want a *DeniedError for step 1 (its low 32 bits are denied)", nr, err)
+		}
+	}
+	if _, err := Decode([]uint64{1<<32 | uint64(unix.SYS_GETPID), 0, 0}, 64); err != nil {
+		t.Errorf("(1<<32)|getpid: %v, want it accepted", err)
+	}
 	// Calls that swap the signal mask are allowed (contract D): the chain
 	// stops when a signal is pending, so the mask is restored before any
 	// later step.
