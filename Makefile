@@ -14,7 +14,8 @@ APT_PKGS := qemu-user-static qemu-system-x86 linux-source-6.12 linux-source-6.1 
 	qemu-system-arm gcc-aarch64-linux-gnu
 
 .PHONY: all demo test deps vet fmt-check generate generate-check tables \
-	tables-check tables-compat bench fuzz kernel kernel-test kernel-arm64 kernel-test-arm64 clean du-bench bench-report
+	tables-check tables-compat bench fuzz kernel kernel-test kernel-arm64 kernel-test-arm64 \
+	kernel-debug kernel-test-debug clean du-bench bench-report
 
 all: test
 
@@ -121,6 +122,16 @@ kernel-arm64: deps
 
 kernel-test-arm64: kernel-arm64
 	./kernel/test-arm64.sh
+
+# The sanitizer guest (x86_64: KASAN, KFENCE, UBSAN, kmemleak, lockdep,
+# might_sleep and preemption checks; kernel/config.debug.fragment): its own
+# cached image, the whole guest suite with syschain.debug=1, a kmemleak
+# scan at the end; any sanitizer report fails.
+kernel-debug: deps
+	SYSCHAIN_KVARIANT=debug ./kernel/build.sh
+
+kernel-test-debug: kernel-debug
+	SYSCHAIN_KVARIANT=debug ./kernel/test.sh
 
 clean:
 	rm -f bench.out du-bench.out

@@ -1169,6 +1169,14 @@ func (c *Chain) Oldfstat(fd int, statbuf unsafe.Pointer) *Chain {
 	return c
 }
 
+// Pause adds a step calling pause (number 29 on linux/386):
+//
+//	long pause(void)
+func (c *Chain) Pause() *Chain {
+	c.Chain.Begin(&sigPause)
+	return c
+}
+
 // Utime adds a step calling utime (number 30 on linux/386):
 //
 //	long utime(const char __user *filename, struct old_utimbuf32 __user *t)
@@ -1505,6 +1513,15 @@ func (c *Chain) Setregid(rgid int, egid int) *Chain {
 	c.Chain.Begin(&sigSetregid)
 	c.Chain.ArgInt(0, int64(rgid))
 	c.Chain.ArgInt(1, int64(egid))
+	return c
+}
+
+// Sigsuspend adds a step calling sigsuspend (number 72 on linux/386):
+//
+//	long sigsuspend(int unused1, int unused2, old_sigset_t mask)
+func (c *Chain) Sigsuspend(mask int) *Chain {
+	c.Chain.Begin(&sigSigsuspend)
+	c.Chain.ArgInt(2, int64(mask))
 	return c
 }
 
@@ -2483,6 +2500,16 @@ func (c *Chain) RtSigqueueinfo(pid int, sig int, uinfo *unix.Siginfo) *Chain {
 	c.Chain.ArgInt(0, int64(pid))
 	c.Chain.ArgInt(1, int64(sig))
 	c.Chain.ArgPtr(2, unsafe.Pointer(uinfo), unsafe.Sizeof(*uinfo))
+	return c
+}
+
+// RtSigsuspend adds a step calling rt_sigsuspend (number 179 on linux/386):
+//
+//	long rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)
+func (c *Chain) RtSigsuspend(unewset *unix.Sigset_t, sigsetsize int) *Chain {
+	c.Chain.Begin(&sigRtSigsuspend)
+	c.Chain.ArgPtr(0, unsafe.Pointer(unewset), unsafe.Sizeof(*unewset))
+	c.Chain.ArgInt(1, int64(sigsetsize))
 	return c
 }
 
@@ -3776,6 +3803,34 @@ func (c *Chain) Faccessat(dfd int, filename string, mode int) *Chain {
 	return c
 }
 
+// Pselect6 adds a step calling pselect6 (number 308 on linux/386):
+//
+//	long pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct old_timespec32 __user *tsp, void __user *sig)
+func (c *Chain) Pselect6(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp *unix.Timespec, sig unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigPselect6)
+	c.Chain.ArgInt(0, int64(n))
+	c.Chain.ArgPtr(1, inp, 0)
+	c.Chain.ArgPtr(2, outp, 0)
+	c.Chain.ArgPtr(3, exp, 0)
+	c.Chain.ArgPtr(4, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
+	c.Chain.ArgPtr(5, sig, 0)
+	return c
+}
+
+// Ppoll adds a step calling ppoll (number 309 on linux/386):
+//
+//	long ppoll(struct pollfd __user *ufds, unsigned int nfds, struct old_timespec32 __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
+func (c *Chain) Ppoll(ufds []unix.PollFd, nfds int, tsp *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
+	c.Chain.Begin(&sigPpoll)
+	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
+	c.Chain.ArgInt(1, int64(nfds))
+	c.Chain.Bound(1, uint64(len(ufds)))
+	c.Chain.ArgPtr(2, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
+	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
+	c.Chain.ArgInt(4, int64(sigsetsize))
+	return c
+}
+
 // Unshare adds a step calling unshare (number 310 on linux/386):
 //
 //	long unshare(unsigned long unshare_flags)
@@ -3879,6 +3934,21 @@ func (c *Chain) Getcpu(cpup unsafe.Pointer, nodep unsafe.Pointer, unused unsafe.
 	c.Chain.ArgPtr(0, cpup, 0)
 	c.Chain.ArgPtr(1, nodep, 0)
 	c.Chain.ArgPtr(2, unused, 0)
+	return c
+}
+
+// EpollPwait adds a step calling epoll_pwait (number 319 on linux/386):
+//
+//	long epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)
+func (c *Chain) EpollPwait(epfd int, events []unix.EpollEvent, maxevents int, timeout int, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
+	c.Chain.Begin(&sigEpollPwait)
+	c.Chain.ArgInt(0, int64(epfd))
+	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
+	c.Chain.ArgInt(2, int64(maxevents))
+	c.Chain.Bound(2, uint64(len(events)))
+	c.Chain.ArgInt(3, int64(timeout))
+	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
+	c.Chain.ArgInt(5, int64(sigsetsize))
 	return c
 }
 
@@ -4872,6 +4942,34 @@ func (c *Chain) UtimensatTime64(dfd int, filename string, utimes unsafe.Pointer,
 	return c
 }
 
+// Pselect6Time64 adds a step calling pselect6_time64 (number 413 on linux/386):
+//
+//	long pselect6_time64(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)
+func (c *Chain) Pselect6Time64(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp unsafe.Pointer, sig unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigPselect6Time64)
+	c.Chain.ArgInt(0, int64(n))
+	c.Chain.ArgPtr(1, inp, 0)
+	c.Chain.ArgPtr(2, outp, 0)
+	c.Chain.ArgPtr(3, exp, 0)
+	c.Chain.ArgPtr(4, tsp, 0)
+	c.Chain.ArgPtr(5, sig, 0)
+	return c
+}
+
+// PpollTime64 adds a step calling ppoll_time64 (number 414 on linux/386):
+//
+//	long ppoll_time64(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
+func (c *Chain) PpollTime64(ufds []unix.PollFd, nfds int, tsp unsafe.Pointer, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
+	c.Chain.Begin(&sigPpollTime64)
+	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
+	c.Chain.ArgInt(1, int64(nfds))
+	c.Chain.Bound(1, uint64(len(ufds)))
+	c.Chain.ArgPtr(2, tsp, 0)
+	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
+	c.Chain.ArgInt(4, int64(sigsetsize))
+	return c
+}
+
 // IoPgeteventsTime64 adds a step calling io_pgetevents_time64 (number 416 on linux/386):
 //
 //	long io_pgetevents_time64(aio_context_t ctx_id, long min_nr, long nr, struct io_event __user *events, struct __kernel_timespec __user *timeout, const struct __aio_sigset __user *usig)
@@ -5159,6 +5257,21 @@ func (c *Chain) ProcessMadvise(pidfd int, vec []unix.Iovec, vlen int, behavior i
 	c.Chain.Bound(2, uint64(len(vec)))
 	c.Chain.ArgInt(3, int64(behavior))
 	c.Chain.ArgInt(4, int64(flags))
+	return c
+}
+
+// EpollPwait2 adds a step calling epoll_pwait2 (number 441 on linux/386):
+//
+//	long epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)
+func (c *Chain) EpollPwait2(epfd int, events []unix.EpollEvent, maxevents int, timeout unsafe.Pointer, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
+	c.Chain.Begin(&sigEpollPwait2)
+	c.Chain.ArgInt(0, int64(epfd))
+	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
+	c.Chain.ArgInt(2, int64(maxevents))
+	c.Chain.Bound(2, uint64(len(events)))
+	c.Chain.ArgPtr(3, timeout, 0)
+	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
+	c.Chain.ArgInt(5, int64(sigsetsize))
 	return c
 }
 

@@ -917,6 +917,21 @@ func (c *Chain) EpollCtl(epfd int, op int, fd int, event *unix.EpollEvent) *Chai
 	return c
 }
 
+// EpollPwait adds a step calling epoll_pwait (number 22 on linux/riscv64):
+//
+//	long epoll_pwait(int epfd, struct epoll_event __user *events, int maxevents, int timeout, const sigset_t __user *sigmask, size_t sigsetsize)
+func (c *Chain) EpollPwait(epfd int, events []unix.EpollEvent, maxevents int, timeout int, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
+	c.Chain.Begin(&sigEpollPwait)
+	c.Chain.ArgInt(0, int64(epfd))
+	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
+	c.Chain.ArgInt(2, int64(maxevents))
+	c.Chain.Bound(2, uint64(len(events)))
+	c.Chain.ArgInt(3, int64(timeout))
+	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
+	c.Chain.ArgInt(5, int64(sigsetsize))
+	return c
+}
+
 // Dup adds a step calling dup (number 23 on linux/riscv64):
 //
 //	long dup(unsigned int fildes)
@@ -1424,6 +1439,34 @@ func (c *Chain) Sendfile(outfd int, infd int, offset *int64, count int) *Chain {
 	c.Chain.ArgInt(1, int64(infd))
 	c.Chain.ArgPtr(2, unsafe.Pointer(offset), unsafe.Sizeof(*offset))
 	c.Chain.ArgInt(3, int64(count))
+	return c
+}
+
+// Pselect6 adds a step calling pselect6 (number 72 on linux/riscv64):
+//
+//	long pselect6(int n, fd_set __user *inp, fd_set __user *outp, fd_set __user *exp, struct __kernel_timespec __user *tsp, void __user *sig)
+func (c *Chain) Pselect6(n int, inp unsafe.Pointer, outp unsafe.Pointer, exp unsafe.Pointer, tsp *unix.Timespec, sig unsafe.Pointer) *Chain {
+	c.Chain.Begin(&sigPselect6)
+	c.Chain.ArgInt(0, int64(n))
+	c.Chain.ArgPtr(1, inp, 0)
+	c.Chain.ArgPtr(2, outp, 0)
+	c.Chain.ArgPtr(3, exp, 0)
+	c.Chain.ArgPtr(4, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
+	c.Chain.ArgPtr(5, sig, 0)
+	return c
+}
+
+// Ppoll adds a step calling ppoll (number 73 on linux/riscv64):
+//
+//	long ppoll(struct pollfd __user *ufds, unsigned int nfds, struct __kernel_timespec __user *tsp, const sigset_t __user *sigmask, size_t sigsetsize)
+func (c *Chain) Ppoll(ufds []unix.PollFd, nfds int, tsp *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
+	c.Chain.Begin(&sigPpoll)
+	c.Chain.ArgPtr(0, unsafe.Pointer(unsafe.SliceData(ufds)), uintptr(len(ufds))*unsafe.Sizeof(unix.PollFd{}))
+	c.Chain.ArgInt(1, int64(nfds))
+	c.Chain.Bound(1, uint64(len(ufds)))
+	c.Chain.ArgPtr(2, unsafe.Pointer(tsp), unsafe.Sizeof(*tsp))
+	c.Chain.ArgPtr(3, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
+	c.Chain.ArgInt(4, int64(sigsetsize))
 	return c
 }
 
@@ -2014,6 +2057,16 @@ func (c *Chain) Sigaltstack(uss unsafe.Pointer, uoss unsafe.Pointer) *Chain {
 	c.Chain.Begin(&sigSigaltstack)
 	c.Chain.ArgPtr(0, uss, 0)
 	c.Chain.ArgPtr(1, uoss, 0)
+	return c
+}
+
+// RtSigsuspend adds a step calling rt_sigsuspend (number 133 on linux/riscv64):
+//
+//	long rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize)
+func (c *Chain) RtSigsuspend(unewset *unix.Sigset_t, sigsetsize int) *Chain {
+	c.Chain.Begin(&sigRtSigsuspend)
+	c.Chain.ArgPtr(0, unsafe.Pointer(unewset), unsafe.Sizeof(*unewset))
+	c.Chain.ArgInt(1, int64(sigsetsize))
 	return c
 }
 
@@ -3780,6 +3833,21 @@ func (c *Chain) ProcessMadvise(pidfd int, vec []unix.Iovec, vlen int, behavior i
 	c.Chain.Bound(2, uint64(len(vec)))
 	c.Chain.ArgInt(3, int64(behavior))
 	c.Chain.ArgInt(4, int64(flags))
+	return c
+}
+
+// EpollPwait2 adds a step calling epoll_pwait2 (number 441 on linux/riscv64):
+//
+//	long epoll_pwait2(int epfd, struct epoll_event __user *events, int maxevents, const struct __kernel_timespec __user *timeout, const sigset_t __user *sigmask, size_t sigsetsize)
+func (c *Chain) EpollPwait2(epfd int, events []unix.EpollEvent, maxevents int, timeout *unix.Timespec, sigmask *unix.Sigset_t, sigsetsize int) *Chain {
+	c.Chain.Begin(&sigEpollPwait2)
+	c.Chain.ArgInt(0, int64(epfd))
+	c.Chain.ArgPtr(1, unsafe.Pointer(unsafe.SliceData(events)), uintptr(len(events))*unsafe.Sizeof(unix.EpollEvent{}))
+	c.Chain.ArgInt(2, int64(maxevents))
+	c.Chain.Bound(2, uint64(len(events)))
+	c.Chain.ArgPtr(3, unsafe.Pointer(timeout), unsafe.Sizeof(*timeout))
+	c.Chain.ArgPtr(4, unsafe.Pointer(sigmask), unsafe.Sizeof(*sigmask))
+	c.Chain.ArgInt(5, int64(sigsetsize))
 	return c
 }
 

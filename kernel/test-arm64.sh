@@ -36,6 +36,10 @@ dir /sys 0755 0 0
 dir /tmp 1777 0 0
 file /init $work/init 0755 0 0
 LIST
+# The series' kselftest, built by build.sh (cross) from the patched tree.
+if [ -x "$img/sys_chain_test" ]; then
+	echo "file /sys_chain_test $img/sys_chain_test 0755 0 0" >>"$work/initramfs.list"
+fi
 "$img/gen_init_cpio" "$work/initramfs.list" >"$work/initramfs.cpio"
 
 label="TCG (emulated)"
@@ -59,7 +63,7 @@ elif [ "$rc" != 0 ]; then
 	echo "test-arm64.sh: FAIL: QEMU exited with $rc (the guest's semihosting exit code; 1 = tests failed, other = no verdict)"
 	fail=1
 fi
-if grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' "$log"; then
+if grep -nE 'BUG:|WARNING:|Oops|Call Trace|Kernel panic|UBSAN:|suspected memory leak|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage' "$log"; then
 	echo "test-arm64.sh: FAIL: the kernel log shows the lines above"
 	fail=1
 fi

@@ -4,9 +4,10 @@ import "errors"
 
 // ErrTraced is wrapped by the kernel backend's error when sys_chain
 // refused a chain because the task's syscalls are traced (ptrace
-// PTRACE_SYSCALL or PTRACE_SYSEMU, e.g. strace) or audited: those hooks
-// see each syscall's entry and exit, and a chain's steps have none of
-// their own. The kernel says so with its own errno, EOPNOTSUPP
+// PTRACE_SYSCALL or PTRACE_SYSEMU, e.g. strace; or a tracer that set
+// PTRACE_O_TRACESECCOMP, e.g. strace --seccomp-bpf) or audited: those
+// hooks see each syscall's entry and exit, and a chain's steps have none
+// of their own. The kernel says so with its own errno, EOPNOTSUPP
 // (docs/wire-format.md, "Entry point").
 //
 // Run and RunInto with a nil backend treat this refusal as "run it the
@@ -14,7 +15,8 @@ import "errors"
 // for this reason, the chain runs on interp, whose steps are ordinary
 // syscalls the tracer sees one by one. A program that uses chains so
 // keeps working under strace. An explicitly chosen Kernel{} still
-// returns the error.
+// returns the error. The resume of a chain a signal stopped falls back
+// the same way (a tracer may attach while it is stopped).
 var ErrTraced = errors.New("syschain: sys_chain refuses chains while the task's syscalls are traced (ptrace PTRACE_SYSCALL/PTRACE_SYSEMU, e.g. strace) or audited, since the tracer would see the chain but not its steps; run it with the default backend (it falls back to interp then) or without the tracer")
 
 // ErrResultsNotWritten is wrapped by the error of a run whose steps ran but

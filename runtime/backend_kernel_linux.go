@@ -26,9 +26,11 @@ var ErrNoKernel = errors.New("syschain: this kernel has no sys_chain (syscall 50
 // kernel as is and returns the kernel's results and status word, which
 // shared code turns into the same Result and *StepError as interp's.
 //
-// The kernel refuses chains for tasks under ptrace syscall tracing or
-// syscall audit (EPERM), since those would see only the chain; Exec
-// reports that refusal as an error naming the cause.
+// The kernel refuses chains for tasks under ptrace syscall tracing, a
+// tracer that asked for seccomp events, or syscall audit (EOPNOTSUPP),
+// since those would see only the chain; Exec reports that refusal as an
+// error wrapping ErrTraced, and Run (the default backend) then runs the
+// chain on interp instead, whose steps they see one by one.
 type Kernel struct{}
 
 func init() { RegisterBackend(Kernel{}, KernelPriority) }
@@ -144,7 +146,7 @@ func kernelRefusal(e unix.Errno) error {
 	case unix.EOPNOTSUPP:
 		return fmt.Errorf("%w (%w)", ErrTraced, e)
 	case unix.EPERM:
-		why = "the task is under ptrace syscall tracing or syscall audit (the kernel refuses chains it cannot report step by step; run without strace/audit or use interp), or a seccomp filter denies syscall 500"
+		why = "a step's syscall is on the kernel's deny list but not on the Go validator's (the two disagree, which is a bug: please report it with the chain's String()), or a seccomp filter denies syscall 500"
 	case unix.EINVAL, unix.E2BIG:
 		why = "the kernel found the words malformed; for a chain the Go validator accepted, the two disagree, which is a bug: please report it with the chain's String()"
 	case unix.EFAULT:

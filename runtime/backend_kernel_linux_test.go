@@ -57,7 +57,7 @@ func TestKernelRefusal(t *testing.T) {
 		e    unix.Errno
 		want string
 	}{
-		{unix.EPERM, "ptrace"},
+		{unix.EPERM, "deny list"},
 		{unix.EINVAL, "disagree"},
 		{unix.E2BIG, "disagree"},
 		{unix.EFAULT, "readable"},

@@ -102,3 +102,47 @@ func TestResultsNotWritten(t *testing.T) {
 		}
 	}
 }
+
+// tracedOnResume runs a chain's first step, stops with Pause (a signal arrived),
+// and refuses the resume as a kernel does once a tracer attached.
+type tracedOnResume struct{}
+
+func (tracedOnResume) Name() string { return "traced-on-resume" }
+
+func (tracedOnResume) Exec(p *Program, results []uintptr) (uintptr, error) {
+	cancel(results)
+	results[0] = uintptr(unix.Getpid())
+	return uintptr(Pause)<<16 | 1, nil
+}
+
+func (tracedOnResume) ExecFrom(p *Program, results []uintptr, k int) (uintptr, error) {
+	return 0, kernelRefusalTraced()
+}
+
+// A tracer attaching while a chain is paused (strace -p) makes the
+// resume refused with ErrTraced: the default backend finishes the chain
+// on interp, without re-running the step that ran; an explicit backend
+// reports the refusal.
+func TestTracedResumeFallsBackToInterp(t *testing.T) {
+	withDefault(t, tracedOnResume{})
+	var c Chain
+	c.Syscall(unix.SYS_GETPID).Syscall(unix.SYS_GETPPID)
+	r, err := c.Run()
+	if err != nil || r.Backend != "interp" || r.Steps != 2 || r.Why != End || r.Ret(0) != int64(unix.Getpid()) || r.Ret(1) != int64(unix.Getppid()) {
+		t.Fatalf("Run with a resume refused: %v, %+v; want both steps, the second on interp", err, r)
+	}
+	if _, err := c.RunOn(tracedOnResume{}); !errors.Is(err, ErrTraced) {
+		t.Errorf("RunOn(explicit backend) = %v, want the ErrTraced refusal of the resume", err)
+	}
+	pc, err := c.Prepare(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	var pr Result
+	for i := range 2 { // the general path, then the same Result again
+		if !pc.Run(&pr) || pr.Steps != 2 || pr.Ret(1) != int64(unix.Getppid()) {
+			t.Errorf("prepared run %d: %v, steps %d, err %v; want both steps", i, pr.Backend, pr.Steps, pr.Err())
+		}
+	}
+}

@@ -14,7 +14,7 @@ import (
 // Limits of the wire format (docs/wire-format.md, "Limits").
 const (
 	MaxSteps = 256
-	MaxWords = 8192
+	MaxWords = MaxSteps * 24 // 6144: 24 words is the largest step, so no valid chain is longer
 	maxArgs  = 6
 	maxConds = 7
 )

@@ -6,7 +6,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// denied is one entry of the deny list (docs/wire-format.md, "Validation").
+// denied is one entry of the deny list (docs/wire-format.md, "Validation"):
+// the syscalls that never return to the chain, end the task, start a task
+// returning to user space with the chain's registers, or read or rewrite
+// the caller's saved registers. Calls that swap the signal mask (ppoll,
+// pselect6, epoll_pwait, rt_sigsuspend, pause, ...) are allowed: the chain
+// stops whenever a signal is pending between two steps, so what such a
+// step leaves for signal delivery (a temporary mask to restore) is acted
+// on before any later step.
 type denied struct {
 	nr   uintptr
 	name string
@@ -25,11 +32,6 @@ var denyList = []denied{
 	{unix.SYS_REBOOT, "reboot"}, // in a child pid namespace it ends the caller
 	{unix.SYS_RT_SIGRETURN, "rt_sigreturn"},
 	{unix.SYS_RESTART_SYSCALL, "restart_syscall"},
-	{unix.SYS_RT_SIGSUSPEND, "rt_sigsuspend"},
-	{unix.SYS_PPOLL, "ppoll"},
-	{unix.SYS_PSELECT6, "pselect6"},
-	{unix.SYS_EPOLL_PWAIT, "epoll_pwait"},
-	{unix.SYS_EPOLL_PWAIT2, "epoll_pwait2"},
 }
 
 // DenyNames is the deny list by name, the union over every arch: the
@@ -39,9 +41,8 @@ var denyList = []denied{
 // would be refused does not compile.
 var DenyNames = []string{
 	"clone", "clone3", "execve", "execveat", "exit", "exit_group", "reboot",
-	"rt_sigreturn", "restart_syscall", "rt_sigsuspend", "ppoll", "pselect6",
-	"epoll_pwait", "epoll_pwait2", "fork", "pause", "sigreturn", "sigsuspend",
-	"ppoll_time64", "pselect6_time64", "vfork", "sys_chain",
+	"rt_sigreturn", "restart_syscall", "fork", "sigreturn", "vfork",
+	"sys_chain",
 }
 
 // denySet is the deny list as a bit set over syscall numbers, built on
@@ -60,8 +61,13 @@ var denySet = sync.OnceValue(func() []uint64 {
 	return set
 })
 
-// isDenied returns the deny-list name of nr on this arch, or "".
+// isDenied returns the deny-list name of nr on this arch, or "". Only
+// the low 32 bits count, as for the kernel (docs/wire-format.md: a step's
+// number is canonicalised like the direct entry's, which takes it as an
+// int), so (1<<32)|execve is denied as execve: a direct syscall, which
+// interp makes, would run execve with that number.
 func isDenied(nr uint64) string {
+	nr = uint64(uint32(nr))
 	set := denySet()
 	if nr/64 >= uint64(len(set)) || set[nr/64]&(1<<(nr%64)) == 0 {
 		return ""

@@ -4,7 +4,7 @@ package runtime
 
 import "golang.org/x/sys/unix"
 
-// The old (non-rt) signal calls, where the arch still has them.
+// The old (non-rt) sigreturn, where the arch still has it.
 func init() {
-	denyList = append(denyList, denied{unix.SYS_SIGRETURN, "sigreturn"}, denied{unix.SYS_SIGSUSPEND, "sigsuspend"})
+	denyList = append(denyList, denied{unix.SYS_SIGRETURN, "sigreturn"})
 }

@@ -48,7 +48,14 @@ func executeV2(p *Program, res []uintptr, fake caller, start int) uintptr {
 		}
 		r := doCall(x, i, a, fake)
 		if isErrno(r) && isRestart(r) {
-			if restartsStep(r) {
+			// A restart code stops the chain resumably only if a signal
+			// is pending (the kernel's rule, review R8). A real syscall
+			// returns one to user space only when none is (with one, the
+			// kernel restarts the call or turns the code into EINTR), say
+			// under a seccomp filter RET_ERRNO|512: then it is an
+			// ordinary EINTR, or the resume would re-issue it forever. A
+			// fake's restart code simulates an interrupted step.
+			if restartsStep(r) && fake != nil {
 				return status(ran, Restart) // res[i] stays -ECANCELED
 			}
 			r = negEINTR

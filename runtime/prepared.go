@@ -213,11 +213,19 @@ func (pc *Prepared) Run(r *Result) bool {
 			}
 			if st>>16&0xF >= uintptr(Pause) && st>>20 == 0 {
 				// A signal stopped it (version 2): resume, as execOn does.
-				var err error
-				if st, err = resumeLoop(pc.b, pc.prog, r.raw, st); err != nil {
+				st2, fellBack, err := resumeLoop(pc.b, pc.auto, pc.prog, r.raw, st)
+				if fellBack {
+					// The rest ran on interp (a tracer attached while
+					// the chain was stopped): say so for this run; the
+					// next run takes the general path, which sets the
+					// name again.
+					r.Backend, r.last = interpName, nil
+				}
+				if err != nil {
 					r.refused(err)
 					return false
 				}
+				st = st2
 			}
 			return r.setStatus(st) && r.Why == End
 		}

@@ -238,8 +238,11 @@ func via(b Backend, p *Program) uint8 {
 // auto says b is the default backend (the caller passed nil). When it
 // refuses because the task is traced or audited (ErrTraced: the kernel
 // under strace), the chain runs on interp instead, whose steps the tracer
-// sees one by one, and fellBack says so. An explicit backend's refusal is
-// returned as is.
+// sees one by one, and fellBack says so. The same holds for the resume of
+// a chain a signal stopped: a tracer that attached meanwhile (strace -p
+// stops the task with a signal, so the chain pauses) makes the kernel
+// refuse the resume, and the rest of the chain runs on interp. An
+// explicit backend's refusal is returned as is.
 func execOn(b Backend, how uint8, auto bool, p *Program, raw []uintptr) (st uintptr, fellBack bool, err error) {
 	switch how {
 	case viaInterp:
@@ -254,9 +257,9 @@ func execOn(b Backend, how uint8, auto bool, p *Program, raw []uintptr) (st uint
 		return st, true, err
 	}
 	if err == nil && st>>16&0xF >= uintptr(Pause) {
-		st, err = resumeLoop(b, p, raw, st) // a signal stopped it: go on
+		st, fellBack, err = resumeLoop(b, auto, p, raw, st) // a signal stopped it: go on
 	}
-	return st, false, err
+	return st, fellBack, err
 }
 
 // RunInto runs the program on b (the default backend if nil) into r.

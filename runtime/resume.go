@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	"errors"
 	"fmt"
 	"sync/atomic"
 )
@@ -41,15 +42,19 @@ func Resumes() ResumeStats {
 // it really ends, and returns the combined status word (ran summed over
 // the parts). No step runs twice: each part starts at the step the
 // previous one did not run.
-func resumeLoop(b Backend, p *Program, res []uintptr, st uintptr) (uintptr, error) {
+//
+// auto says b is the default backend: if it refuses a resume with
+// ErrTraced (a tracer attached while the chain was stopped), the rest of
+// the chain runs on interp, and fellBack says so.
+func resumeLoop(b Backend, auto bool, p *Program, res []uintptr, st uintptr) (_ uintptr, fellBack bool, _ error) {
 	total := 0
 	for n := 0; Why(st>>16&0xF).resumable() && st>>20 == 0 && p.v2(); n++ {
 		if n == maxResumes {
-			return 0, fmt.Errorf("syschain: backend %s: a chain was resumed %d times without ending (a script that always returns a restart code?)", b.Name(), n)
+			return 0, fellBack, fmt.Errorf("syschain: backend %s: a chain was resumed %d times without ending (a script that always returns a restart code?)", b.Name(), n)
 		}
 		rb, ok := b.(Resumer)
 		if !ok {
-			return 0, fmt.Errorf("syschain: backend %s stopped a chain resumably (%s) but cannot resume it (no ExecFrom)", b.Name(), Why(st>>16&0xF))
+			return 0, fellBack, fmt.Errorf("syschain: backend %s stopped a chain resumably (%s) but cannot resume it (no ExecFrom)", b.Name(), Why(st>>16&0xF))
 		}
 		if Why(st>>16&0xF) == Pause {
 			resumePauses.Add(1)
@@ -62,14 +67,19 @@ func resumeLoop(b Backend, p *Program, res []uintptr, st uintptr) (uintptr, erro
 		}
 		k := p.replay(res, total, nil)
 		if k >= p.nbody {
-			return 0, fmt.Errorf("syschain: backend %s stopped a chain resumably after its last body step", b.Name())
+			return 0, fellBack, fmt.Errorf("syschain: backend %s stopped a chain resumably after its last body step", b.Name())
 		}
 		var err error
-		if st, err = rb.ExecFrom(p, res, k); err != nil {
-			return 0, err
+		st, err = rb.ExecFrom(p, res, k)
+		if auto && !fellBack && err != nil && errors.Is(err, ErrTraced) {
+			b, fellBack = Interp{}, true
+			st, err = Interp{}.ExecFrom(p, res, k)
+		}
+		if err != nil {
+			return 0, fellBack, err
 		}
 	}
-	return st + uintptr(total), nil
+	return st + uintptr(total), fellBack, nil
 }
 
 // replay follows the control flow for ran body steps, calling f (if not

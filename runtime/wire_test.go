@@ -265,13 +265,34 @@ func TestDecodeDenied(t *testing.T) {
 			t.Errorf("%s: %v, want a *DeniedError for step 1", name, err)
 		}
 	}
-	for _, name := range []string{"clone", "clone3", "execve", "execveat", "exit", "exit_group", "reboot", "rt_sigreturn", "restart_syscall", "rt_sigsuspend", "ppoll", "pselect6", "epoll_pwait", "epoll_pwait2"} {
+	for _, name := range []string{"clone", "clone3", "execve", "execveat", "exit", "exit_group", "reboot", "rt_sigreturn", "restart_syscall"} {
 		found := false
 		for _, n := range DeniedSyscalls() {
 			found = found || n == name
 		}
 		if !found {
 			t.Errorf("%s is not on this arch's deny list", name)
+		}
+	}
+	// Only the low 32 bits of a number count (contract G), as for the
+	// kernel and the direct entry.
+	for _, nr := range []uint64{1<<32 | uint64(unix.SYS_EXECVE), 0xffffffff<<32 | uint64(unix.SYS_EXIT_GROUP)} {
+		_, err := Decode([]uint64{uint64(unix.SYS_GETPID), 0, 0, nr, 0, 0}, 64)
+		var de *DeniedError
+		if !errors.As(err, &de) || de.Step != 1 {
+			t.Errorf("number %#x: %v, want a *DeniedError for step 1 (its low 32 bits are denied)", nr, err)
+		}
+	}
+	if _, err := Decode([]uint64{1<<32 | uint64(unix.SYS_GETPID), 0, 0}, 64); err != nil {
+		t.Errorf("(1<<32)|getpid: %v, want it accepted", err)
+	}
+	// Calls that swap the signal mask are allowed (contract D): the chain
+	// stops when a signal is pending, so the mask is restored before any
+	// later step.
+	for nr, name := range DeniedSyscalls() {
+		switch name {
+		case "ppoll", "pselect6", "epoll_pwait", "epoll_pwait2", "rt_sigsuspend", "pause", "sigsuspend", "ppoll_time64", "pselect6_time64", "io_pgetevents", "io_uring_enter":
+			t.Errorf("%s (%d) is on the deny list; it only swaps the signal mask", name, nr)
 		}
 	}
 }

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/signal"
 	goruntime "runtime"
@@ -32,7 +33,12 @@ func testProbe(s *section) {
 // want lists the results of steps 0.. (the slot after them must stay
 // untouched); a nil want skips the results check.
 func expect(s *section, name string, words []uintptr, nsteps int, wantErr unix.Errno, wantRan, wantWhy int, want []uintptr) {
-	st, res, e := run(words, nsteps)
+	expectWith(s, name, words, nsteps, 0, wantErr, wantRan, wantWhy, want)
+}
+
+// expectWith is expect with sys_chain flags (fV2: version 2).
+func expectWith(s *section, name string, words []uintptr, nsteps int, flags uintptr, wantErr unix.Errno, wantRan, wantWhy int, want []uintptr) {
+	st, res, e := runWith(words, nsteps, flags)
 	if wantErr != 0 {
 		s.check(e == wantErr, "%s: got status %#x errno %v, want errno %v", name, st, e, wantErr)
 		for i, r := range res {
@@ -150,11 +156,26 @@ func testABI(s *section) {
 	// An undefined flag (bit 0 is CHAIN_F_V2 since version 2).
 	st, e = call(uintptr(len(w)), unsafe.Pointer(&w[0]), unsafe.Pointer(&one[0]), 1<<20)
 	s.check(e == unix.EINVAL, "flags 1<<20: status %#x errno %v, want EINVAL", st, e)
-	st, e = call(8193, unsafe.Pointer(&w[0]), unsafe.Pointer(&one[0]), 0)
-	s.check(e == unix.E2BIG, "nwords 8193: status %#x errno %v, want E2BIG", st, e)
-	big := make([]uintptr, 8192) // 8192 zero words: read() steps with 0 args... malformed at the end
+	// MAX_WORDS is 256 steps of the largest step, 24 words: 6144.
+	st, e = call(maxWords+1, unsafe.Pointer(&w[0]), unsafe.Pointer(&one[0]), 0)
+	s.check(e == unix.E2BIG, "nwords %d: status %#x errno %v, want E2BIG", maxWords+1, st, e)
+	big := make([]uintptr, maxWords) // zero words: read() steps with 0 args, too many of them
 	st, e = call(uintptr(len(big)), unsafe.Pointer(&big[0]), unsafe.Pointer(&one[0]), 0)
-	s.check(e == unix.EINVAL, "8192 words of zeros: status %#x errno %v, want EINVAL (too many steps)", st, e)
+	s.check(e == unix.EINVAL, "%d words of zeros: status %#x errno %v, want EINVAL (too many steps)", maxWords, st, e)
+	// The longest valid chain: 256 steps of 24 words each.
+	var longest []step
+	for i := range 256 {
+		st := longestStep()
+		st.target = uintptr(i + 1) // never taken: no condition holds
+		longest = append(longest, st)
+	}
+	lw := enc(longest...)
+	s.check(len(lw) == maxWords, "the longest step encodes to %d words per step, want 24", len(lw)/256)
+	wantL := make([]uintptr, 256)
+	for i := range wantL {
+		wantL[i] = ppid
+	}
+	expect(s, "256 steps of 24 words (MAX_WORDS)", lw, 256, 0, 256, whyEnd, wantL)
 
 	// The deny list, each entry alone and after a step with a visible effect.
 	var p [2]int
@@ -167,19 +188,63 @@ func testABI(s *section) {
 	msg := []byte("x")
 	wr := step{nr: unix.SYS_WRITE, args: []uintptr{uintptr(p[1]), uintptr(unsafe.Pointer(&msg[0])), 1}}
 	for _, nr := range append([]uintptr{sysChain, unix.SYS_CLONE, unix.SYS_CLONE3,
-		unix.SYS_EXECVE, unix.SYS_EXECVEAT, unix.SYS_EXIT, unix.SYS_EXIT_GROUP, unix.SYS_REBOOT, unix.SYS_RT_SIGRETURN,
-		unix.SYS_RESTART_SYSCALL, unix.SYS_RT_SIGSUSPEND, unix.SYS_PPOLL, unix.SYS_PSELECT6,
-		unix.SYS_EPOLL_PWAIT, unix.SYS_EPOLL_PWAIT2}, archDenied...) {
+		unix.SYS_EXECVE, unix.SYS_EXECVEAT, unix.SYS_EXIT, unix.SYS_EXIT_GROUP, unix.SYS_REBOOT,
+		unix.SYS_RT_SIGRETURN, unix.SYS_RESTART_SYSCALL}, archDenied...) {
 		expect(s, "deny list", enc(wr, getppid, step{nr: nr}), 3, unix.EPERM, 0, 0, nil)
 	}
+	// The calls that only swap the signal mask run (the chain stops
+	// whenever a signal is pending, so their mask is restored before any
+	// later step): a ppoll and an epoll_pwait with a mask and no wait.
+	var mask unix.Sigset_t
+	mask.Val[0] = 1 << (unix.SIGUSR2 - 1)
+	ts := unix.Timespec{}
+	pfd := []unix.PollFd{{Fd: int32(p[0]), Events: unix.POLLIN}}
+	epfd, _ := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	defer unix.Close(epfd)
+	evs := make([]unix.EpollEvent, 1)
+	expect(s, "ppoll and epoll_pwait with a signal mask", enc(
+		step{nr: unix.SYS_PPOLL, args: []uintptr{uintptr(unsafe.Pointer(&pfd[0])), 1, uintptr(unsafe.Pointer(&ts)), uintptr(unsafe.Pointer(&mask)), 8}},
+		step{nr: unix.SYS_EPOLL_PWAIT, args: []uintptr{uintptr(epfd), uintptr(unsafe.Pointer(&evs[0])), 1, 0, uintptr(unsafe.Pointer(&mask)), 8}},
+		step{nr: unix.SYS_RT_SIGPROCMASK, args: []uintptr{unix.SIG_BLOCK, 0, uintptr(unsafe.Pointer(&mask)), 8}}),
+		3, 0, 3, whyEnd, []uintptr{0, 0, 0})
+	s.check(mask.Val[0]&(1<<(unix.SIGUSR2-1)) == 0, "the temporary mask of ppoll/epoll_pwait was still in place after them (mask %#x)", mask.Val[0])
+	goruntime.KeepAlive(pfd)
+	goruntime.KeepAlive(evs)
 	n, _ := unix.Read(p[0], make([]byte, 8))
 	s.check(n <= 0, "a denied chain ran its first step: the pipe holds %d bytes", n)
 	// Malformed takes precedence over denied, wherever they are.
 	expect(s, "denied then malformed", enc(step{nr: unix.SYS_EXECVE}, step{nr: unix.SYS_GETPID, action: 3}), 2, unix.EINVAL, 0, 0, nil)
 	// A number past the table is ENOSYS at run time, like a direct call.
-	expect(s, "unknown syscall number", enc(step{nr: 499}, step{nr: 1 << 40}, getppid), 3, 0, 3, whyEnd,
+	expect(s, "unknown syscall number", enc(step{nr: 499}, step{nr: 1<<40 | 499}, getppid), 3, 0, 3, whyEnd,
 		[]uintptr{neg(unix.ENOSYS), neg(unix.ENOSYS), ppid})
+	// Contract G (review R10): a step's number is its low 32 bits, as the
+	// direct entry takes it, for the deny list, seccomp, tracepoints and
+	// dispatch alike: (1<<32)|getpid runs getpid, (1<<32)|execve and
+	// (1<<32)|sys_chain are denied (nothing runs: the pipe stays empty).
+	expect(s, "(1<<32)|getpid runs getpid", enc(step{nr: 1<<32 | unix.SYS_GETPID}, step{nr: 0xffffffff<<32 | unix.SYS_GETPPID}), 2, 0, 2, whyEnd,
+		[]uintptr{pid, ppid})
+	for _, nr := range []uintptr{1<<32 | unix.SYS_EXECVE, 1<<32 | sysChain, 0x80000000<<32 | unix.SYS_EXIT_GROUP} {
+		expect(s, fmt.Sprintf("number %#x (a denied call's low 32 bits)", nr), enc(wr, step{nr: nr}), 2, unix.EPERM, 0, 0, nil)
+	}
+	n, _ = unix.Read(p[0], make([]byte, 8))
+	s.check(n <= 0, "a chain denied for a high-bits number ran its first step: the pipe holds %d bytes", n)
 	goruntime.KeepAlive(msg)
+}
+
+// maxWords is the wire format's MAX_WORDS.
+const maxWords = 256 * 24
+
+// longestStep is a getppid step of the largest size: 6 arguments, 7
+// conditions that never hold, 6 bounds that always do, and a jump.
+func longestStep() step {
+	st := step{nr: unix.SYS_GETPPID, args: []uintptr{1, 2, 3, 4, 5, 6}, bounds: map[int]uintptr{}, action: aJump}
+	for j := 0; j < 7; j++ {
+		st.conds = append(st.conds, cond{code: cEQ, val: 0xdead0000 + uintptr(j)})
+	}
+	for k := 0; k < 6; k++ {
+		st.bounds[k] = ^uintptr(0)
+	}
+	return st
 }
 
 // compare is the spec's table of condition codes, for the expectations.
@@ -315,6 +380,38 @@ func testPointers(s *section) {
 	}
 	n, _ := unix.Read(p[0], make([]byte, 8))
 	s.check(n <= 0, "a chain refused with EFAULT ran its step: the pipe holds %d bytes", n)
+
+	// The probe leaves no trace: results whose first slot is writable and
+	// whose last is on a read-only page are -EFAULT, and the first slot
+	// keeps its value (the probe reads both before writing either back).
+	ro, err := unix.Mmap(-1, 0, int(2*page), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		s.errorf("mmap: %v", err)
+		return
+	}
+	defer unix.Munmap(ro)
+	rob := uintptr(unsafe.Pointer(&ro[0]))
+	slot0 := (*uintptr)(addr(rob + page - 8))
+	*slot0 = 0x5a5a5a5a
+	unix.Mprotect(ro[page:], unix.PROT_READ)
+	st, e := call(uintptr(len(w2)), unsafe.Pointer(&w2[0]), addr(rob+page-8), 0)
+	s.check(e == unix.EFAULT, "results running into a read-only page: status %#x errno %v, want EFAULT", st, e)
+	s.check(*slot0 == 0x5a5a5a5a, "a chain refused with EFAULT changed results[0] to %#x: the probe must leave no trace", *slot0)
+	n, _ = unix.Read(p[0], make([]byte, 8))
+	s.check(n <= 0, "a chain refused with EFAULT ran its step: the pipe holds %d bytes", n)
+
+	// Results unmapped mid-run (by a step, so the timing is exact): the
+	// status still says what ran, with bit 20 set because the results
+	// could not be written, and nothing crashes.
+	rm, err := unix.Mmap(-1, 0, int(page), unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS)
+	if err != nil {
+		s.errorf("mmap: %v", err)
+		return
+	}
+	rmb := uintptr(unsafe.Pointer(&rm[0]))
+	wu := enc(step{nr: unix.SYS_GETPPID}, step{nr: unix.SYS_MUNMAP, args: []uintptr{rmb, page}}, step{nr: unix.SYS_GETPPID})
+	st, e = call(uintptr(len(wu)), unsafe.Pointer(&wu[0]), addr(rmb), 0)
+	s.check(e == 0 && st == statusResultsNotWritten|3, "results unmapped by a step: status %#x errno %v, want %#x (3 steps, END, results not written)", st, e, statusResultsNotWritten|3)
 
 	// Bad pointers as step arguments: the step's own -EFAULT.
 	ppid := uintptr(os.Getppid())

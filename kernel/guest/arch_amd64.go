@@ -14,8 +14,18 @@ import (
 // What the tests need to know about x86_64 that arm64 does differently.
 
 // archDenied: the deny-list entries x86_64 has beyond the ones every arch
-// has (fork, vfork and pause do not exist in the asm-generic table).
-var archDenied = []uintptr{unix.SYS_FORK, unix.SYS_VFORK, unix.SYS_PAUSE}
+// has (fork and vfork do not exist in the asm-generic table).
+var archDenied = []uintptr{unix.SYS_FORK, unix.SYS_VFORK}
+
+// stopNr is the syscall number of a tracee in a syscall or seccomp stop
+// (orig_rax).
+func stopNr(pid int) uint64 {
+	var regs unix.PtraceRegs
+	if err := unix.PtraceGetRegs(pid, &regs); err != nil {
+		return ^uint64(0)
+	}
+	return regs.Orig_rax
+}
 
 // auditArch is what a seccomp filter sees in seccomp_data.arch.
 const auditArch = unix.AUDIT_ARCH_X86_64

@@ -13,9 +13,24 @@ import (
 
 // What the tests need to know about arm64 that x86_64 does differently.
 
-// archDenied: arm64 uses the asm-generic table, which has no fork, vfork
-// or pause, so it adds nothing to the common deny list.
+// archDenied: arm64 uses the asm-generic table, which has no fork or
+// vfork, so it adds nothing to the common deny list.
 var archDenied []uintptr
+
+// stopNr is the syscall number of a tracee in a syscall or seccomp stop:
+// x8, which the kernel leaves as the caller set it (PTRACE_GETREGS is not
+// on arm64: the general registers come from PTRACE_GETREGSET NT_PRSTATUS,
+// which x/sys/unix's PtraceGetRegs uses there).
+func stopNr(pid int) uint64 {
+	var regs unix.PtraceRegs
+	if err := unix.PtraceGetRegs(pid, &regs); err != nil {
+		return ^uint64(0)
+	}
+	return regs.Regs[8]
+}
+
+// testIA32 exists for the section list only: archSkip skips it here.
+func testIA32(s *section) { s.errorf("the ia32 section is x86_64 only") }
 
 // auditArch is what a seccomp filter sees in seccomp_data.arch.
 const auditArch = unix.AUDIT_ARCH_AARCH64
@@ -57,5 +72,8 @@ func semihostExit(block *[2]uint64)
 var archSkip = map[string]string{
 	// du compares against GNU du, which du-initramfs.sh copies from the
 	// host: an x86_64 binary.
-	"du": "the GNU du comparison needs an arm64 GNU du in the initramfs (du-initramfs.sh copies the host's x86_64 one); it runs on x86_64",
+	// The compat (aarch32) table has no 500 and the guest kernel has no
+	// CONFIG_COMPAT (review R14); x86_64's ia32 gate is tested there.
+	"ia32": "x86_64 only: int 0x80 and a 32-bit x86 process (arm64's compat table has no sys_chain, and this guest kernel has no CONFIG_COMPAT)",
+	"du":   "the GNU du comparison needs an arm64 GNU du in the initramfs (du-initramfs.sh copies the host's x86_64 one); it runs on x86_64",
 }

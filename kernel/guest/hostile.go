@@ -155,6 +155,9 @@ func (h *hostile) failf(format string, a ...any) {
 // random builds a well-formed chain of harmless steps.
 func (h *hostile) random() []uintptr {
 	n := 1 + h.rng.IntN(12)
+	if h.rng.IntN(8) == 0 { // past the on-stack buffer: the kvmalloc path
+		n = 17 + h.rng.IntN(240)
+	}
 	steps := make([]step, n)
 	for i := range steps {
 		s := &steps[i]
@@ -173,7 +176,7 @@ func (h *hostile) random() []uintptr {
 				s.bounds[k] = h.pool[h.rng.IntN(len(h.pool))]
 			}
 		}
-		for range h.rng.IntN(4) {
+		for range h.rng.IntN(8) {
 			c := cond{code: uintptr(h.rng.IntN(10)), val: h.pool[h.rng.IntN(len(h.pool))]}
 			if i > 0 && h.rng.IntN(3) == 0 {
 				c.val, c.sym = uintptr(h.rng.IntN(i)), true
@@ -293,7 +296,7 @@ func (h *hostile) try(w []uintptr) {
 	derr := prog.Validate()
 	var want unix.Errno
 	switch {
-	case len(w) > 8192:
+	case len(w) > maxWords:
 		want = unix.E2BIG
 	case derr != nil && errors.Is(derr, unix.EPERM):
 		want = unix.EPERM

@@ -5,8 +5,10 @@
 // It runs, in one boot: the kernel ABI tests (validation, every way a chain
 // ends, signals, bad pointers), the differential tests (the runtime's
 // chains on the kernel backend and on interp must give identical results),
-// the seccomp and ptrace tests, the hostile-input run, and the comparison
-// table. It prints "VERDICT: PASS" or "VERDICT: FAIL" and reports the
+// the seccomp and ptrace tests, the hardening checks of issue 8 (signal
+// masks, races with other threads and fatal signals, tracepoints, the ia32
+// gate, syscall audit, the kernel's own selftest, kmemleak on the debug
+// image), the hostile-input run, and the comparison table. It prints "VERDICT: PASS" or "VERDICT: FAIL" and reports the
 // verdict to QEMU (exitVM: 0 pass, 1 fail).
 //
 // Some tests need a process of their own (a seccomp filter cannot be
@@ -49,10 +51,19 @@ func (s *section) check(ok bool, format string, a ...any) {
 }
 
 // childTimeout bounds every child process; sectionTimeout every section.
-const (
+// The sanitizer kernel (syschain.debug=1 on the command line, from
+// make kernel-test-debug) runs everything several times slower.
+var (
 	childTimeout   = 120 * time.Second
 	sectionTimeout = 200 * time.Second
 )
+
+func init() {
+	if cmdlineParam("syschain.debug") == "1" {
+		childTimeout *= 6
+		sectionTimeout *= 6
+	}
+}
 
 // selfCmd runs this program in a child mode, killed after childTimeout.
 func selfCmd(args ...string) *exec.Cmd {
@@ -70,6 +81,8 @@ var children = map[string]func() int{
 	"ptrace-child":  ptraceChild,
 	"hostile-child": hostileChild,
 	"leak-child":    leakChildMain,
+	"races-child":   racesChild,
+	"audit-child":   auditChild,
 }
 
 func main() {
@@ -101,6 +114,7 @@ func runAll() bool {
 	var uts unix.Utsname
 	unix.Uname(&uts)
 	fmt.Printf("guest: %s %s, Go %s, accelerator %s\n", cstr(uts.Sysname[:]), cstr(uts.Release[:]), runtime.Version(), accel())
+	kmemleakStart()
 
 	sections := []struct {
 		name string
@@ -110,15 +124,22 @@ func runAll() bool {
 		{"abi", testABI},
 		{"signals", testSignals},
 		{"go-signals", testGoSignals},
+		{"sigmask", testSigmask},
 		{"pointers", testPointers},
 		{"differential", testDifferential},
 		{"conformance", testConformance},
 		{"seccomp", testSeccomp},
 		{"leak", testLeak},
+		{"races", testRaces},
 		{"ptrace", testPtrace},
+		{"tracepoints", testTracepoints},
+		{"ia32", testIA32},
+		{"kselftest", testKselftest},
 		{"hostile", testHostile},
 		{"bench", testBench},
 		{"du", testDu},
+		{"audit", testAudit}, // last: audit stays on for tasks forked later
+		{"kmemleak", testKmemleak},
 		{"kernel-log", testKernelLog},
 	}
 	only := cmdlineParam("syschain.only")
@@ -227,7 +248,9 @@ func testKernelLog(s *section) {
 		return
 	}
 	for _, l := range strings.Split(string(buf[:n]), "\n") {
-		for _, bad := range []string{"BUG:", "WARNING:", "Oops", "Call Trace", "general protection"} {
+		for _, bad := range []string{"BUG:", "WARNING:", "Oops", "Call Trace", "general protection",
+			"UBSAN", "possible circular locking", "possible recursive locking",
+			"inconsistent lock state", "suspicious RCU usage", "sleeping function called", "suspected memory leak"} {
 			if strings.Contains(l, bad) {
 				s.errorf("kernel log: %s", l)
 			}

@@ -25,7 +25,11 @@ const (
 	whyIntr
 )
 
-var whyName = []string{"END", "ERRSTOP", "CONDSTOP", "BOUND", "INTR"}
+var whyName = []string{"END", "ERRSTOP", "CONDSTOP", "BOUND", "INTR", "PAUSE", "RESTART", "REFSTOP", "8", "9", "10", "11", "12", "13", "14", "15"}
+
+// statusResultsNotWritten is status bit 20: the steps ran but the results
+// could not be copied out.
+const statusResultsNotWritten = 1 << 20
 
 // Condition codes.
 const (
@@ -137,6 +141,11 @@ func callRaw(nwords uintptr, words, results unsafe.Pointer) (uintptr, unix.Errno
 // run runs words with a fresh results array of nres slots, pre-set to a
 // marker so tests can see which slots the kernel wrote.
 func run(words []uintptr, nres int) (status uintptr, res []uintptr, e unix.Errno) {
+	return runWith(words, nres, 0)
+}
+
+// runWith is run with sys_chain flags (fV2: version 2).
+func runWith(words []uintptr, nres int, flags uintptr) (status uintptr, res []uintptr, e unix.Errno) {
 	res = make([]uintptr, nres+1)
 	for i := range res {
 		res[i] = 0xdeadbeef
@@ -145,13 +154,16 @@ func run(words []uintptr, nres int) (status uintptr, res []uintptr, e unix.Errno
 	if len(words) > 0 {
 		wp = unsafe.Pointer(&words[0])
 	}
-	status, e = call(uintptr(len(words)), wp, unsafe.Pointer(&res[0]), 0)
+	status, e = call(uintptr(len(words)), wp, unsafe.Pointer(&res[0]), flags)
 	return status, res, e
 }
 
 func ran(st uintptr) int { return int(st & 0xffff) }
-func why(st uintptr) int { return int(st >> 16) }
+func why(st uintptr) int { return int(st >> 16) } // bit 20 and up make it no why at all
 
 // addr turns an address that is not Go memory (an unmapped page, a kernel
 // address, an mmap region) into a pointer argument for call.
 func addr(a uintptr) unsafe.Pointer { return unsafe.Add(nil, a) }
+
+// unsafePtr is the address of a word slice's first element.
+func unsafePtr(a []uintptr) unsafe.Pointer { return unsafe.Pointer(&a[0]) }

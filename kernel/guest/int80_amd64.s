@@ -1,0 +1,14 @@
+#include "textflag.h"
+
+// func int80(nr, a1, a2, a3 uintptr) uintptr
+//
+// A syscall through the ia32 int 0x80 gate from this 64-bit process: the
+// kernel takes it through the compat syscall table (IA32_EMULATION).
+TEXT ·int80(SB), NOSPLIT, $0-40
+	MOVQ nr+0(FP), AX
+	MOVQ a1+8(FP), BX
+	MOVQ a2+16(FP), CX
+	MOVQ a3+24(FP), DX
+	INT  $0x80
+	MOVQ AX, ret+32(FP)
+	RET
