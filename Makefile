@@ -15,7 +15,7 @@ APT_PKGS := qemu-user-static qemu-system-x86 linux-source-6.12 linux-source-6.1 
 
 .PHONY: all demo test deps vet fmt-check generate generate-check tables \
 	tables-check tables-compat bench fuzz kernel kernel-test kernel-arm64 kernel-test-arm64 \
-	kernel-debug kernel-test-debug clean du-bench bench-report
+	kernel-checkpatch kernel-debug kernel-test-debug clean du-bench bench-report
 
 all: test
 
@@ -114,6 +114,11 @@ kernel: deps
 
 kernel-test: kernel
 	./kernel/test.sh
+
+# scripts/checkpatch.pl --strict over the series, from the tree build.sh
+# extracted (kernel/checkpatch.sh lists the one message type it ignores).
+kernel-checkpatch: kernel
+	./kernel/checkpatch.sh
 
 # The same kernel and guest on arm64: cross-built, booted under
 # qemu-system-aarch64 -M virt (TCG).
