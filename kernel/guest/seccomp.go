@@ -189,8 +189,9 @@ func seccompErrno(s *section) {
 		return
 	}
 	// The supervisor: a getgid step with args[0] == 1 is answered with
-	// 4242 (emulated); any other call continues to the real one, with a
-	// bait value (4243) that a kernel ignoring CONTINUE would return.
+	// 4242 (emulated); any other call continues to the real one (the
+	// kernel requires val and error 0 with CONTINUE, so the proof that
+	// the real call ran is its effect: the lseek below).
 	seen := make(chan seccompNotif, 8)
 	go func() {
 		for {
@@ -206,7 +207,7 @@ func seccompErrno(s *section) {
 			if req.nr == unix.SYS_GETGID && req.args[0] == 1 {
 				resp.val = 4242
 			} else {
-				resp.val, resp.flags = 4243, unix.SECCOMP_USER_NOTIF_FLAG_CONTINUE
+				resp.flags = unix.SECCOMP_USER_NOTIF_FLAG_CONTINUE
 			}
 			unix.Syscall(unix.SYS_IOCTL, uintptr(listener), unix.SECCOMP_IOCTL_NOTIF_SEND, uintptr(unsafe.Pointer(&resp)))
 		}
@@ -228,8 +229,8 @@ func seccompErrno(s *section) {
 	expect(s, "TRACE without a tracer: ENOSYS", enc(step{nr: unix.SYS_GETEGID}, gp), 2, 0, 2, whyEnd, []uintptr{neg(unix.ENOSYS), ppid})
 	expect(s, "USER_NOTIF: the listener emulates the step", enc(step{nr: unix.SYS_GETGID, args: []uintptr{1}}, gp), 2, 0, 2, whyEnd, []uintptr{4242, ppid})
 	// CONTINUE must run the real call: an lseek to 12345 on a memfd
-	// returns 12345 and moves the offset, which neither 0 nor the bait
-	// 4243 can fake. The direct lseek that reads the offset back is
+	// returns 12345 and moves the offset, which a kernel that ignored
+	// CONTINUE and returned the reply's value (0) cannot fake. The direct lseek that reads the offset back is
 	// notified too (and continues); Syscall lets the listener goroutine
 	// have this thread's P meanwhile.
 	mfd, err := unix.MemfdCreate("cont", unix.MFD_CLOEXEC)
