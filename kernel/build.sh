@@ -2,7 +2,7 @@
 # build.sh: build the sys_chain guest kernel.
 #
 # Extracts Debian's linux-source 6.1 into a cache outside the repository,
-# applies kernel/patches/*.patch, configures tinyconfig + kvm_guest.config +
+# applies kernel/patches/*.patch, configures tinyconfig +
 # kernel/config.fragment and builds a bzImage. The result is cached under a
 # key derived from the patches, the fragment and the tarball, so the kernel
 # is rebuilt only when one of them changes. One work tree is kept and patched
@@ -35,7 +35,7 @@ debug) suffix=-debug; fragments+=("$here/config.debug.fragment") ;;
 esac
 karch=${SYSCHAIN_KARCH:-x86_64}
 case $karch in
-x86_64) kmake=(); configs=(tinyconfig kvm_guest.config); target=bzImage; image=arch/x86/boot/bzImage; ucc=gcc ;;
+x86_64) kmake=(); configs=(tinyconfig); target=bzImage; image=arch/x86/boot/bzImage; ucc=gcc ;;
 arm64)
 	[ -z "$variant" ] || { echo "build.sh: SYSCHAIN_KVARIANT=$variant is x86_64 only" >&2; exit 2; }
 	kmake=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-); configs=(tinyconfig); target=Image; image=arch/arm64/boot/Image
