@@ -76,6 +76,10 @@ func benchLines(ways []way, ns []float64) {
 }
 
 func testBench(s *section) {
+	if debugKernel {
+		s.logf("NOT RUN on the sanitizer kernel: its instrumentation makes the timings meaningless (make kernel-test has the table)")
+		return
+	}
 	goruntime.LockOSThread()
 	defer goruntime.UnlockOSThread()
 	label := accel()

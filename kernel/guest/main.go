@@ -52,18 +52,14 @@ func (s *section) check(ok bool, format string, a ...any) {
 
 // childTimeout bounds every child process; sectionTimeout every section.
 // The sanitizer kernel (syschain.debug=1 on the command line, from
-// make kernel-test-debug) runs everything several times slower.
+// make kernel-test-debug; debugKernel) runs everything several times
+// slower. Set by runAll once /proc is mounted (a package init runs before
+// that and would read nothing).
 var (
 	childTimeout   = 120 * time.Second
 	sectionTimeout = 200 * time.Second
+	debugKernel    bool
 )
-
-func init() {
-	if cmdlineParam("syschain.debug") == "1" {
-		childTimeout *= 6
-		sectionTimeout *= 6
-	}
-}
 
 // selfCmd runs this program in a child mode, killed after childTimeout.
 func selfCmd(args ...string) *exec.Cmd {
@@ -110,6 +106,11 @@ func runAll() bool {
 	}
 	if err := unix.Mount("sysfs", "/sys", "sysfs", 0, ""); err != nil {
 		fmt.Printf("guest: mount /sys: %v\n", err)
+	}
+	if cmdlineParam("syschain.debug") == "1" {
+		debugKernel = true
+		childTimeout *= 6
+		sectionTimeout *= 6
 	}
 	var uts unix.Utsname
 	unix.Uname(&uts)
