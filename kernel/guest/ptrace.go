@@ -226,12 +226,7 @@ func ptraceChild() int {
 // any step (the tracer could only have seen the chain's registers), and
 // Run falls back to interp, whose getegid stops for the tracer too.
 func seccompTraceChild(ppid uintptr) int {
-	prog := []unix.SockFilter{
-		bpf(ldW, 0, 0, 0),
-		bpf(jeqK, 0, 1, unix.SYS_GETEGID),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_TRACE),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_ALLOW),
-	}
+	prog := oneCallFilter(unix.SYS_GETEGID, unix.SECCOMP_RET_TRACE)
 	if _, err := installFilter(prog, 0); err != nil {
 		fmt.Printf("FAIL: install filter: %v\n", err)
 		return 1

@@ -77,6 +77,17 @@ func bpf(code uint16, jt, jf uint8, k uint32) unix.SockFilter {
 	return unix.SockFilter{Code: code, Jt: jt, Jf: jf, K: k}
 }
 
+// oneCallFilter is a filter program that answers syscall nr with action
+// and allows every other call.
+func oneCallFilter(nr, action uint32) []unix.SockFilter {
+	return []unix.SockFilter{
+		bpf(ldW, 0, 0, 0),
+		bpf(jeqK, 0, 1, nr),
+		bpf(retK, 0, 0, action),
+		bpf(retK, 0, 0, unix.SECCOMP_RET_ALLOW),
+	}
+}
+
 const (
 	ldW  = unix.BPF_LD | unix.BPF_W | unix.BPF_ABS
 	jeqK = unix.BPF_JMP | unix.BPF_JEQ | unix.BPF_K
@@ -275,12 +286,7 @@ func seccompErrno(s *section) {
 	}
 
 	// A second filter that denies sys_chain itself.
-	prog2 := []unix.SockFilter{
-		bpf(ldW, 0, 0, 0),
-		bpf(jeqK, 0, 1, sysChain),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_ERRNO|uint32(unix.ENOMSG)),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_ALLOW),
-	}
+	prog2 := oneCallFilter(sysChain, unix.SECCOMP_RET_ERRNO|uint32(unix.ENOMSG))
 	if _, err := installFilter(prog2, 0); err != nil {
 		s.errorf("install second filter: %v", err)
 		return
@@ -295,12 +301,7 @@ func seccompErrno(s *section) {
 }
 
 func seccompKill(s *section) {
-	prog := []unix.SockFilter{
-		bpf(ldW, 0, 0, 0),
-		bpf(jeqK, 0, 1, unix.SYS_GETUID),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_KILL_PROCESS),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_ALLOW),
-	}
+	prog := oneCallFilter(unix.SYS_GETUID, unix.SECCOMP_RET_KILL_PROCESS)
 	if _, err := installFilter(prog, 0); err != nil {
 		s.errorf("install filter: %v", err)
 		return
@@ -362,12 +363,7 @@ func seccompTrapTest(s *section) {
 }
 
 func seccompTrap(s *section) {
-	prog := []unix.SockFilter{
-		bpf(ldW, 0, 0, 0),
-		bpf(jeqK, 0, 1, unix.SYS_GETUID),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_TRAP|0x77),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_ALLOW),
-	}
+	prog := oneCallFilter(unix.SYS_GETUID, unix.SECCOMP_RET_TRAP|0x77)
 	// fd 4: the parent's memfd, the results array.
 	mem, err := unix.Mmap(4, 0, 4096, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
@@ -388,12 +384,7 @@ func seccompTrap(s *section) {
 
 // seccompLog: SECCOMP_RET_LOG lets the step run.
 func seccompLog(s *section) {
-	prog := []unix.SockFilter{
-		bpf(ldW, 0, 0, 0),
-		bpf(jeqK, 0, 1, unix.SYS_GETPPID),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_LOG),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_ALLOW),
-	}
+	prog := oneCallFilter(unix.SYS_GETPPID, unix.SECCOMP_RET_LOG)
 	if _, err := installFilter(prog, 0); err != nil {
 		s.errorf("install filter: %v", err)
 		return
@@ -413,12 +404,7 @@ func seccompLog(s *section) {
 func seccompNotifIntr(s *section) {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, unix.SIGUSR1)
-	prog := []unix.SockFilter{
-		bpf(ldW, 0, 0, 0),
-		bpf(jeqK, 0, 1, unix.SYS_GETGID),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_USER_NOTIF),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_ALLOW),
-	}
+	prog := oneCallFilter(unix.SYS_GETGID, unix.SECCOMP_RET_USER_NOTIF)
 	listener, err := installFilter(prog, unix.SECCOMP_FILTER_FLAG_NEW_LISTENER)
 	if err != nil {
 		s.errorf("install filter: %v", err)
@@ -475,12 +461,7 @@ func seccompNotifIntr(s *section) {
 // and stops with INTR as for any EINTR. The runtime's Run on the kernel
 // (resuming) and on interp must both finish, with the same results.
 func seccompRestart512(s *section) {
-	prog := []unix.SockFilter{
-		bpf(ldW, 0, 0, 0),
-		bpf(jeqK, 0, 1, unix.SYS_GETPPID),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_ERRNO|512),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_ALLOW),
-	}
+	prog := oneCallFilter(unix.SYS_GETPPID, unix.SECCOMP_RET_ERRNO|512)
 	if _, err := installFilter(prog, 0); err != nil {
 		s.errorf("install filter: %v", err)
 		return
@@ -512,12 +493,7 @@ func seccompRestart512(s *section) {
 // seccompMidChain: a filter installed by a step applies from the next
 // step on, in the same chain.
 func seccompMidChain(s *section) {
-	prog := []unix.SockFilter{
-		bpf(ldW, 0, 0, 0),
-		bpf(jeqK, 0, 1, unix.SYS_GETPPID),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_ERRNO|uint32(unix.EXDEV)),
-		bpf(retK, 0, 0, unix.SECCOMP_RET_ALLOW),
-	}
+	prog := oneCallFilter(unix.SYS_GETPPID, unix.SECCOMP_RET_ERRNO|uint32(unix.EXDEV))
 	fp := unix.SockFprog{Len: uint16(len(prog)), Filter: &prog[0]}
 	ppid := uintptr(os.Getppid())
 	gp := step{nr: unix.SYS_GETPPID}
